@@ -1,0 +1,219 @@
+"""Named pipelines: one registry for the command line, the examples and benchmarks.
+
+Each entry is a factory function that builds a fresh, unfitted scikit-learn estimator
+whose input is a 1-D array of audio paths (or waveforms) and whose output is an
+emotion label. Look them up with :func:`list_pipelines` and build one with
+:func:`make_named_pipeline`.
+
+Adding a pipeline
+-----------------
+Write a factory that takes keyword-only options (every factory accepts ``memory``,
+the feature cache directory, and ``random_state``; add your own with defaults) and
+decorate it::
+
+    @register_pipeline(
+        "is10-dae-svm",
+        "IS10 functionals -> denoising autoencoder code -> StandardScaler -> SVC(rbf).",
+    )
+    def _is10_dae_svm(*, memory=None, random_state=None, device="cpu"):
+        from .autoencoders import DenoisingAE  # import inside: keeps the CLI fast
+
+        return make_pipeline(...)
+
+Pass ``adapts_to_test_speaker=True`` when the pipeline uses statistics of the test
+speaker (e.g. per-speaker standardisation): reports and the command line then label
+its figures as such. A pipeline that needs the speaker ``groups`` in ``fit`` (early
+stopping on held-out training speakers) or in ``predict`` requests them through
+scikit-learn metadata routing (``set_fit_request(groups=True)`` on the step, made
+under ``sklearn.config_context(enable_metadata_routing=True)``);
+:func:`sklearn_ser.evaluation.evaluate` then routes them.
+"""
+
+import inspect
+from dataclasses import dataclass
+
+from sklearn.pipeline import make_pipeline
+
+__all__ = [
+    "PipelineSpec",
+    "get_pipeline_spec",
+    "list_pipelines",
+    "make_named_pipeline",
+    "register_pipeline",
+]
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """One registry entry.
+
+    Attributes
+    ----------
+    name : str
+        The name used on the command line (``--pipelines NAME``).
+    description : str
+        One line: the steps, in order.
+    factory : callable
+        ``factory(**options) -> estimator``; builds a new unfitted estimator.
+    adapts_to_test_speaker : bool
+        True when the pipeline uses statistics of the test speaker's (unlabeled)
+        features, so its figures are not strictly speaker-independent.
+    default : bool
+        True when ``sklearn-ser benchmark`` runs it without ``--pipelines``.
+    """
+
+    name: str
+    description: str
+    factory: object
+    adapts_to_test_speaker: bool = False
+    default: bool = False
+
+    @property
+    def options(self):
+        """Names of the keyword options the factory accepts."""
+        params = inspect.signature(self.factory).parameters
+        return tuple(
+            p.name
+            for p in params.values()
+            if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+        )
+
+
+_REGISTRY = {}
+
+
+def register_pipeline(
+    name, description, *, adapts_to_test_speaker=False, default=False
+):
+    """Decorator that adds a factory to the registry under ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Registry name, lower-case with dashes (``"is10-svm"``).
+    description : str
+        One line describing the steps.
+    adapts_to_test_speaker : bool, default=False
+        Whether the pipeline uses the test speaker's own feature statistics.
+    default : bool, default=False
+        Whether the benchmark command runs it when no pipeline is named.
+
+    Returns
+    -------
+    decorator : callable
+        Registers and returns the factory unchanged.
+    """
+
+    def decorator(factory):
+        if name in _REGISTRY:
+            raise ValueError(f"Pipeline {name!r} is already registered.")
+        _REGISTRY[name] = PipelineSpec(
+            name, description, factory, adapts_to_test_speaker, default
+        )
+        return factory
+
+    return decorator
+
+
+def list_pipelines():
+    """Names of the registered pipelines, in registration order.
+
+    Returns
+    -------
+    names : list of str
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import list_pipelines
+    >>> "is10-svm" in list_pipelines()
+    True
+    """
+    return list(_REGISTRY)
+
+
+def get_pipeline_spec(name):
+    """The :class:`PipelineSpec` registered under ``name``.
+
+    Raises
+    ------
+    ValueError
+        If no pipeline has that name; the message lists the known names.
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(_REGISTRY)
+        raise ValueError(
+            f"Unknown pipeline {name!r}; known pipelines: {known}."
+        ) from None
+
+
+def make_named_pipeline(name, **options):
+    """Build a new, unfitted estimator from the registry.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_pipelines`.
+    **options
+        Keyword options of that pipeline's factory, e.g. ``memory`` (a feature
+        cache directory) and ``random_state``.
+
+    Returns
+    -------
+    estimator : estimator object
+        Takes audio paths (or waveforms) as ``X``.
+
+    Raises
+    ------
+    ValueError
+        Unknown name or an option the factory does not accept.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_named_pipeline
+    >>> pipe = make_named_pipeline("is10-svm", C=10.0)
+    >>> [step for step, _ in pipe.steps]
+    ['opensmileis10', 'standardscaler', 'svc']
+    """
+    spec = get_pipeline_spec(name)
+    accepted = spec.options
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"Pipeline {name!r} does not accept option(s) {unknown}; "
+            f"it accepts: {list(accepted)}."
+        )
+    return spec.factory(**options)
+
+
+# ---------------------------------------------------------------------------------
+# The entries. Import heavy modules inside the factories.
+# ---------------------------------------------------------------------------------
+
+
+@register_pipeline(
+    "is10-svm",
+    "openSMILE IS10 functionals (1582) -> StandardScaler -> SVC(rbf): "
+    "the papers' baseline.",
+    default=True,
+)
+def _is10_svm(
+    *, memory=None, random_state=None, C=1.0, gamma="scale", probability=False
+):
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    from .features import OpenSmileIS10
+
+    return make_pipeline(
+        OpenSmileIS10(memory=memory),
+        StandardScaler(),
+        SVC(
+            kernel="rbf",
+            C=C,
+            gamma=gamma,
+            probability=probability,
+            random_state=random_state,
+        ),
+    )
