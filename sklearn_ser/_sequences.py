@@ -145,8 +145,7 @@ def check_sequences(
             )
         if x.shape[0] < min_frames:
             raise ValueError(
-                f"{name}[{i}] has {x.shape[0]} frames; at least {min_frames} "
-                "required."
+                f"{name}[{i}] has {x.shape[0]} frames; at least {min_frames} required."
             )
         if not allow_nan and not np.isfinite(x).all():
             raise ValueError(

@@ -58,5 +58,6 @@ def kl_sparsity(rho_hat, rho, eps=1e-6):
     """
     rho_hat = rho_hat.clamp(eps, 1 - eps)
     return (
-        rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
+        rho * torch.log(rho / rho_hat)
+        + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
     ).sum()

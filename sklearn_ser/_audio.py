@@ -1,0 +1,229 @@
+"""Audio input for the whole toolkit: what X may be, reading, mixing down, resampling.
+
+An extractor's ``X`` is one of
+
+* a sequence (list, tuple, 1-D object array) of paths (``str`` or
+  :class:`os.PathLike`) to anything libsndfile reads (WAV, FLAC, OGG, AIFF, ...);
+* a sequence of waveforms, each a float array of shape ``(n_samples,)`` or
+  ``(n_samples, n_channels)`` (soundfile's layout), together with the extractor's
+  ``sampling_rate`` parameter; a 2-D float array is read as one waveform per row;
+* a :class:`pandas.Series` (or one-column DataFrame) of either.
+
+Multi-channel audio is averaged to mono unless ``channel`` picks one channel; every
+signal is then resampled to the extractor's rate with soxr's high-quality resampler
+(through :func:`librosa.resample`).
+
+Errors name the item at fault: a missing file raises :class:`FileNotFoundError` with
+its path; an unreadable file, an empty signal, NaN/inf samples or an item of the wrong
+type raise :class:`AudioError` (a :class:`ValueError`) or :class:`TypeError` naming the
+item's index and path.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+__all__ = ["AudioError", "AudioItem", "as_audio_items", "load_audio"]
+
+
+class AudioError(ValueError):
+    """An audio item could not be used; the message names the item and why."""
+
+
+@dataclass(frozen=True)
+class AudioItem:
+    """One utterance of an extractor's input: a file path or an in-memory waveform."""
+
+    index: int
+    path: str | None = None
+    waveform: np.ndarray | None = None
+    sampling_rate: int | None = None
+
+    @property
+    def name(self):
+        """How errors and warnings refer to this item."""
+        if self.path is not None:
+            return f"item {self.index} ({self.path})"
+        return f"item {self.index} (waveform)"
+
+    def cache_key(self):
+        """Identify the audio content cheaply: path + size + mtime, or a content hash.
+
+        Raises FileNotFoundError for a missing file, so that a run fails before any
+        work when its input list is wrong.
+        """
+        if self.path is not None:
+            try:
+                st = os.stat(self.path)
+            except FileNotFoundError:
+                raise FileNotFoundError(
+                    f"Audio file not found: {self.path} ({self.name})"
+                ) from None
+            return ("path", os.path.abspath(self.path), st.st_size, st.st_mtime_ns)
+        digest = hashlib.sha1(np.ascontiguousarray(self.waveform).view(np.uint8))
+        return (
+            "waveform",
+            digest.hexdigest(),
+            str(self.waveform.dtype),
+            self.waveform.shape,
+            self.sampling_rate,
+        )
+
+
+def _is_path(x):
+    return isinstance(x, (str, os.PathLike))
+
+
+def as_audio_items(X, sampling_rate=None, name="X"):
+    """Normalise an extractor's input to a list of :class:`AudioItem`.
+
+    Parameters
+    ----------
+    X : sequence of paths or waveforms, 2-D float array, or pandas Series
+        See the module docstring.
+    sampling_rate : int, default=None
+        Rate of in-memory waveforms (required when there are any).
+    name : str, default="X"
+        Used in error messages.
+
+    Returns
+    -------
+    list of AudioItem
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> items = as_audio_items([np.zeros(160, dtype=np.float32)], sampling_rate=16000)
+    >>> items[0].name
+    'item 0 (waveform)'
+    """
+    if _is_path(X):
+        raise TypeError(
+            f"{name} must be a sequence of audio items; got a single path {X!r}. "
+            "Wrap it in a list."
+        )
+    if hasattr(X, "iloc") and hasattr(X, "columns"):
+        if X.shape[1] != 1:
+            raise TypeError(
+                f"{name} is a DataFrame with {X.shape[1]} columns; pass a Series (or "
+                "a one-column DataFrame) of paths or waveforms."
+            )
+        X = X.iloc[:, 0]
+    if hasattr(X, "iloc"):
+        X = list(X.to_numpy())
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim == 1 and X.dtype.kind in "US":
+            X = list(X)
+        elif X.ndim == 2 and X.dtype.kind in "fiu":
+            X = list(X)
+        elif X.ndim == 1 and X.dtype.kind in "fiu":
+            raise TypeError(
+                f"{name} is a single 1-D waveform; pass a list of waveforms "
+                "(e.g. [signal]) with sampling_rate."
+            )
+        else:
+            raise TypeError(
+                f"{name} has dtype {X.dtype} and shape {X.shape}; expected paths or "
+                "float waveforms."
+            )
+    try:
+        n = len(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of paths or waveforms; got {type(X).__name__}."
+        ) from None
+    if n == 0:
+        raise ValueError(f"{name} holds no audio items (0 samples).")
+    items = []
+    for i, x in enumerate(X):
+        if _is_path(x):
+            items.append(AudioItem(i, path=os.fspath(x)))
+            continue
+        if isinstance(x, np.ndarray) or isinstance(x, (list, tuple)):
+            arr = np.asarray(x)
+            if arr.dtype.kind not in "fiu" or arr.ndim not in (1, 2):
+                raise TypeError(
+                    f"{name} item {i}: a waveform must be a 1-D (or 2-D "
+                    f"samples x channels) numeric array; got dtype {arr.dtype}, "
+                    f"shape {arr.shape}."
+                )
+            if sampling_rate is None:
+                raise ValueError(
+                    f"{name} item {i} is an in-memory waveform: set the extractor's "
+                    "sampling_rate parameter to its rate in Hz."
+                )
+            items.append(AudioItem(i, waveform=arr, sampling_rate=int(sampling_rate)))
+            continue
+        raise TypeError(
+            f"{name} item {i} has type {type(x).__name__}; expected a path (str or "
+            "os.PathLike) or a waveform (numpy array)."
+        )
+    return items
+
+
+def _read(item):
+    if item.path is None:
+        return item.waveform, item.sampling_rate
+    if not os.path.exists(item.path):
+        raise FileNotFoundError(f"Audio file not found: {item.path} ({item.name})")
+    try:
+        data, sr = sf.read(item.path, dtype="float32", always_2d=False)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise AudioError(f"Cannot read {item.name}: {exc}") from exc
+    return data, sr
+
+
+def load_audio(item, *, target_sampling_rate=16000, channel=None):
+    """Read one item as a mono float32 signal at ``target_sampling_rate``.
+
+    Parameters
+    ----------
+    item : AudioItem
+        From :func:`as_audio_items`.
+    target_sampling_rate : int or None, default=16000
+        Resample to this rate (soxr high quality); None keeps the native rate.
+    channel : int or None, default=None
+        Channel of multi-channel audio to keep; None averages the channels.
+
+    Returns
+    -------
+    signal : ndarray of float32, shape (n_samples,)
+    sampling_rate : int
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    AudioError
+        Unreadable/corrupt file, empty signal, NaN or inf samples, bad channel.
+    """
+    data, sr = _read(item)
+    data = np.asarray(data)
+    if data.dtype.kind in "iu":
+        # Integer PCM given in memory: scale to [-1, 1) like soundfile does.
+        data = data.astype(np.float32) / float(np.iinfo(data.dtype).max + 1)
+    data = data.astype(np.float32, copy=False)
+    if data.ndim == 2:
+        if channel is None:
+            data = data.mean(axis=1)
+        elif not -data.shape[1] <= channel < data.shape[1]:
+            raise AudioError(
+                f"{item.name} has {data.shape[1]} channels; channel={channel} does "
+                "not exist."
+            )
+        else:
+            data = data[:, channel]
+    if data.size == 0:
+        raise AudioError(f"{item.name} is empty (0 samples).")
+    if not np.isfinite(data).all():
+        raise AudioError(f"{item.name} contains NaN or infinite samples.")
+    if target_sampling_rate is not None and sr != target_sampling_rate:
+        data = librosa.resample(
+            data, orig_sr=sr, target_sr=target_sampling_rate, res_type="soxr_hq"
+        ).astype(np.float32, copy=False)
+        sr = target_sampling_rate
+    return np.ascontiguousarray(data), int(sr)

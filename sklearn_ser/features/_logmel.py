@@ -1,0 +1,253 @@
+"""Log-Mel filterbank energies with deltas, as frame sequences."""
+
+from numbers import Integral, Real
+
+import librosa
+import numpy as np
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from .._sequences import as_sequences, check_sequences
+from ._base import BaseAudioExtractor
+
+__all__ = ["LogMelDeltas"]
+
+
+class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
+    """Log-Mel energies with first and second derivatives, standardised per dimension.
+
+    Each utterance becomes a ``(n_frames, 3 * n_mels)`` float32 array (120 values per
+    frame by default, about 100 frames per second): ``n_mels`` log-Mel energies
+    (``10 log10`` of the Mel power spectrum of Hann-windowed frames), their first
+    temporal derivative and their second, each computed with a Savitzky-Golay
+    filter over ``delta_width`` frames (edge frames repeated, so a clip shorter than
+    the delta window works). The output is a sequence dataset (a 1-D object array of
+    2-D arrays, see :mod:`sklearn_ser._sequences`), never padded.
+
+    ``fit`` learns the mean and standard deviation of every dimension over all
+    training frames; ``transform`` standardises with them (zero mean, unit
+    variance), as the attention paper does. Frames are centred on ``t * hop``
+    (librosa's ``center=True``), so a clip of ``d`` seconds gives
+    ``1 + floor(d / hop_length)`` frames, and even a clip shorter than one window
+    gives one frame.
+
+    Parameters
+    ----------
+    n_mels : int, default=40
+        Mel bands.
+    win_length : float, default=0.025
+        Analysis window in seconds.
+    hop_length : float, default=0.010
+        Hop between frames in seconds.
+    n_fft : int, default=None
+        FFT size; default the next power of two of the window length in samples.
+    fmin : float, default=0.0
+        Lowest Mel band edge (Hz).
+    fmax : float, default=None
+        Highest Mel band edge (Hz); default half the sampling rate.
+    delta_width : int, default=9
+        Odd number of frames of the derivative filter.
+    standardize : bool, default=True
+        Standardise with the training statistics.
+    sampling_rate, target_sampling_rate, channel, on_error, n_jobs, memory, verbose
+        As in :class:`~sklearn_ser.OpenSmileFeatures`. The cache holds the
+        unstandardised features, so it serves every fold. A failed item becomes
+        one frame of NaN with ``on_error="warn"``.
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (3 * n_mels,)
+        Per-dimension mean over the training frames.
+    scale_ : ndarray of shape (3 * n_mels,)
+        Per-dimension standard deviation (1 where it is 0).
+    n_frames_seen_ : int
+        Number of frames the statistics were computed over.
+    n_features_out_ : int
+        ``3 * n_mels``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser import LogMelDeltas
+    >>> t = np.arange(16000) / 16000
+    >>> wave = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    >>> X = LogMelDeltas(sampling_rate=16000).fit_transform([wave, wave[:4000]])
+    >>> X[0].shape, X[1].shape
+    ((101, 120), (26, 120))
+    """
+
+    _parameter_constraints: dict = {
+        **BaseAudioExtractor._parameter_constraints,
+        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "win_length": [Interval(Real, 0, None, closed="neither")],
+        "hop_length": [Interval(Real, 0, None, closed="neither")],
+        "n_fft": [Interval(Integral, 1, None, closed="left"), None],
+        "fmin": [Interval(Real, 0, None, closed="left")],
+        "fmax": [Interval(Real, 0, None, closed="neither"), None],
+        "delta_width": [Interval(Integral, 3, None, closed="left")],
+        "standardize": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        n_mels=40,
+        win_length=0.025,
+        hop_length=0.010,
+        n_fft=None,
+        fmin=0.0,
+        fmax=None,
+        delta_width=9,
+        standardize=True,
+        sampling_rate=None,
+        target_sampling_rate=16000,
+        channel=None,
+        on_error="raise",
+        n_jobs=None,
+        memory=None,
+        verbose=0,
+    ):
+        self.n_mels = n_mels
+        self.win_length = win_length
+        self.hop_length = hop_length
+        self.n_fft = n_fft
+        self.fmin = fmin
+        self.fmax = fmax
+        self.delta_width = delta_width
+        self.standardize = standardize
+        self.sampling_rate = sampling_rate
+        self.target_sampling_rate = target_sampling_rate
+        self.channel = channel
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.verbose = verbose
+
+    def _config(self):
+        return (
+            self.n_mels,
+            self.win_length,
+            self.hop_length,
+            self.n_fft,
+            self.fmin,
+            self.fmax,
+            self.delta_width,
+            self.target_sampling_rate,
+            self.channel,
+            librosa.__version__,
+        )
+
+    def _compute(self, signal, sampling_rate):
+        win = max(1, int(round(self.win_length * sampling_rate)))
+        hop = max(1, int(round(self.hop_length * sampling_rate)))
+        n_fft = self.n_fft or int(2 ** np.ceil(np.log2(win)))
+        if n_fft < win:
+            raise ValueError(
+                f"n_fft={n_fft} is shorter than the window ({win} samples)."
+            )
+        mel = librosa.feature.melspectrogram(
+            y=signal,
+            sr=sampling_rate,
+            n_fft=n_fft,
+            hop_length=hop,
+            win_length=win,
+            window="hann",
+            center=True,
+            pad_mode="constant",
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            power=2.0,
+        )
+        logmel = librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=None)
+        d1 = librosa.feature.delta(
+            logmel, width=self.delta_width, order=1, mode="nearest"
+        )
+        d2 = librosa.feature.delta(
+            logmel, width=self.delta_width, order=2, mode="nearest"
+        )
+        return np.ascontiguousarray(np.vstack([logmel, d1, d2]).T, dtype=np.float32)
+
+    def _failed_value(self):
+        return np.full((1, 3 * self.n_mels), np.nan, dtype=np.float32)
+
+    def _validate_width(self):
+        if self.delta_width % 2 == 0:
+            raise ValueError(f"delta_width must be odd; got {self.delta_width}.")
+
+    def _fit_stats(self, raw):
+        finite = [x for x in raw if np.isfinite(x).all()]
+        if not finite:
+            raise ValueError("No audio item could be extracted; nothing to fit.")
+        frames = np.concatenate(finite, axis=0).astype(np.float64)
+        self.mean_ = frames.mean(axis=0)
+        std = frames.std(axis=0)
+        self.scale_ = np.where(std > 0, std, 1.0)
+        self.n_frames_seen_ = len(frames)
+        self.n_features_out_ = 3 * self.n_mels
+
+    def _standardize(self, raw):
+        if not self.standardize:
+            return as_sequences(raw)
+        mean = self.mean_.astype(np.float32)
+        scale = self.scale_.astype(np.float32)
+        return as_sequences([(x - mean) / scale for x in raw])
+
+    def fit(self, X, y=None):
+        """Learn the per-dimension mean and standard deviation of the frames.
+
+        Parameters
+        ----------
+        X : sequence of paths or waveforms, or pandas Series
+            Training audio.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Extract once, learn the statistics, return the standardised sequences."""
+        self._validate_params()
+        self._validate_width()
+        raw = self._extract(X)
+        self._fit_stats(raw)
+        return self._standardize(raw)
+
+    def transform(self, X):
+        """Frame sequences of every item, standardised with the training statistics.
+
+        Returns
+        -------
+        X_seq : ndarray of dtype object, shape (n_samples,)
+            A sequence dataset of float32 ``(n_frames_i, 3 * n_mels)`` arrays.
+        """
+        check_is_fitted(self)
+        self._validate_width()
+        return self._standardize(self._extract(X))
+
+    def inverse_transform(self, X):
+        """Undo the standardisation (e.g. to plot a spectrogram)."""
+        check_is_fitted(self)
+        X = check_sequences(X, n_features=self.n_features_out_, allow_nan=True)
+        if not self.standardize:
+            return X
+        return as_sequences([x * self.scale_ + self.mean_ for x in X])
+
+    def get_feature_names_out(self, input_features=None):
+        """``logmel_<k>``, ``logmel_delta_<k>``, ``logmel_delta2_<k>``."""
+        k = range(self.n_mels)
+        return np.asarray(
+            [f"logmel_{i}" for i in k]
+            + [f"logmel_delta_{i}" for i in k]
+            + [f"logmel_delta2_{i}" for i in k],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = self.standardize
+        return tags
