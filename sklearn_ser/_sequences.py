@@ -238,7 +238,8 @@ def concat_frames(X):
     Examples
     --------
     >>> import numpy as np
-    >>> frames, lengths = concat_frames(as_sequences([np.zeros((2, 3)), np.ones((1, 3))]))
+    >>> X = as_sequences([np.zeros((2, 3)), np.ones((1, 3))])
+    >>> frames, lengths = concat_frames(X)
     >>> frames.shape, lengths.tolist()
     ((3, 3), [2, 1])
     """

@@ -12,7 +12,6 @@ import os
 import warnings
 from numbers import Integral
 
-import numpy as np
 from joblib import Memory, Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
