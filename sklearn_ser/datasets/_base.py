@@ -1,0 +1,191 @@
+"""What every corpus loader shares: the data home, finding a corpus, the Bunch.
+
+Every loader takes ``data_home`` as its first argument and accepts either
+
+* the *data home*, a folder holding one sub-folder per corpus (``<home>/emovo``,
+  ``<home>/emodb``, ...), or
+* the corpus folder itself (``load_emovo("/data/emovo")``).
+
+With ``data_home=None`` the home is :func:`get_data_home`'s answer. When the corpus is
+in none of the places tried, :class:`FileNotFoundError` lists every one of them and why
+it was rejected.
+"""
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+__all__ = ["EMOTIONS", "get_data_home"]
+
+#: The one emotion vocabulary shared by every loader's ``target``.
+EMOTIONS = (
+    "anger",
+    "boredom",
+    "disgust",
+    "fear",
+    "happiness",
+    "neutral",
+    "sadness",
+    "surprise",
+)
+
+DATA_HOME_ENV = "SKLEARN_SER_DATA"
+DEFAULT_DATA_HOME = os.path.join("~", "sklearn_ser_data")
+
+# How many problem items a message spells out before summarising the rest.
+_MAX_LISTED = 50
+
+
+def get_data_home(data_home=None):
+    """Return the folder that holds the speech corpora.
+
+    The answer is, in this order: ``data_home`` when given, else the environment
+    variable ``SKLEARN_SER_DATA`` when set and not empty, else ``~/sklearn_ser_data``.
+    ``~`` and environment variables in the path are expanded. Unlike
+    :func:`sklearn.datasets.get_data_home` the folder is not created: the loaders only
+    read, and :func:`fetch_emodb` creates it when it downloads.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        An explicit folder, returned expanded.
+
+    Returns
+    -------
+    data_home : str
+        The path of the data home (it may not exist).
+
+    Examples
+    --------
+    >>> from sklearn_ser.datasets import get_data_home
+    >>> get_data_home("/srv/corpora")
+    '/srv/corpora'
+    """
+    if data_home is None:
+        data_home = os.environ.get(DATA_HOME_ENV) or DEFAULT_DATA_HOME
+    return os.path.expandvars(os.path.expanduser(os.fspath(data_home)))
+
+
+def _home_origin(data_home):
+    if data_home is not None:
+        return "the data_home argument"
+    if os.environ.get(DATA_HOME_ENV):
+        return f"the environment variable {DATA_HOME_ENV}"
+    return f"the default {DEFAULT_DATA_HOME} ({DATA_HOME_ENV} is not set)"
+
+
+def _find_corpus(data_home, folder_names, looks_like, corpus, expected):
+    """Return the corpus folder as a :class:`~pathlib.Path`.
+
+    Tries ``<home>/<name>`` for each name in ``folder_names``, then, when the caller
+    passed ``data_home`` explicitly, ``data_home`` itself (a direct path to the corpus).
+    A candidate is accepted when ``looks_like(path)`` is true.
+
+    Raises
+    ------
+    FileNotFoundError
+        Listing every candidate, why it was rejected, and what was expected there.
+    """
+    home = Path(get_data_home(data_home))
+    candidates = [home / name for name in folder_names]
+    if data_home is not None:
+        candidates.append(home)
+    looked = []
+    for candidate in candidates:
+        if not candidate.exists():
+            looked.append(f"  {candidate} (does not exist)")
+        elif not candidate.is_dir():
+            looked.append(f"  {candidate} (not a folder)")
+        elif looks_like(candidate):
+            return candidate
+        else:
+            looked.append(f"  {candidate} (exists, but holds no {corpus} files)")
+    raise FileNotFoundError(
+        f"{corpus} corpus not found. The data home {home} comes from "
+        f"{_home_origin(data_home)}. Looked in:\n"
+        + "\n".join(looked)
+        + f"\nExpected layout: {expected}. Pass data_home= (the folder holding "
+        f"{folder_names[0]}/, or the corpus folder itself) or set {DATA_HOME_ENV}."
+    )
+
+
+def _is_hidden(path):
+    # Skip dot-files such as macOS resource forks (._x.wav) that archives often carry.
+    return path.name.startswith(".")
+
+
+def _any_file(root, pattern):
+    """Whether ``root.glob(pattern)`` yields one visible file (stops at the first)."""
+    return any(p.is_file() and not _is_hidden(p) for p in root.glob(pattern))
+
+
+def _format_items(items):
+    shown = [f"  {item}" for item in items[:_MAX_LISTED]]
+    if len(items) > _MAX_LISTED:
+        shown.append(f"  ... and {len(items) - _MAX_LISTED} more")
+    return "\n".join(shown)
+
+
+def _report(problems, on_error, *, what, exc_type=ValueError, hint=""):
+    """Raise (``on_error="raise"``) or warn once about every problem item.
+
+    ``problems`` is a list of strings, each naming the file (and line) and the reason.
+    With ``"warn"`` the items have already been left out by the caller; the single
+    warning says so.
+    """
+    if not problems:
+        return
+    n = len(problems)
+    if on_error == "raise":
+        raise exc_type(
+            f"{n} {what}:\n{_format_items(problems)}\n"
+            "Pass on_error='warn' to skip them with a warning instead." + hint
+        )
+    warnings.warn(
+        f"Skipped {n} {what}:\n{_format_items(problems)}", UserWarning, stacklevel=3
+    )
+
+
+def _build_bunch(columns, extras, *, descr, as_frame, corpus_dir):
+    """Assemble the returned :class:`~sklearn.utils.Bunch`, sorted by file name.
+
+    Parameters
+    ----------
+    columns : dict
+        Column name -> list, one entry per utterance. Must hold ``filename``,
+        ``target`` and ``speaker``; every column becomes a frame column.
+    extras : dict
+        Bunch key -> column name (or callable taking the sorted columns and returning
+        an array) for the corpus-specific arrays, e.g. ``{"sentences": "sentence"}``.
+    """
+    n = len(columns["filename"])
+    if n == 0:
+        raise ValueError(
+            f"No usable utterance found in {corpus_dir}: every candidate file was "
+            "skipped (see the warning above) or filtered out."
+        )
+    order = np.argsort(np.asarray(columns["filename"], dtype=str), kind="stable")
+    cols = {name: [values[i] for i in order] for name, values in columns.items()}
+    filenames = np.asarray(cols["filename"], dtype=str)
+    target = np.asarray(cols["target"], dtype=str)
+    unknown = sorted(set(target) - set(EMOTIONS))
+    if unknown:  # a mapping table bug, never a user error
+        raise AssertionError(f"labels outside the shared vocabulary: {unknown}")
+    bunch = Bunch(
+        filenames=filenames,
+        target=target,
+        groups=np.asarray(cols["speaker"], dtype=str),
+        target_names=np.unique(target),
+        DESCR=descr,
+        frame=None,
+    )
+    for key, source in extras.items():
+        bunch[key] = source(cols) if callable(source) else np.asarray(cols[source])
+    if as_frame:
+        import pandas as pd
+
+        bunch.frame = pd.DataFrame(cols)
+    return bunch
