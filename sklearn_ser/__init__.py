@@ -11,13 +11,20 @@ from ._sequences import (
     split_frames,
     unpad_sequences,
 )
-from .features import ExtractionWarning, LogMelDeltas, OpenSmileFeatures, OpenSmileIS10
+from .features import (
+    ExtractionWarning,
+    FrameStatistics,
+    LogMelDeltas,
+    OpenSmileFeatures,
+    OpenSmileIS10,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AudioError",
     "ExtractionWarning",
+    "FrameStatistics",
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",

@@ -3,10 +3,12 @@
 from ._base import BaseAudioExtractor, ExtractionWarning
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
+from ._pooling import FrameStatistics
 
 __all__ = [
     "BaseAudioExtractor",
     "ExtractionWarning",
+    "FrameStatistics",
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",
