@@ -1,5 +1,6 @@
 """Log-Mel filterbank energies with deltas, as frame sequences."""
 
+import warnings
 from numbers import Integral, Real
 
 import librosa
@@ -145,20 +146,24 @@ class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
             raise ValueError(
                 f"n_fft={n_fft} is shorter than the window ({win} samples)."
             )
-        mel = librosa.feature.melspectrogram(
-            y=signal,
-            sr=sampling_rate,
-            n_fft=n_fft,
-            hop_length=hop,
-            win_length=win,
-            window="hann",
-            center=True,
-            pad_mode="constant",
-            n_mels=self.n_mels,
-            fmin=self.fmin,
-            fmax=self.fmax,
-            power=2.0,
-        )
+        with warnings.catch_warnings():
+            # Clips shorter than n_fft are zero-padded by design (see the docstring);
+            # librosa's warning about it would repeat for every such clip.
+            warnings.filterwarnings("ignore", message="n_fft=.*too large")
+            mel = librosa.feature.melspectrogram(
+                y=signal,
+                sr=sampling_rate,
+                n_fft=n_fft,
+                hop_length=hop,
+                win_length=win,
+                window="hann",
+                center=True,
+                pad_mode="constant",
+                n_mels=self.n_mels,
+                fmin=self.fmin,
+                fmax=self.fmax,
+                power=2.0,
+            )
         logmel = librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=None)
         d1 = librosa.feature.delta(
             logmel, width=self.delta_width, order=1, mode="nearest"
