@@ -217,3 +217,31 @@ def _is10_svm(
             random_state=random_state,
         ),
     )
+
+
+@register_pipeline(
+    "is10-svm-spkstd",
+    "openSMILE IS10 functionals -> per-speaker standardisation (each speaker's own "
+    "feature statistics, test speakers included) -> SVC(rbf). Opt-in: adapts to "
+    "the test speaker.",
+    adapts_to_test_speaker=True,
+)
+def _is10_svm_spkstd(
+    *, memory=None, random_state=None, C=1.0, gamma="scale", probability=False
+):
+    from sklearn.svm import SVC
+
+    from .evaluation import SpeakerStandardScaler
+    from .features import OpenSmileIS10
+
+    return make_pipeline(
+        OpenSmileIS10(memory=memory),
+        SpeakerStandardScaler(),
+        SVC(
+            kernel="rbf",
+            C=C,
+            gamma=gamma,
+            probability=probability,
+            random_state=random_state,
+        ),
+    )

@@ -1,0 +1,41 @@
+"""Speaker-independent evaluation: cross-validation reports, WA/UA, plots.
+
+WA (weighted accuracy) is accuracy; UA (unweighted accuracy) is balanced accuracy,
+the mean of per-class recalls. :func:`evaluate` cross-validates an estimator across
+speakers and returns an :class:`EvaluationReport` with per-fold and pooled figures;
+the pooled ones (all out-of-fold predictions scored together) are the robust ones.
+"""
+
+from ._evaluate import evaluate
+from ._metrics import (
+    UA_SCORER,
+    WA_SCORER,
+    get_ser_scorers,
+    labeled_mask,
+    unweighted_accuracy,
+    weighted_accuracy,
+)
+from ._report import (
+    EvaluationReport,
+    compare_reports,
+    load_report,
+    markdown_table,
+    recall_table,
+)
+from ._speaker_scaler import SpeakerStandardScaler
+
+__all__ = [
+    "UA_SCORER",
+    "WA_SCORER",
+    "EvaluationReport",
+    "SpeakerStandardScaler",
+    "compare_reports",
+    "evaluate",
+    "get_ser_scorers",
+    "labeled_mask",
+    "load_report",
+    "markdown_table",
+    "recall_table",
+    "unweighted_accuracy",
+    "weighted_accuracy",
+]

@@ -1,0 +1,311 @@
+"""Speaker-independent cross-validation with out-of-fold predictions kept."""
+
+import inspect
+import numbers
+import time
+import warnings
+
+import numpy as np
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_object
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import _check_method_params, _num_samples
+
+from ._metrics import labeled_mask
+from ._report import EvaluationReport
+
+__all__ = ["evaluate"]
+
+
+def _resolve_cv(cv, groups):
+    """Return (splitter or list of splits, human description)."""
+    if isinstance(cv, str):
+        if cv != "loso":
+            raise ValueError(
+                f"cv must be 'loso', an int, a splitter or an iterable of splits; "
+                f"got {cv!r}."
+            )
+        if groups is None:
+            raise ValueError("cv='loso' needs groups (the speaker of each sample).")
+        return LeaveOneGroupOut(), "leave-one-speaker-out"
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        if groups is None:
+            raise ValueError(f"cv={cv} (GroupKFold) needs groups (the speakers).")
+        if cv < 2:
+            raise ValueError(f"cv must be at least 2 when an int; got {cv}.")
+        return GroupKFold(n_splits=int(cv)), f"{cv}-fold speaker-independent"
+    if hasattr(cv, "split"):
+        return cv, repr(cv)
+    if cv is None or isinstance(cv, bool):
+        raise ValueError(f"cv must not be {cv!r}.")
+    return check_cv(cv), "custom splits"
+
+
+def _consumes(estimator, method):
+    """Whether ``estimator.<method>`` should receive ``groups``, and via routing."""
+    with config_context(enable_metadata_routing=True):
+        try:
+            routing = get_routing_for_object(estimator)
+        except Exception:  # estimators without routing support
+            routing = None
+        if isinstance(routing, MetadataRouter):
+            try:
+                return bool(routing.consumes(method, ["groups"])), True
+            except Exception:
+                return False, True
+    func = getattr(estimator, method, None)
+    if func is None:
+        return False, False
+    return "groups" in inspect.signature(func).parameters, False
+
+
+def _fit_predict_fold(
+    estimator, X, y, groups, train, test, params, route, routing, want_proba
+):
+    fit_params = _check_method_params(X, params=params or {}, indices=train)
+    if route["fit"]:
+        fit_params["groups"] = _safe_indexing(groups, train)
+    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    X_test = _safe_indexing(X, test)
+    predict_params = (
+        {"groups": _safe_indexing(groups, test)} if route["predict"] else {}
+    )
+    proba_params = (
+        {"groups": _safe_indexing(groups, test)} if route["predict_proba"] else {}
+    )
+    with config_context(enable_metadata_routing=routing):
+        t0 = time.perf_counter()
+        estimator.fit(X_train, y_train, **fit_params)
+        fit_time = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        y_pred = np.asarray(estimator.predict(X_test, **predict_params))
+        predict_time = time.perf_counter() - t0
+        proba = classes = None
+        if want_proba and hasattr(estimator, "predict_proba"):
+            proba = np.asarray(estimator.predict_proba(X_test, **proba_params))
+            classes = np.asarray(estimator.classes_)
+    learned = getattr(estimator, "classes_", None)
+    return {
+        "y_pred": y_pred,
+        "proba": proba,
+        "proba_classes": classes,
+        "fit_time": fit_time,
+        "predict_time": predict_time,
+        "learned_unlabeled": learned is not None
+        and bool(np.any(~labeled_mask(np.asarray(learned)))),
+        "estimator": estimator,
+    }
+
+
+def evaluate(
+    estimator,
+    X,
+    y,
+    groups=None,
+    *,
+    cv="loso",
+    n_jobs=None,
+    verbose=0,
+    params=None,
+    unlabeled="fit",
+    proba=True,
+    name=None,
+    description="",
+    adapts_to_test_speaker=False,
+    return_estimators=False,
+):
+    """Cross-validate an estimator speaker-independently and keep every prediction.
+
+    Each fold clones ``estimator``, fits it on the training speakers only (so every
+    fitted state, from scalers to autoencoders and early stopping, sees training
+    speakers only), and predicts the held-out speakers. Figures are computed from
+    the out-of-fold predictions (see :class:`EvaluationReport`):
+
+    - per fold WA (accuracy) and UA (balanced accuracy), their mean and std;
+    - **pooled** WA and UA over all out-of-fold predictions, the confusion matrix and
+      per-class recall. A fold with few samples or a single class gives a noisy
+      per-fold UA (computed over the classes it holds, without warnings); the pooled
+      figures are the robust ones.
+
+    Unlabeled samples (``y == -1``) in the training folds are passed to ``fit`` (for
+    semi-supervised estimators) unless ``unlabeled="drop"``; in test folds they are
+    predicted but never scored.
+
+    Speaker groups reach the estimator when it asks for them: a plain estimator
+    whose ``fit`` (or ``predict``) has a ``groups`` parameter gets the training (or
+    test) speakers; a meta-estimator such as a ``Pipeline`` gets them through
+    scikit-learn metadata routing when one of its steps requests ``groups``
+    (routing is then enabled for the duration of each fold only).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Cloned for each fold.
+    X : array-like of shape (n_samples, ...)
+        Features, audio paths, waveforms or a sequence dataset: anything the
+        estimator accepts and ``sklearn.utils._safe_indexing`` can index.
+    y : array-like of shape (n_samples,)
+        Emotion labels; ``-1`` marks unlabeled samples.
+    groups : array-like of shape (n_samples,), default=None
+        Speaker of each sample. Required for ``cv="loso"`` and an int ``cv``.
+    cv : "loso", int, splitter or iterable, default="loso"
+        ``"loso"``: :class:`~sklearn.model_selection.LeaveOneGroupOut` (one fold per
+        speaker); an int: :class:`~sklearn.model_selection.GroupKFold` with that
+        many folds; any scikit-learn splitter (given ``groups``) or an iterable of
+        ``(train, test)`` index arrays.
+    n_jobs : int, default=None
+        Folds fitted in parallel with joblib (``-1``: all cores).
+    verbose : int, default=0
+        ``1``: a progress bar over folds (stderr); ``2``: also a line per fold.
+    params : dict, default=None
+        Extra fit parameters; sample-aligned arrays are sliced to the training fold
+        (as in :func:`~sklearn.model_selection.cross_validate`).
+    unlabeled : {"fit", "drop"}, default="fit"
+        What to do with ``y == -1`` samples of the training folds.
+    proba : bool, default=True
+        Keep ``predict_proba`` outputs when the fitted estimator has it.
+    name : str, default=None
+        The system's name in the report; the estimator's class name when None.
+    description : str, default=""
+        Stored in the report.
+    adapts_to_test_speaker : bool, default=False
+        Labels the report as using the test speaker's statistics (set by the
+        command line for registry pipelines that do).
+    return_estimators : bool, default=False
+        Keep the fitted estimators in ``report.estimators_``.
+
+    Returns
+    -------
+    report : EvaluationReport
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.svm import SVC
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.tile(["ang", "neu", "sad"], 30)
+    >>> X = rng.normal(size=(90, 5)) + 2.0 * (y == "ang")[:, None]
+    >>> groups = np.repeat(["f1", "f2", "m1"], 30)
+    >>> report = evaluate(make_pipeline(StandardScaler(), SVC()), X, y, groups)
+    >>> report.n_folds, report.labels.tolist()
+    (3, ['ang', 'neu', 'sad'])
+    >>> bool(report.per_class_recall()["ang"] > 0.9)
+    True
+    """
+    if unlabeled not in ("fit", "drop"):
+        raise ValueError(f"unlabeled must be 'fit' or 'drop'; got {unlabeled!r}.")
+    n = _num_samples(X)
+    y = np.asarray(y)
+    if y.ndim != 1 or y.shape[0] != n:
+        raise ValueError(f"y must be 1-D with one label per sample of X ({n}).")
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.ndim != 1 or groups.shape[0] != n:
+            raise ValueError(f"groups must be 1-D with one speaker per sample ({n}).")
+    splitter, cv_text = _resolve_cv(cv, groups)
+    splits = list(splitter.split(np.zeros((n, 1)), y, groups))
+    if not splits:
+        raise ValueError("cv produced no splits.")
+    labeled = labeled_mask(y)
+    if not labeled.any():
+        raise ValueError("y holds no labeled sample (every label is -1).")
+    if unlabeled == "drop":
+        splits = [(tr[labeled[tr]], te) for tr, te in splits]
+
+    route, routing = {}, False
+    for method in ("fit", "predict", "predict_proba"):
+        route[method], via_routing = _consumes(estimator, method)
+        routing = routing or (route[method] and via_routing)
+    if any(route.values()) and groups is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requests groups, but groups is None."
+        )
+
+    jobs = (
+        delayed(_fit_predict_fold)(
+            clone(estimator), X, y, groups, tr, te, params, route, routing, proba
+        )
+        for tr, te in splits
+    )
+    bar = None
+    if verbose:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(splits), desc=name or "folds", unit="fold", leave=True)
+    results = []
+    for res in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+        results.append(res)
+        if bar is not None:
+            bar.update(1)
+            if verbose >= 2:
+                bar.write(
+                    f"fold {len(results)}/{len(splits)}: fit {res['fit_time']:.1f}s"
+                )
+    if bar is not None:
+        bar.close()
+
+    if unlabeled == "fit" and any(r["learned_unlabeled"] for r in results):
+        warnings.warn(
+            "The fitted estimator has -1 among its classes_: it treated unlabeled "
+            "samples as a class. Use unlabeled='drop' for supervised estimators.",
+            UserWarning,
+            stacklevel=2,
+        )
+
+    index, fold_ids, preds, folds = [], [], [], []
+    probas, proba_classes = [], None
+    for k, ((tr, te), res) in enumerate(zip(splits, results)):
+        index.append(te)
+        fold_ids.append(np.full(te.shape[0], k))
+        preds.append(res["y_pred"])
+        if res["proba"] is not None:
+            if proba_classes is None:
+                proba_classes = res["proba_classes"]
+            if np.array_equal(res["proba_classes"], proba_classes):
+                probas.append(res["proba"])
+        folds.append(
+            {
+                "fold": k,
+                "test_groups": (
+                    [] if groups is None else np.unique(groups[te]).tolist()
+                ),
+                "n_train": int(tr.shape[0]),
+                "n_test": int(te.shape[0]),
+                "fit_time": res["fit_time"],
+                "predict_time": res["predict_time"],
+            }
+        )
+    index = np.concatenate(index)
+    keep_proba = proba_classes is not None and len(probas) == len(results)
+    X_arr = X if isinstance(X, np.ndarray) else None
+    sample_ids = None
+    if X_arr is not None and X_arr.ndim == 1 and X_arr.dtype.kind in "OU":
+        if all(isinstance(v, str) for v in X_arr[:10]):
+            sample_ids = X_arr[index].astype(str)
+    elif isinstance(X, (list, tuple)) and all(isinstance(v, str) for v in X[:10]):
+        sample_ids = np.asarray(X, dtype=str)[index]
+
+    report = EvaluationReport(
+        name=name or type(estimator).__name__,
+        labels=np.unique(y[labeled]),
+        index=index,
+        fold=np.concatenate(fold_ids),
+        y_true=y[index],
+        y_pred=np.concatenate(preds),
+        folds=folds,
+        groups=None if groups is None else groups[index],
+        sample_ids=sample_ids,
+        proba=np.concatenate(probas) if keep_proba else None,
+        proba_classes=proba_classes if keep_proba else None,
+        description=description,
+        cv=cv_text,
+        adapts_to_test_speaker=adapts_to_test_speaker,
+    )
+    if return_estimators:
+        report.estimators_ = [r["estimator"] for r in results]
+    return report

@@ -1,0 +1,149 @@
+"""WA and UA: the two figures every speech-emotion paper reports.
+
+- **WA** (weighted accuracy) is plain accuracy: the fraction of utterances whose
+  emotion is recognised. Classes weigh by their number of utterances.
+- **UA** (unweighted accuracy) is the mean of the per-class recalls, scikit-learn's
+  ``balanced_accuracy_score``: every emotion weighs the same.
+
+With fully labeled test folds, scikit-learn's own scorer names serve as ``scoring=``
+in ``cross_val_score``, ``cross_validate`` and ``GridSearchCV``: ``"accuracy"`` is WA
+and ``"balanced_accuracy"`` is UA. When a test fold may hold unlabeled samples
+(``y == -1``, the semi-supervised convention), use :data:`WA_SCORER` and
+:data:`UA_SCORER` (or :func:`get_ser_scorers`), which score labeled samples only.
+"""
+
+import numpy as np
+from sklearn.metrics import make_scorer
+
+__all__ = [
+    "UA_SCORER",
+    "WA_SCORER",
+    "get_ser_scorers",
+    "labeled_mask",
+    "unweighted_accuracy",
+    "weighted_accuracy",
+]
+
+
+def labeled_mask(y):
+    """Boolean mask of the labeled samples: every ``y`` that is not ``-1``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels; ``-1`` marks an unlabeled sample (integer or object arrays).
+
+    Returns
+    -------
+    mask : ndarray of bool of shape (n_samples,)
+
+    Examples
+    --------
+    >>> labeled_mask([0, -1, 2, 1]).tolist()
+    [True, False, True, True]
+    >>> labeled_mask(["ang", "neu"]).tolist()
+    [True, True]
+    """
+    y = np.asarray(y)
+    if y.dtype.kind in "iuf":
+        return y != -1
+    if y.dtype.kind == "O":
+        return np.array(
+            [not (isinstance(v, (int, np.integer)) and v == -1) for v in y], dtype=bool
+        )
+    return np.ones(y.shape[0], dtype=bool)
+
+
+def _recalls(y_true, y_pred):
+    """Per-class recall over the classes present in ``y_true`` (no warnings)."""
+    classes, inverse = np.unique(y_true, return_inverse=True)
+    hits = np.asarray(y_pred) == np.asarray(y_true)
+    counts = np.bincount(inverse, minlength=classes.size)
+    correct = np.bincount(inverse, weights=hits, minlength=classes.size)
+    return classes, correct / counts
+
+
+def weighted_accuracy(y_true, y_pred):
+    """WA: accuracy over the labeled samples (``y_true != -1``).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels; ``-1`` entries are ignored.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+
+    Returns
+    -------
+    score : float
+        NaN when no sample is labeled.
+
+    Examples
+    --------
+    >>> weighted_accuracy([0, 0, 1, -1], [0, 1, 1, 0])
+    0.666...
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    mask = labeled_mask(y_true)
+    if not mask.any():
+        return float("nan")
+    return float(np.mean(y_true[mask] == y_pred[mask]))
+
+
+def unweighted_accuracy(y_true, y_pred):
+    """UA: mean recall of the classes present among the labeled samples.
+
+    Equal to ``sklearn.metrics.balanced_accuracy_score`` on labeled samples, without
+    its warning when a prediction names a class absent from ``y_true`` (which happens
+    in every leave-one-speaker-out fold that lacks an emotion).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels; ``-1`` entries are ignored.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+
+    Returns
+    -------
+    score : float
+        NaN when no sample is labeled.
+
+    Examples
+    --------
+    >>> unweighted_accuracy([0, 0, 0, 1], [0, 0, 0, 0])
+    0.5
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    mask = labeled_mask(y_true)
+    if not mask.any():
+        return float("nan")
+    _, recalls = _recalls(y_true[mask], y_pred[mask])
+    return float(recalls.mean())
+
+
+#: Scorer for WA that ignores unlabeled (``-1``) test samples.
+WA_SCORER = make_scorer(weighted_accuracy)
+#: Scorer for UA that ignores unlabeled (``-1``) test samples.
+UA_SCORER = make_scorer(unweighted_accuracy)
+
+
+def get_ser_scorers():
+    """``{"WA": WA_SCORER, "UA": UA_SCORER}``, ready for ``scoring=``.
+
+    Returns
+    -------
+    scorers : dict of str to scorer
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.model_selection import cross_validate
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.r_[np.zeros((10, 2)), np.ones((10, 2))]
+    >>> y = np.r_[np.zeros(10, int), np.ones(10, int)]
+    >>> res = cross_validate(LogisticRegression(), X, y, scoring=get_ser_scorers())
+    >>> float(res["test_WA"].mean()), float(res["test_UA"].mean())
+    (1.0, 1.0)
+    """
+    return {"WA": WA_SCORER, "UA": UA_SCORER}

@@ -1,0 +1,637 @@
+"""The evaluation report: figures, tables, JSON round trip and confusion-matrix plot."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._metrics import _recalls, labeled_mask
+
+__all__ = ["EvaluationReport", "compare_reports", "load_report", "recall_table"]
+
+_FORMAT_VERSION = 1
+ADAPTS_NOTE = (
+    "adapts to the test speaker: features are standardised with statistics of each "
+    "test speaker's own (unlabeled) features"
+)
+
+
+def _py(values):
+    """numpy -> plain Python (lists of str/int/float) for JSON."""
+    if values is None:
+        return None
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        return [None if not np.isfinite(v) else float(v) for v in arr.ravel()]
+    return arr.tolist()
+
+
+def _float(v):
+    v = float(v)
+    return v if np.isfinite(v) else None
+
+
+def _fmt(v, floatfmt):
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else ""
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else format(v, floatfmt)
+    return str(v)
+
+
+def markdown_table(frame, *, floatfmt=".3f", index=True):
+    """Render a DataFrame as a GitHub-flavoured markdown table (no dependency).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    floatfmt : str, default=".3f"
+        Format spec of float cells; NaN renders empty.
+    index : bool, default=True
+        Whether to write the index as the first column.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(markdown_table(pd.DataFrame({"WA": [0.5]}, index=["svm"])))
+    |     | WA    |
+    |-----|-------|
+    | svm | 0.500 |
+    """
+    header = ([frame.index.name or ""] if index else []) + [str(c) for c in frame]
+    rows = []
+    for key, *values in frame.itertuples(name=None):
+        cells = [_fmt(v, floatfmt) for v in values]
+        rows.append(([str(key)] if index else []) + cells)
+    widths = [
+        max([len(header[j])] + [len(r[j]) for r in rows] + [3])
+        for j in range(len(header))
+    ]
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+class EvaluationReport:
+    """Out-of-fold predictions of a cross-validated estimator, and their figures.
+
+    Built by :func:`sklearn_ser.evaluation.evaluate`; reloaded with
+    :meth:`from_json`. Every figure is computed from the stored predictions, so a
+    reloaded report gives the same numbers.
+
+    Two kinds of figures:
+
+    - **per fold** (``folds``, ``WA``/``UA`` = their mean, ``WA_std``/``UA_std``):
+      each test fold scored on its own. In leave-one-speaker-out a fold is one speaker,
+      and a fold that lacks some emotions (or holds a single one) has a UA over fewer
+      classes: noisy, and no warning is raised for it.
+    - **pooled** (``WA_pooled``/``UA_pooled``, the confusion matrix, per-class
+      recall): all out-of-fold predictions scored together. These are the robust
+      figures; prefer them when folds are small or unbalanced.
+
+    Unlabeled samples (``y == -1``) are predicted but never scored.
+
+    Parameters
+    ----------
+    name : str
+        The system's name (a row label in comparison tables).
+    labels : array-like
+        The classes, in the order used by the confusion matrix and recall table.
+    index, fold, y_true, y_pred : array-like of shape (n_predictions,)
+        For each out-of-fold prediction: the sample's index in ``X``, its fold
+        number, its true label (``-1`` = unlabeled) and the prediction.
+    folds : list of dict
+        One record per fold: ``fold``, ``test_groups``, ``n_train``, ``n_test``,
+        ``n_test_labeled``, ``fit_time``, ``predict_time`` (seconds).
+    groups : array-like of shape (n_predictions,), default=None
+        Speaker (group) of each prediction.
+    sample_ids : array-like of shape (n_predictions,), default=None
+        A name per prediction (e.g. the audio path).
+    proba : ndarray of shape (n_predictions, n_proba_classes), default=None
+        Class probabilities when the estimator has ``predict_proba``.
+    proba_classes : array-like, default=None
+        The columns of ``proba``.
+    description : str, default=""
+        What the system is.
+    cv : str, default=""
+        How it was cross-validated.
+    adapts_to_test_speaker : bool, default=False
+        Labels the figures as using statistics of the test speaker.
+    meta : dict, default=None
+        Anything else worth keeping (JSON-serialisable).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.svm import SVC
+    >>> from sklearn_ser.evaluation import evaluate
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.tile([0, 1, 2], 20)
+    >>> X = rng.normal(size=(60, 4)) + 5 * y[:, None]
+    >>> groups = np.repeat(["s1", "s2", "s3", "s4"], 15)
+    >>> report = evaluate(SVC(), X, y, groups, name="svm")
+    >>> report.n_folds, report.WA_pooled, report.UA
+    (4, 1.0, 1.0)
+    >>> report.to_frame().columns.tolist()[:4]
+    ['test_groups', 'n_train', 'n_test', 'n_test_labeled']
+    """
+
+    def __init__(
+        self,
+        *,
+        name,
+        labels,
+        index,
+        fold,
+        y_true,
+        y_pred,
+        folds,
+        groups=None,
+        sample_ids=None,
+        proba=None,
+        proba_classes=None,
+        description="",
+        cv="",
+        adapts_to_test_speaker=False,
+        meta=None,
+    ):
+        self.name = str(name)
+        self.labels = np.asarray(labels)
+        self.index = np.asarray(index, dtype=np.int64)
+        self.fold = np.asarray(fold, dtype=np.int64)
+        self.y_true = np.asarray(y_true)
+        self.y_pred = np.asarray(y_pred)
+        self.folds = [dict(f) for f in folds]
+        self.groups = None if groups is None else np.asarray(groups)
+        self.sample_ids = None if sample_ids is None else np.asarray(sample_ids)
+        self.proba = None if proba is None else np.asarray(proba, dtype=float)
+        self.proba_classes = (
+            None if proba_classes is None else np.asarray(proba_classes)
+        )
+        self.description = str(description)
+        self.cv = str(cv)
+        self.adapts_to_test_speaker = bool(adapts_to_test_speaker)
+        self.meta = dict(meta or {})
+        self._score_folds()
+
+    # ------------------------------------------------------------------ figures
+    def _score_folds(self):
+        for f in self.folds:
+            sel = (self.fold == f["fold"]) & labeled_mask(self.y_true)
+            yt, yp = self.y_true[sel], self.y_pred[sel]
+            f["n_test_labeled"] = int(sel.sum())
+            if sel.any():
+                f["WA"] = float(np.mean(yt == yp))
+                f["UA"] = float(_recalls(yt, yp)[1].mean())
+            else:
+                f["WA"] = f["UA"] = float("nan")
+
+    @property
+    def n_folds(self):
+        """Number of folds."""
+        return len(self.folds)
+
+    def _fold_values(self, key):
+        return np.array([f[key] for f in self.folds], dtype=float)
+
+    def _mean(self, key):
+        v = self._fold_values(key)
+        v = v[np.isfinite(v)]
+        return float(v.mean()) if v.size else float("nan")
+
+    def _std(self, key):
+        v = self._fold_values(key)
+        v = v[np.isfinite(v)]
+        return float(v.std()) if v.size else float("nan")
+
+    @property
+    def WA(self):
+        """Mean over folds of the per-fold accuracy."""
+        return self._mean("WA")
+
+    @property
+    def UA(self):
+        """Mean over folds of the per-fold balanced accuracy."""
+        return self._mean("UA")
+
+    @property
+    def WA_std(self):
+        """Standard deviation over folds of the per-fold accuracy."""
+        return self._std("WA")
+
+    @property
+    def UA_std(self):
+        """Standard deviation over folds of the per-fold balanced accuracy."""
+        return self._std("UA")
+
+    @property
+    def _scored(self):
+        return labeled_mask(self.y_true)
+
+    @property
+    def WA_pooled(self):
+        """Accuracy over all labeled out-of-fold predictions."""
+        m = self._scored
+        return float(np.mean(self.y_true[m] == self.y_pred[m])) if m.any() else np.nan
+
+    @property
+    def UA_pooled(self):
+        """Mean per-class recall over all labeled out-of-fold predictions."""
+        r = self.per_class_recall().to_numpy()
+        r = r[np.isfinite(r)]
+        return float(r.mean()) if r.size else float("nan")
+
+    @property
+    def fit_time(self):
+        """Total fit time over folds, in seconds."""
+        return float(self._fold_values("fit_time").sum())
+
+    @property
+    def predict_time(self):
+        """Total predict time over folds, in seconds."""
+        return float(self._fold_values("predict_time").sum())
+
+    def confusion_matrix(self, normalize=None):
+        """Pooled confusion matrix, rows = true class, columns = predicted class.
+
+        Parameters
+        ----------
+        normalize : {None, "true"}, default=None
+            ``None`` gives counts; ``"true"`` divides each row by its total (the
+            diagonal is then the per-class recall).
+
+        Returns
+        -------
+        cm : pandas.DataFrame
+            Indexed and labelled by :attr:`labels`.
+        """
+        if normalize not in (None, "true"):
+            raise ValueError(f"normalize must be None or 'true', got {normalize!r}.")
+        m = self._scored
+        pos = {c: i for i, c in enumerate(self.labels.tolist())}
+        k = len(pos)
+        cm = np.zeros((k, k), dtype=np.int64)
+        for t, p in zip(self.y_true[m].tolist(), self.y_pred[m].tolist()):
+            if t in pos and p in pos:
+                cm[pos[t], pos[p]] += 1
+        frame = pd.DataFrame(cm, index=self.labels, columns=self.labels)
+        frame.index.name, frame.columns.name = "true", "predicted"
+        if normalize == "true":
+            totals = cm.sum(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frame = frame.astype(float) / np.where(totals == 0, np.nan, totals)
+        return frame
+
+    def per_class_recall(self):
+        """Pooled recall of each class (the diagonal of the row-normalised matrix).
+
+        Returns
+        -------
+        recall : pandas.Series
+            Indexed by :attr:`labels`, named after the system.
+        """
+        cm = self.confusion_matrix(normalize="true").to_numpy()
+        return pd.Series(np.diag(cm), index=self.labels, name=self.name)
+
+    def summary(self):
+        """The headline figures as a dict (what ``results.json`` holds per system)."""
+        return {
+            "WA": _float(self.WA),
+            "UA": _float(self.UA),
+            "WA_std": _float(self.WA_std),
+            "UA_std": _float(self.UA_std),
+            "WA_pooled": _float(self.WA_pooled),
+            "UA_pooled": _float(self.UA_pooled),
+            "n_folds": self.n_folds,
+            "n_scored": int(self._scored.sum()),
+            "fit_time": self.fit_time,
+            "predict_time": self.predict_time,
+            "adapts_to_test_speaker": self.adapts_to_test_speaker,
+        }
+
+    # ------------------------------------------------------------------- tables
+    def to_frame(self, kind="folds"):
+        """The report as a DataFrame.
+
+        Parameters
+        ----------
+        kind : {"folds", "summary", "recall", "confusion", "predictions"}
+            ``"folds"``: one row per fold. ``"summary"``: one row, the headline
+            figures. ``"recall"``: one row, per-class recall (:func:`recall_table`).
+            ``"confusion"``: the pooled confusion counts. ``"predictions"``: one row
+            per out-of-fold prediction (with probabilities when available).
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+        """
+        if kind == "folds":
+            frame = pd.DataFrame(self.folds).set_index("fold")
+            frame["test_groups"] = [", ".join(map(str, g)) for g in frame.test_groups]
+            cols = ["test_groups", "n_train", "n_test", "n_test_labeled", "WA", "UA"]
+            return frame[cols + ["fit_time", "predict_time"]]
+        if kind == "summary":
+            return pd.DataFrame([self.summary()], index=pd.Index([self.name]))
+        if kind == "recall":
+            return recall_table([self])
+        if kind == "confusion":
+            return self.confusion_matrix()
+        if kind == "predictions":
+            data = {"index": self.index, "fold": self.fold}
+            if self.sample_ids is not None:
+                data["sample"] = self.sample_ids
+            if self.groups is not None:
+                data["group"] = self.groups
+            data.update(y_true=self.y_true, y_pred=self.y_pred)
+            frame = pd.DataFrame(data)
+            if self.proba is not None:
+                for j, c in enumerate(self.proba_classes.tolist()):
+                    frame[f"proba_{c}"] = self.proba[:, j]
+            return frame
+        raise ValueError(
+            "kind must be one of 'folds', 'summary', 'recall', 'confusion', "
+            f"'predictions'; got {kind!r}."
+        )
+
+    def to_markdown(self):
+        """A markdown report: headline figures, per-fold table, recall, confusion.
+
+        Returns
+        -------
+        text : str
+        """
+        s = self.summary()
+        out = [f"# {self.name}", ""]
+        if self.description:
+            out += [self.description, ""]
+        if self.adapts_to_test_speaker:
+            out += [f"**Note: {ADAPTS_NOTE}.**", ""]
+        out += [
+            f"Cross-validation: {self.cv or 'custom'}, {self.n_folds} folds, "
+            f"{s['n_scored']} scored predictions. WA = accuracy, UA = balanced "
+            "accuracy (mean per-class recall). Pooled figures score all out-of-fold "
+            "predictions together and are the robust ones; per-fold figures are "
+            "averaged over folds.",
+            "",
+            "## Summary",
+            "",
+            markdown_table(compare_reports([self])),
+            "",
+            "## Folds",
+            "",
+            markdown_table(self.to_frame("folds"), floatfmt=".3f"),
+            "",
+            "## Per-class recall (pooled)",
+            "",
+            markdown_table(recall_table([self])),
+            "",
+            "## Confusion matrix (pooled counts; rows true, columns predicted)",
+            "",
+            markdown_table(self.confusion_matrix()),
+            "",
+        ]
+        return "\n".join(out)
+
+    # --------------------------------------------------------------------- JSON
+    def to_dict(self):
+        """Everything in the report as JSON-ready Python objects."""
+        folds = []
+        for f in self.folds:
+            f = dict(f)
+            f["test_groups"] = _py(f["test_groups"])
+            for key in ("WA", "UA", "fit_time", "predict_time"):
+                f[key] = _float(f[key])
+            folds.append(f)
+        recall = self.per_class_recall()
+        return {
+            "format_version": _FORMAT_VERSION,
+            "name": self.name,
+            "description": self.description,
+            "cv": self.cv,
+            "adapts_to_test_speaker": self.adapts_to_test_speaker,
+            **self.summary(),
+            "labels": _py(self.labels),
+            "per_class_recall": dict(zip(map(str, recall.index), _py(recall))),
+            "confusion_matrix": self.confusion_matrix().to_numpy().tolist(),
+            "folds": folds,
+            "predictions": {
+                "index": _py(self.index),
+                "fold": _py(self.fold),
+                "y_true": _py(self.y_true),
+                "y_pred": _py(self.y_pred),
+                "group": _py(self.groups),
+                "sample": _py(self.sample_ids),
+                "proba": None if self.proba is None else self.proba.tolist(),
+                "proba_classes": _py(self.proba_classes),
+            },
+            "meta": self.meta,
+        }
+
+    def to_json(self, path=None, *, indent=1):
+        """Serialise to JSON; write to ``path`` when given.
+
+        Returns
+        -------
+        text : str
+            The JSON document.
+        """
+        text = json.dumps(self.to_dict(), indent=indent)
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild a report from :meth:`to_dict` output."""
+        if data.get("format_version") != _FORMAT_VERSION:
+            raise ValueError(
+                f"Unsupported report format_version {data.get('format_version')!r}."
+            )
+        p = data["predictions"]
+        folds = [
+            {k: f[k] for k in ("fold", "test_groups", "n_train", "n_test")}
+            | {
+                "fit_time": np.nan if f["fit_time"] is None else f["fit_time"],
+                "predict_time": (
+                    np.nan if f["predict_time"] is None else f["predict_time"]
+                ),
+            }
+            for f in data["folds"]
+        ]
+        return cls(
+            name=data["name"],
+            labels=data["labels"],
+            index=p["index"],
+            fold=p["fold"],
+            y_true=p["y_true"],
+            y_pred=p["y_pred"],
+            folds=folds,
+            groups=p["group"],
+            sample_ids=p["sample"],
+            proba=p["proba"],
+            proba_classes=p["proba_classes"],
+            description=data.get("description", ""),
+            cv=data.get("cv", ""),
+            adapts_to_test_speaker=data.get("adapts_to_test_speaker", False),
+            meta=data.get("meta"),
+        )
+
+    @classmethod
+    def from_json(cls, source):
+        """Load a report written by :meth:`to_json`.
+
+        Parameters
+        ----------
+        source : str or path-like
+            A JSON document, or the path of a file holding one.
+        """
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text()
+        return cls.from_dict(json.loads(text))
+
+    # --------------------------------------------------------------------- plot
+    def plot_confusion_matrix(self, *, ax=None, path=None, cmap="Blues", dpi=150):
+        """Plot the pooled confusion matrix: colour = row %, text = count and %.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure is made when None (no pyplot, so it works
+            under any backend, headless included).
+        path : str or path-like, default=None
+            Write a PNG (or any format matplotlib infers from the suffix) here.
+        cmap : str, default="Blues"
+            Colour map.
+        dpi : int, default=150
+            Resolution of the written image.
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+        """
+        from matplotlib.figure import Figure
+
+        counts = self.confusion_matrix().to_numpy()
+        rates = self.confusion_matrix(normalize="true").to_numpy()
+        k = len(self.labels)
+        if ax is None:
+            size = max(4.5, 0.8 * k + 2.5)
+            fig = Figure(figsize=(size + 1.0, size), layout="constrained")
+            ax = fig.add_subplot()
+        else:
+            fig = ax.figure
+        img = ax.imshow(np.nan_to_num(rates), cmap=cmap, vmin=0.0, vmax=1.0)
+        fig.colorbar(img, ax=ax, fraction=0.046, pad=0.04, label="row fraction")
+        names = [str(c) for c in self.labels.tolist()]
+        ax.set_xticks(range(k), names, rotation=45, ha="right")
+        ax.set_yticks(range(k), names)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        fs = 9 if k <= 8 else 7
+        for i in range(k):
+            for j in range(k):
+                r = rates[i, j]
+                pct = "" if np.isnan(r) else f"\n{100 * r:.0f}%"
+                ax.text(
+                    j,
+                    i,
+                    f"{counts[i, j]}{pct}",
+                    ha="center",
+                    va="center",
+                    fontsize=fs,
+                    color="white" if (not np.isnan(r) and r > 0.55) else "black",
+                )
+        title = (
+            f"{self.name}\nWA {self.WA_pooled:.3f} · UA {self.UA_pooled:.3f} "
+            f"(pooled, {self.n_folds} folds)"
+        )
+        if self.adapts_to_test_speaker:
+            title += "\nadapts to the test speaker"
+        ax.set_title(title, fontsize=10)
+        if path is not None:
+            fig.savefig(path, dpi=dpi)
+        return fig
+
+
+def load_report(source):
+    """Load a report written by :meth:`EvaluationReport.to_json` (a path or text)."""
+    return EvaluationReport.from_json(source)
+
+
+def _system_name(report):
+    return report.name + (" (adapts to test speaker)" * report.adapts_to_test_speaker)
+
+
+def compare_reports(reports):
+    """One row per system: WA/UA mean ± std over folds, pooled WA/UA, times.
+
+    Parameters
+    ----------
+    reports : iterable of EvaluationReport
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Indexed by system name; a system that adapts to the test speaker is
+        labelled so in its name.
+    """
+    rows = {}
+    for r in reports:
+        s = r.summary()
+        rows[_system_name(r)] = {
+            "WA": s["WA"],
+            "WA_std": s["WA_std"],
+            "UA": s["UA"],
+            "UA_std": s["UA_std"],
+            "WA_pooled": s["WA_pooled"],
+            "UA_pooled": s["UA_pooled"],
+            "folds": s["n_folds"],
+            "time_s": s["fit_time"] + s["predict_time"],
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index").astype(
+        {"folds": int}, errors="ignore"
+    )
+    frame.index.name = "system"
+    return frame.map(lambda v: np.nan if v is None else v)
+
+
+def recall_table(reports):
+    """Per-class recall, a row per system and a column per emotion, plus UA.
+
+    The layout of per-class result tables in SER papers (e.g. Table 3 of the
+    two-projection denoising-autoencoder paper). Classes are the union of all
+    reports' labels, in first-seen order.
+
+    Parameters
+    ----------
+    reports : iterable of EvaluationReport
+
+    Returns
+    -------
+    table : pandas.DataFrame
+    """
+    reports = list(reports)
+    columns = []
+    for r in reports:
+        for c in r.labels.tolist():
+            if c not in columns:
+                columns.append(c)
+    rows = {}
+    for r in reports:
+        rec = r.per_class_recall()
+        row = {str(c): (rec[c] if c in rec.index else np.nan) for c in columns}
+        row["UA"] = r.UA_pooled
+        rows[_system_name(r)] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "system"
+    return frame
