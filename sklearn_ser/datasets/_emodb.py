@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+import zlib
 from numbers import Integral, Real
 from pathlib import Path, PurePosixPath
 from urllib.error import HTTPError, URLError
@@ -243,7 +244,7 @@ def _check_archive(archive, url):
         with zipfile.ZipFile(archive) as zf:
             bad = zf.testzip()
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise ValueError(f"Corrupt zip archive: {where}: {exc}") from exc
     if bad is not None:
         raise ValueError(f"Corrupt zip archive: {where}: CRC error in {bad!r}.")
