@@ -4,14 +4,20 @@ The torch modules (:class:`SparseAEModule`, :func:`sparse_ae_loss`, ...) are pub
 that other models can reuse them.
 """
 
+from ._dae import DenoisingAE
 from ._modules import (
     NeutralEmotionModule,
     SparseAEModule,
     TiedAutoencoderLayer,
     sparse_ae_loss,
 )
+from ._neutral import NeutralEmotionDAE
+from ._sparse import SparseAE
 
 __all__ = [
+    "DenoisingAE",
+    "NeutralEmotionDAE",
+    "SparseAE",
     "NeutralEmotionModule",
     "SparseAEModule",
     "TiedAutoencoderLayer",
