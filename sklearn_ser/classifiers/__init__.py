@@ -1,0 +1,29 @@
+"""Sequence classifiers: the semi-supervised attention BLSTM (skorch) and its parts."""
+
+from ._attention import (
+    LabelledValidationScores,
+    SemiSupervisedAttentionClassifier,
+    ValidEarlyStopping,
+    holdout_split,
+)
+from ._data import (
+    LengthBucketBatchSampler,
+    SequenceDataset,
+    collate_sequences,
+    sequence_loader,
+)
+from ._module import AttentionBLSTMModule
+from ._plot import plot_attention
+
+__all__ = [
+    "AttentionBLSTMModule",
+    "LabelledValidationScores",
+    "LengthBucketBatchSampler",
+    "SemiSupervisedAttentionClassifier",
+    "SequenceDataset",
+    "ValidEarlyStopping",
+    "collate_sequences",
+    "holdout_split",
+    "plot_attention",
+    "sequence_loader",
+]

@@ -1,0 +1,752 @@
+"""SemiSupervisedAttentionClassifier: sparse AE + BLSTM + attention, on skorch."""
+
+import warnings
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet, NeuralNetClassifier
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    EpochTimer,
+    PassthroughScoring,
+    PrintLog,
+)
+from torch.utils.data import Subset
+
+from .._sequences import check_sequences
+from .._torch import resolve_device
+from ..autoencoders import sparse_ae_loss
+from ._data import SequenceDataset, sequence_loader
+from ._module import AttentionBLSTMModule, length_mask
+
+__all__ = ["SemiSupervisedAttentionClassifier"]
+
+
+def _unlabeled_mask(y):
+    """True where ``y == -1`` (int, float or object arrays; strings are labels)."""
+    if y.dtype.kind in "iuf":
+        return y == -1
+    if y.dtype.kind == "O":
+        return np.array(
+            [
+                isinstance(v, (int, float, np.integer, np.floating))
+                and not isinstance(v, bool)
+                and v == -1
+                for v in y
+            ],
+            dtype=bool,
+        )
+    if y.dtype.kind in "US":
+        raise ValueError(
+            "y has a string dtype, which cannot hold the unlabeled marker -1. Use "
+            "an object array with the integer -1 for unlabeled utterances, as "
+            "scikit-learn's semi-supervised estimators do: "
+            "np.array(labels, dtype=object)."
+        )
+    raise ValueError(f"y has an unsupported dtype {y.dtype}.")
+
+
+def holdout_split(y, groups, *, valid_size, n_classes, random_state=None):
+    """Indices of the internal train / validation split used for early stopping.
+
+    With ``groups`` (speakers), whole speakers are held out: ``round(valid_size *
+    n)`` of the ``n`` speakers that have labelled utterances (at least one, and at
+    least one left for training); every utterance of those speakers, labelled or
+    not, goes to validation. Speakers with unlabeled utterances only always stay in
+    training. Without groups, a split stratified on the encoded targets (the
+    pseudo-class included), falling back to a plain shuffle when a class is too
+    small to stratify.
+
+    Parameters
+    ----------
+    y : ndarray of int of shape (n_samples,)
+        Encoded targets: ``0..n_classes-1`` labelled, ``n_classes`` unlabeled.
+    groups : array-like of shape (n_samples,) or None
+        Speaker of each utterance.
+    valid_size : float in (0, 1)
+        Fraction of speakers (with groups) or utterances (without) held out.
+    n_classes : int
+        Number of real classes.
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    train_idx, valid_idx : ndarray of int
+    """
+    rng = check_random_state(random_state)
+    n = len(y)
+    labelled = y < n_classes
+    if groups is not None:
+        groups = np.asarray(groups)
+        candidates = np.unique(groups[labelled])
+        if len(candidates) >= 2:
+            n_valid = int(round(valid_size * len(candidates)))
+            n_valid = min(max(n_valid, 1), len(candidates) - 1)
+            chosen = rng.choice(candidates, size=n_valid, replace=False)
+            valid = np.isin(groups, chosen)
+            return np.flatnonzero(~valid), np.flatnonzero(valid)
+        warnings.warn(
+            "groups holds a single speaker with labelled utterances, so no speaker "
+            "can be held out for early stopping; using a stratified split of the "
+            "utterances instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+    n_valid = int(round(valid_size * n))
+    n_valid = min(max(n_valid, 1), n - 1)
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
+    seed = rng.randint(np.iinfo(np.int32).max)
+    if counts.min() >= 2 and len(counts) <= n_valid <= n - len(counts):
+        splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=seed)
+        return next(splitter.split(np.zeros(n), y))
+    splitter = ShuffleSplit(1, test_size=n_valid, random_state=seed)
+    return next(splitter.split(np.zeros(n)))
+
+
+class LabelledValidationScores(Callback):
+    """Record WA / UA / cross-entropy over the labelled validation utterances.
+
+    Adds ``valid_ua`` (balanced accuracy), ``valid_wa`` (accuracy) and ``valid_ce``
+    (cross-entropy over the real classes, the early-stopping monitor by default)
+    to the history each epoch, computed from the validation forward pass the net
+    already makes (no second pass). Unlabeled validation utterances are ignored.
+    Nothing is recorded when there is no labelled validation utterance.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.preds_, self.targets_, self.ce_ = [], [], []
+
+    def on_batch_end(self, net, batch=None, training=False, **kwargs):
+        if training:
+            return
+        y_pred = kwargs.get("y_pred")
+        logits = y_pred[0] if isinstance(y_pred, (tuple, list)) else y_pred
+        n_classes = len(net.classes_)
+        y = batch[1].to(logits.device)
+        keep = y < n_classes
+        if not bool(keep.any()):
+            return
+        real = logits[keep][:, :n_classes]
+        self.preds_.append(real.argmax(1).cpu().numpy())
+        self.targets_.append(y[keep].cpu().numpy())
+        self.ce_.append(
+            torch.nn.functional.cross_entropy(real, y[keep], reduction="none")
+            .cpu()
+            .numpy()
+        )
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self.targets_:
+            return
+        y_true = np.concatenate(self.targets_)
+        y_hat = np.concatenate(self.preds_)
+        recalls = [np.mean(y_hat[y_true == c] == c) for c in np.unique(y_true)]
+        net.history.record("valid_ua", float(np.mean(recalls)))
+        net.history.record("valid_wa", float(np.mean(y_hat == y_true)))
+        net.history.record("valid_ce", float(np.concatenate(self.ce_).mean()))
+
+
+class ValidEarlyStopping(EarlyStopping):
+    """skorch's EarlyStopping that stands aside when nothing is monitored.
+
+    Without a validation split (``valid_size=0`` or ``train_split=None``) the
+    monitored key is absent: training then runs ``max_epochs`` epochs.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.monitor not in net.history[-1]:
+            return
+        super().on_epoch_end(net, **kwargs)
+
+
+@contextmanager
+def _seeded_torch(random_state, device):
+    """Seed torch's global RNG inside a fork, leaving the caller's state intact."""
+    if random_state is None:
+        yield
+        return
+    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    cuda = device.type == "cuda"
+    devices = [device.index or 0] if cuda else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
+    """Semi-supervised emotion classifier: sparse AE, BLSTM and attention pooling.
+
+    The attention paper's model as a scikit-learn classifier of frame sequences
+    (e.g. the output of :class:`~sklearn_ser.LogMelDeltas`), trained on labelled
+    AND unlabeled utterances (``y == -1``, as in :mod:`sklearn.semi_supervised`).
+    Every frame is encoded by a sparse autoencoder (sigmoid code, may be
+    over-complete) that also reconstructs it; a bidirectional LSTM runs over the
+    codes; attention pooling ``alpha_t = softmax_t(u . y_t)`` over each utterance's
+    valid frames gives ``Z = sum_t alpha_t y_t``; a linear layer maps ``Z`` to the
+    K emotions plus one pseudo-class for unlabeled utterances. The module is
+    :class:`AttentionBLSTMModule` (``module__n_codes``, ``module__hidden_size``,
+    ``module__num_layers``, ``module__dropout``).
+
+    The loss is ``L = L_s + reconstruction_weight * L_u``: ``L_s`` is the
+    cross-entropy of labelled utterances on their class and of unlabeled ones on the
+    pseudo-class; ``L_u`` is the sparse autoencoder's loss over every valid frame of
+    every utterance (:func:`~sklearn_ser.autoencoders.sparse_ae_loss`: squared
+    reconstruction error + ``sparsity_weight`` * KL(``sparsity_target`` || mean
+    code)). With ``pseudo_class=False`` the unlabeled utterances enter ``L_u``
+    only.
+
+    Built on :class:`skorch.NeuralNetClassifier`; every skorch parameter works
+    (``optimizer__weight_decay``, ``iterator_train__max_batch_frames``, ...).
+    Mini-batches are padded per batch with explicit lengths (packed sequences in
+    the LSTM) and hold utterances of similar length
+    (:class:`~sklearn_ser.classifiers.LengthBucketBatchSampler`).
+
+    Early stopping and the choice of the returned weights (the best epoch)
+    validate on part of the TRAINING data, never on data given to ``predict``:
+    with ``groups`` passed to ``fit``, on held-out training speakers
+    (:func:`holdout_split`); without, on a stratified sample of utterances.
+
+    Speaker groups in pipelines and cross-validation
+        ``fit(X, y, groups=speakers)`` directly. Inside a ``Pipeline``:
+        ``pipe.fit(X, y, semisupervisedattentionclassifier__groups=speakers)``.
+        In ``cross_val_score`` / ``GridSearchCV`` without metadata routing, pass
+        them both to the splitter and to fit:
+        ``cross_val_score(pipe, X, y, groups=g, cv=LeaveOneGroupOut(),
+        params={"semisupervisedattentionclassifier__groups": g})`` (the fold's
+        rows are selected automatically). With
+        ``sklearn.set_config(enable_metadata_routing=True)``, request them once,
+        ``clf.set_fit_request(groups=True)``, and pass ``params={"groups": g}``;
+        the splitter and the classifier then both receive the fold's speakers.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=AttentionBLSTMModule
+        The network class (not an instance); ``n_features`` and ``n_outputs`` are
+        set from the data.
+    reconstruction_weight : float, default=0.1
+        ``C``, the weight of the unsupervised loss ``L_u``. 0 trains the
+        classification path only.
+    sparsity_target : float, default=0.05
+        Target mean activation of each code unit (``rho``).
+    sparsity_weight : float, default=0.1
+        Weight of the KL sparsity penalty inside ``L_u`` (``beta``).
+    pseudo_class : bool, default=True
+        Give unlabeled utterances a (K+1)-th class in ``L_s``. False: they enter
+        ``L_u`` only (the ablation).
+    class_weight : "balanced", dict or None, default=None
+        Weights of the classes in ``L_s``. ``"balanced"``: inversely proportional
+        to the class counts in ``y``, the pseudo-class counting as one class. A
+        dict maps labels to weights (key ``-1``: the pseudo-class); missing ones
+        weigh 1.
+    valid_size : float in [0, 1), default=0.2
+        Fraction of training speakers (or utterances) held out for early
+        stopping. 0 disables the hold-out (and early stopping).
+    train_split : "auto", callable or None, default="auto"
+        ``"auto"``: the hold-out described above. ``None``: no validation. A
+        callable: skorch's ``train_split(dataset, y, groups=groups)``.
+    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
+        Per-utterance loss of ``L_s`` on the logits (built with
+        ``reduction="none"``; ``criterion__label_smoothing`` works).
+    optimizer : torch optimizer class, default=torch.optim.Adam
+    lr : float, default=1e-3
+    max_epochs : int, default=40
+    batch_size : int, default=32
+    callbacks : list or None, default=None
+        Extra skorch callbacks. The default ones are named
+        ``early_stopping`` (monitor ``valid_ce``, the labelled validation
+        cross-entropy, smoother than UA; ``patience=8``,
+        ``load_best=True``), ``valid_scores``, ``train_loss``, ``valid_loss``,
+        ``epoch_timer`` and ``print_log``, so ``callbacks__early_stopping__patience``
+        can be grid-searched.
+    verbose : int, default=0
+    device : {"cpu", "cuda", "auto"} or torch.device, default="cpu"
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, shuffling, dropout and the hold-out split, so a
+        CPU fit is reproducible; torch's global random state is left unchanged.
+    **kwargs
+        Further skorch parameters (``module__*``, ``optimizer__*``,
+        ``iterator_train__*``, ``callbacks__*``, ``classes``...).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The real classes (never -1).
+    n_features_in_ : int
+        Features per frame seen in ``fit``.
+    class_weight_ : ndarray of shape (n_outputs,)
+        Weights of the outputs in ``L_s`` (pseudo-class last).
+    module_ : AttentionBLSTMModule
+        The trained network (best validation epoch when early stopping ran).
+    history_ : skorch.History
+        Per-epoch ``train_loss``, ``valid_loss``, ``valid_ua``, ``valid_wa``...
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser import as_sequences
+    >>> from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.array(["ang", "neu"] * 10 + [-1] * 6, dtype=object)
+    >>> X = as_sequences(
+    ...     [rng.normal(1.0 if v == "ang" else 0.0, 1, (rng.integers(5, 15), 4))
+    ...      for v in y])
+    >>> clf = SemiSupervisedAttentionClassifier(
+    ...     max_epochs=3, module__n_codes=8, module__hidden_size=4, random_state=0)
+    >>> clf.fit(X, y).classes_
+    array(['ang', 'neu'], dtype=object)
+    >>> clf.predict_proba(X[:2]).sum(axis=1).round(6).tolist()
+    [1.0, 1.0]
+    >>> [a.shape[0] == x.shape[0] for a, x in zip(clf.attention_weights(X[:2]), X)]
+    [True, True]
+    """
+
+    _parameter_constraints: dict = {
+        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
+        "sparsity_target": [Interval(Real, 0, 1, closed="neither")],
+        "sparsity_weight": [Interval(Real, 0, None, closed="left")],
+        "pseudo_class": ["boolean"],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "valid_size": [Interval(Real, 0, 1, closed="left")],
+        "train_split": [StrOptions({"auto"}), callable, None],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [StrOptions({"cpu", "cuda", "auto"}), str, torch.device, None],
+    }
+
+    def __init__(
+        self,
+        module=AttentionBLSTMModule,
+        *,
+        reconstruction_weight=0.1,
+        sparsity_target=0.05,
+        sparsity_weight=0.1,
+        pseudo_class=True,
+        class_weight=None,
+        valid_size=0.2,
+        train_split="auto",
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-3,
+        max_epochs=40,
+        batch_size=32,
+        iterator_train=sequence_loader,
+        iterator_valid=sequence_loader,
+        dataset=SequenceDataset,
+        callbacks=None,
+        verbose=0,
+        device="cpu",
+        random_state=None,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
+            dataset=dataset,
+            train_split=train_split,
+            callbacks=callbacks,
+            verbose=verbose,
+            device=device,
+            **kwargs,
+        )
+        self.reconstruction_weight = reconstruction_weight
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.pseudo_class = pseudo_class
+        self.class_weight = class_weight
+        self.valid_size = valid_size
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ skorch setup
+
+    @property
+    def _default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("valid_scores", LabelledValidationScores()),
+            (
+                "early_stopping",
+                ValidEarlyStopping(
+                    monitor="valid_ce",
+                    lower_is_better=True,
+                    patience=8,
+                    threshold=1e-4,
+                    load_best=True,
+                ),
+            ),
+            ("print_log", PrintLog()),
+        ]
+
+    def _validate_params(self):
+        # scikit-learn's constraints of the parameters this class adds, then
+        # skorch's check of argument names; the latter only once initialize() has
+        # registered the module's prefix (skorch calls this again at that point).
+        if "module" in self.prefixes_:
+            super()._validate_params()
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {key: getattr(self, key) for key in self._parameter_constraints},
+            caller_name=type(self).__name__,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        tags.classifier_tags.multi_class = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    def initialize_module(self):
+        if not hasattr(self, "n_features_in_"):
+            raise AttributeError(
+                f"{type(self).__name__} sizes its network from the data: call fit "
+                "instead of initialize()."
+            )
+        kwargs = self.get_params_for("module")
+        kwargs.setdefault("n_features", self.n_features_in_)
+        kwargs.setdefault("n_outputs", len(self.classes_) + int(self.pseudo_class))
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def initialize_criterion(self):
+        kwargs = self.get_params_for("criterion")
+        kwargs["reduction"] = "none"  # weighted and masked in get_loss
+        self.criterion_ = self.initialized_instance(self.criterion, kwargs)
+        return self
+
+    def check_data(self, X, y):
+        # classes_ is set by fit from the labelled targets; skorch's default would
+        # count the encoded pseudo-class as a class.
+        pass
+
+    @contextmanager
+    def _device_context(self):
+        """Resolve ``device="auto"`` for the duration of a call (skorch reads it)."""
+        requested = self.device
+        if requested is None:
+            yield torch.device("cpu")
+            return
+        resolved = resolve_device(requested)
+        if requested == "auto":
+            self.device = str(resolved)
+        try:
+            yield resolved
+        finally:
+            self.device = requested
+
+    def __setstate__(self, state):
+        requested = state.get("device")
+        if requested == "auto":
+            state["device"] = str(resolve_device("auto"))
+        super().__setstate__(state)
+        if requested == "auto":
+            self.device = "auto"
+
+    # ------------------------------------------------------------------ targets
+
+    def _encode_targets(self, y, n_samples, classes=None):
+        """Encode labels as ``0..K-1``, unlabeled (-1) as ``K`` (the pseudo-class).
+
+        ``classes``: the label set to encode with (seen in fit); default the
+        ``classes`` parameter, else the sorted labelled values of ``y``.
+        """
+        y = np.asarray(y)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D; got shape {y.shape}.")
+        if len(y) != n_samples:
+            raise ValueError(f"X has {n_samples} sequences but y has {len(y)} labels.")
+        unlabeled = _unlabeled_mask(y)
+        labelled_values = y[~unlabeled]
+        if len(labelled_values) == 0:
+            raise ValueError(
+                "y holds no labelled utterance (every value is -1); at least two "
+                "classes need labelled utterances."
+            )
+        if classes is None and self.classes is not None and len(self.classes):
+            classes = np.asarray(self.classes)
+        if classes is None:
+            classes = np.unique(labelled_values)
+            if len(classes) < 2:
+                raise ValueError(
+                    "The labelled utterances of y hold a single class "
+                    f"({classes[0]!r}); at least two classes are needed."
+                )
+        lookup = {c: i for i, c in enumerate(classes.tolist())}
+        unknown = {v for v in labelled_values.tolist() if v not in lookup}
+        if unknown:
+            raise ValueError(
+                f"y holds labels {sorted(map(str, unknown))} that are not among "
+                f"the classes {classes.tolist()}."
+            )
+        y_enc = np.full(len(y), len(classes), dtype=np.int64)
+        y_enc[~unlabeled] = [lookup[v] for v in labelled_values.tolist()]
+        return y_enc, classes, unlabeled
+
+    def _compute_class_weight(self, y_enc, classes, unlabeled):
+        n_out = len(classes) + int(self.pseudo_class)
+        weight = np.ones(n_out, dtype=np.float64)
+        if self.class_weight is None:
+            return weight
+        present = np.unique(y_enc if self.pseudo_class else y_enc[~unlabeled])
+        if isinstance(self.class_weight, str):
+            used = y_enc if self.pseudo_class else y_enc[~unlabeled]
+            weight[present] = compute_class_weight("balanced", classes=present, y=used)
+            return weight
+        for label, w in self.class_weight.items():
+            if isinstance(label, (int, np.integer)) and label == -1:
+                if self.pseudo_class:
+                    weight[-1] = w
+                continue
+            idx = np.flatnonzero(classes == label)
+            if len(idx) == 0:
+                raise ValueError(
+                    f"class_weight has a key {label!r} that is not a class of y "
+                    f"({list(classes)}); use -1 for the pseudo-class."
+                )
+            weight[idx[0]] = w
+        return weight
+
+    # ------------------------------------------------------------------ fitting
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, groups=None):
+        """Train on labelled and unlabeled utterances.
+
+        Parameters
+        ----------
+        X : sequence dataset of shape (n_samples,)
+            1-D object array of ``(n_frames_i, n_features)`` float arrays
+            (:func:`sklearn_ser.as_sequences`; the output of
+            :class:`~sklearn_ser.LogMelDeltas`).
+        y : array-like of shape (n_samples,)
+            Labels, ``-1`` for unlabeled utterances (object arrays for string
+            labels).
+        groups : array-like of shape (n_samples,), default=None
+            Speaker of each utterance: early stopping then validates on held-out
+            training speakers.
+
+        Returns
+        -------
+        self : SemiSupervisedAttentionClassifier
+        """
+        X = check_sequences(X, name="X")
+        y_enc, classes, unlabeled = self._encode_targets(y, len(X))
+        if groups is not None:
+            groups = np.asarray(groups)
+            if groups.shape != (len(X),):
+                raise ValueError(
+                    f"groups must have shape ({len(X)},) like y; got {groups.shape}."
+                )
+        self.n_features_in_ = int(X[0].shape[1])
+        self.classes_inferred_ = classes
+        self.class_weight_ = self._compute_class_weight(y_enc, classes, unlabeled)
+        self._fit_groups = groups
+        try:
+            with self._device_context() as device:
+                with _seeded_torch(self.random_state, device):
+                    NeuralNet.fit(self, X, y_enc)
+        finally:
+            del self._fit_groups
+        return self
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """Continue training for ``max_epochs`` epochs (warm start).
+
+        Takes the same ``X`` and ``y`` as :meth:`fit` (with the classes seen there);
+        fit first.
+        """
+        if fit_params.get("_routing_method") == "fit":  # called by NeuralNet.fit
+            return super().partial_fit(X, y, **fit_params)
+        check_is_fitted(self, "classes_inferred_")
+        X = check_sequences(X, n_features=self.n_features_in_, name="X")
+        y_enc, _, _ = self._encode_targets(y, len(X), classes=self.classes_)
+        self._fit_groups = fit_params.pop("groups", None)
+        try:
+            with self._device_context() as device:
+                with _seeded_torch(self.random_state, device):
+                    super().partial_fit(X, y_enc, **fit_params)
+        finally:
+            del self._fit_groups
+        return self
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset = self.get_dataset(X, y)
+        groups = getattr(self, "_fit_groups", None)
+        if self.train_split is None:
+            return dataset, None
+        if callable(self.train_split):
+            if groups is None:
+                return self.train_split(dataset, y)
+            return self.train_split(dataset, y, groups=groups)
+        if self.valid_size == 0:
+            return dataset, None
+        seed = int(torch.randint(np.iinfo(np.int32).max, (1,)).item())
+        train_idx, valid_idx = holdout_split(
+            np.asarray(y),
+            groups,
+            valid_size=self.valid_size,
+            n_classes=len(self.classes_),
+            random_state=seed,
+        )
+        return Subset(dataset, train_idx), Subset(dataset, valid_idx)
+
+    def get_iterator(self, dataset, training=False):
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = self.get_params_for(prefix)
+        iterator = self.iterator_train if training else self.iterator_valid
+        kwargs.setdefault("batch_size", self.batch_size)
+        if iterator is sequence_loader and training:
+            kwargs.setdefault("shuffle", True)
+            # drawn from torch's RNG, which fit seeds from random_state
+            kwargs.setdefault(
+                "seed", int(torch.randint(np.iinfo(np.int32).max, (1,)).item())
+            )
+        return iterator(dataset, **kwargs)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """``L_s + reconstruction_weight * L_u`` for one mini-batch.
+
+        ``y_pred`` is the module's ``(logits, reconstructions, codes)``; ``X`` the
+        batch dict (padded frames and lengths); ``y_true`` the encoded targets (the
+        pseudo-class is ``n_classes``).
+        """
+        logits, z, h = y_pred
+        device = logits.device
+        y = torch.as_tensor(y_true, device=device)
+        n_classes = len(self.classes_)
+        keep = (
+            torch.ones_like(y, dtype=torch.bool) if self.pseudo_class else y < n_classes
+        )
+        weight = torch.as_tensor(self.class_weight_, dtype=logits.dtype, device=device)
+        if bool(keep.any()):
+            yk = y[keep]
+            w = weight[yk]
+            per_utt = self.criterion_(logits[keep], yk)
+            loss = (per_utt * w).sum() / w.sum().clamp_min(1e-12)
+        else:  # a batch of unlabeled utterances without pseudo-class
+            loss = logits.sum() * 0.0
+        if self.reconstruction_weight > 0:
+            frames = X["X"].to(device)
+            mask = length_mask(X["lengths"].to(device), frames.shape[1])
+            unsup = sparse_ae_loss(
+                frames,
+                z,
+                h,
+                mask,
+                rho=self.sparsity_target,
+                beta=self.sparsity_weight,
+            )
+            loss = loss + self.reconstruction_weight * unsup
+        return loss
+
+    # ------------------------------------------------------------------ inference
+
+    def _check_X(self, X):
+        check_is_fitted(self, "classes_inferred_")
+        return check_sequences(X, n_features=self.n_features_in_, name="X")
+
+    def _eval_batches(self, X):
+        """Yield ``(indices, batch)``: the dataset gives each item's index as y."""
+        dataset = self.get_dataset(X)
+        for batch, index in self.get_iterator(dataset, training=False):
+            yield np.asarray(index), batch
+
+    def forward(self, X, training=False, device="cpu"):
+        """Logits of every utterance, in input order.
+
+        Unlike skorch's ``forward``, only the first module output (the logits,
+        ``n_classes`` (+1 with the pseudo-class) columns) is gathered: the frame
+        outputs have a different length per batch.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n_samples, n_outputs)
+        """
+        X = self._check_X(X)
+        out = None
+        with self._device_context():
+            for index, batch in self._eval_batches(X):
+                logits = self.evaluation_step((batch, None), training=training)[0]
+                logits = logits.to(device)
+                if out is None:
+                    out = logits.new_empty((len(X), logits.shape[1]))
+                out[torch.as_tensor(index, device=out.device)] = logits
+        return out
+
+    def predict_proba(self, X):
+        """Probabilities of the real classes (pseudo-class removed, renormalised).
+
+        Parameters
+        ----------
+        X : sequence dataset of shape (n_samples,)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; rows sum to 1.
+        """
+        logits = self.forward(X)[:, : len(self.classes_)]
+        # softmax over the K real logits == the (K+1)-way softmax renormalised
+        return torch.softmax(logits.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """Most probable real class of each utterance.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Values of ``classes_``.
+        """
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def attention_weights(self, X):
+        """Attention weights of each utterance over its own frames.
+
+        Parameters
+        ----------
+        X : sequence dataset of shape (n_samples,)
+
+        Returns
+        -------
+        weights : list of ndarray
+            Item ``i`` has shape ``(n_frames_i,)`` and sums to 1.
+        """
+        X = self._check_X(X)
+        weights = [None] * len(X)
+        with self._device_context() as device:
+            self._set_training(False)
+            with torch.no_grad():
+                for index, batch in self._eval_batches(X):
+                    frames = batch["X"].to(device)
+                    lengths = batch["lengths"]
+                    _, alpha = self.module_.attention(frames, lengths.to(device))
+                    alpha = alpha.cpu().numpy()
+                    for row, (i, n) in enumerate(zip(index, lengths.tolist())):
+                        weights[i] = alpha[row, :n].copy()
+        return weights

@@ -1,0 +1,133 @@
+"""The torch module of the semi-supervised attention classifier.
+
+Frame encoder (the sparse autoencoder of :mod:`sklearn_ser.autoencoders`) -> BLSTM
+over the frame codes (packed sequences) -> attention pooling over the valid frames
+-> a linear layer to the K emotions (+ one pseudo-class for unlabeled utterances).
+"""
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ..autoencoders import SparseAEModule
+
+__all__ = ["AttentionBLSTMModule", "length_mask"]
+
+
+def length_mask(lengths, max_length):
+    """Boolean mask of shape ``(batch, max_length)``: True on the valid frames."""
+    steps = torch.arange(max_length, device=lengths.device)
+    return steps.unsqueeze(0) < lengths.unsqueeze(1)
+
+
+class AttentionBLSTMModule(nn.Module):
+    """Sparse-AE frame codes, a BLSTM and attention pooling over valid frames.
+
+    For a padded batch ``X`` of shape ``(B, T, n_features)`` with ``lengths``:
+
+    - ``h_t = sigmoid(W_1 x_t + b_1)`` (the sparse autoencoder's code, may be
+      over-complete) and ``z_t = W_2 h_t + b_2`` (its reconstruction);
+    - ``y_t = BLSTM(h)_t`` run on packed sequences, so padding never enters the
+      recurrence;
+    - ``alpha_t = exp(u . y_t) / sum_tau exp(u . y_tau)`` over the valid frames only
+      (padding gets weight 0), ``Z = sum_t alpha_t y_t``;
+    - ``logits = V Z + c`` with ``n_outputs`` entries (the emotions, plus the
+      pseudo-class when the classifier uses one).
+
+    Parameters
+    ----------
+    n_features : int
+        Frame width (set by the classifier from the data).
+    n_outputs : int
+        Number of logits (set by the classifier: K or K + 1).
+    n_codes : int, default=256
+        Width of the sparse code (over-complete when larger than ``n_features``).
+    hidden_size : int, default=64
+        LSTM units per direction.
+    num_layers : int, default=1
+        Stacked BLSTM layers.
+    dropout : float, default=0.0
+        Dropout on the pooled vector ``Z`` (and between LSTM layers).
+    bidirectional : bool, default=True
+        Run the LSTM in both directions.
+
+    Examples
+    --------
+    >>> import torch
+    >>> _ = torch.manual_seed(0)
+    >>> m = AttentionBLSTMModule(n_features=6, n_outputs=4, n_codes=8, hidden_size=5)
+    >>> X, lengths = torch.randn(3, 7, 6), torch.tensor([7, 4, 2])
+    >>> logits, z, h = m(X, lengths)
+    >>> logits.shape, z.shape, h.shape
+    (torch.Size([3, 4]), torch.Size([3, 7, 6]), torch.Size([3, 7, 8]))
+    >>> alpha = m.attention(X, lengths)[1]
+    >>> alpha.sum(1).tolist() == [1.0, 1.0, 1.0], float(alpha[2, 2:].abs().sum())
+    (True, 0.0)
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_outputs,
+        n_codes=256,
+        hidden_size=64,
+        num_layers=1,
+        dropout=0.0,
+        bidirectional=True,
+    ):
+        super().__init__()
+        self.autoencoder = SparseAEModule(n_features, n_codes)
+        self.lstm = nn.LSTM(
+            n_codes,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            bidirectional=bidirectional,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        width = hidden_size * (2 if bidirectional else 1)
+        self.score = nn.Linear(width, 1, bias=False)  # the attention vector u
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(width, n_outputs)
+
+    def _pool(self, h, lengths):
+        T = h.shape[1]
+        packed = pack_padded_sequence(
+            h, lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        y, _ = self.lstm(packed)
+        y, _ = pad_packed_sequence(y, batch_first=True, total_length=T)
+        scores = self.score(y).squeeze(-1)
+        mask = length_mask(lengths.to(scores.device), T)
+        # -inf before the softmax gives padding exactly 0 weight, and the weights
+        # of every utterance sum to 1 over its own frames.
+        alpha = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1)
+        pooled = torch.bmm(alpha.unsqueeze(1), y).squeeze(1)
+        return self.output(self.dropout(pooled)), alpha
+
+    def forward(self, X, lengths):
+        """Logits, frame reconstructions and frame codes of a padded batch.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (B, T, n_features)
+            Frames, zero after each utterance's end.
+        lengths : torch.Tensor of int64 of shape (B,)
+            Valid frames of each utterance (>= 1).
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (B, n_outputs)
+        z : torch.Tensor of shape (B, T, n_features)
+            Reconstructions (meaningful on valid frames only).
+        h : torch.Tensor of shape (B, T, n_codes)
+            Sigmoid codes.
+        """
+        z, h = self.autoencoder(X)
+        logits, _ = self._pool(h, lengths)
+        return logits, z, h
+
+    def attention(self, X, lengths):
+        """Logits and attention weights ``alpha`` of shape ``(B, T)``."""
+        h = self.autoencoder.encode(X)
+        return self._pool(h, lengths)

@@ -1,0 +1,98 @@
+"""Plot where the attention classifier listened: weights over the spectrogram."""
+
+import numpy as np
+
+__all__ = ["plot_attention"]
+
+
+def plot_attention(
+    frames,
+    weights,
+    *,
+    n_mels=None,
+    frame_rate=None,
+    title=None,
+    ax=None,
+    path=None,
+):
+    """Overlay one utterance's attention weights on its log-Mel spectrogram.
+
+    Parameters
+    ----------
+    frames : array-like of shape (n_frames, n_features)
+        The utterance's frames, e.g. one item of
+        :class:`~sklearn_ser.LogMelDeltas` output (log-Mel energies first, then
+        deltas).
+    weights : array-like of shape (n_frames,)
+        Its attention weights (one item of
+        :meth:`SemiSupervisedAttentionClassifier.attention_weights`).
+    n_mels : int, default=None
+        Rows of ``frames`` shown as the spectrogram: the first ``n_mels``
+        features. Default ``n_features // 3`` (log-Mel + delta + delta-delta).
+    frame_rate : float, default=None
+        Frames per second, to label the time axis in seconds; default frame index.
+    title : str, default=None
+    ax : matplotlib Axes, default=None
+        Draw there; default a new figure.
+    path : str or path-like, default=None
+        Also write the figure there (PNG by the extension).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> frames = np.random.default_rng(0).normal(size=(50, 12))
+    >>> fig = plot_attention(frames, np.full(50, 1 / 50), title="flat")
+    >>> len(fig.axes)
+    2
+    """
+    import matplotlib
+
+    if ax is None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    frames = np.asarray(frames, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    if frames.ndim != 2:
+        raise ValueError(
+            f"frames must be 2-D (n_frames, n_features); got {frames.ndim}-D."
+        )
+    if weights.shape != (frames.shape[0],):
+        raise ValueError(
+            f"weights must have one value per frame ({frames.shape[0]}); got shape "
+            f"{weights.shape}."
+        )
+    n_mels = n_mels or max(1, frames.shape[1] // 3)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+    else:
+        fig = ax.figure
+    scale = 1.0 / frame_rate if frame_rate else 1.0
+    extent = (0, frames.shape[0] * scale, 0, n_mels)
+    ax.imshow(
+        frames[:, :n_mels].T,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        extent=extent,
+        interpolation="nearest",
+    )
+    ax.set_ylabel("Mel band")
+    ax.set_xlabel("time (s)" if frame_rate else "frame")
+    twin = ax.twinx()
+    t = (np.arange(frames.shape[0]) + 0.5) * scale
+    twin.plot(t, weights, color="cyan", lw=1.5, label="attention")
+    twin.fill_between(t, 0, weights, color="cyan", alpha=0.25)
+    twin.axhline(1.0 / frames.shape[0], color="white", lw=0.8, ls="--")
+    twin.set_ylim(0, max(weights.max() * 1.1, 1e-12))
+    twin.set_ylabel("attention weight")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
