@@ -129,7 +129,7 @@ def _format_items(items):
     return "\n".join(shown)
 
 
-def _report(problems, on_error, *, what, exc_type=ValueError, hint=""):
+def _report(problems, on_error, *, what, exc_type=ValueError):
     """Raise (``on_error="raise"``) or warn once about every problem item.
 
     ``problems`` is a list of strings, each naming the file (and line) and the reason.
@@ -142,7 +142,7 @@ def _report(problems, on_error, *, what, exc_type=ValueError, hint=""):
     if on_error == "raise":
         raise exc_type(
             f"{n} {what}:\n{_format_items(problems)}\n"
-            "Pass on_error='warn' to skip them with a warning instead." + hint
+            "Pass on_error='warn' to skip them with a warning instead."
         )
     warnings.warn(
         f"Skipped {n} {what}:\n{_format_items(problems)}", UserWarning, stacklevel=3
