@@ -187,6 +187,24 @@ def make_named_pipeline(name, **options):
     return spec.factory(**options)
 
 
+def _svc(*, C, gamma, probability):
+    """SVC(rbf); with ``probability`` calibrated (Platt) on top of it.
+
+    ``CalibratedClassifierCV(SVC(), ensemble=False)`` replaces the deprecated
+    ``SVC(probability=True)``: the SVC is fitted on all the training data, the
+    sigmoid calibration on its cross-validated decision values; the predicted label
+    is then the most probable class.
+    """
+    from sklearn.svm import SVC
+
+    svc = SVC(kernel="rbf", C=C, gamma=gamma)
+    if not probability:
+        return svc
+    from sklearn.calibration import CalibratedClassifierCV
+
+    return CalibratedClassifierCV(svc, method="sigmoid", ensemble=False)
+
+
 # ---------------------------------------------------------------------------------
 # The entries. Import heavy modules inside the factories.
 # ---------------------------------------------------------------------------------
@@ -202,20 +220,13 @@ def _is10_svm(
     *, memory=None, random_state=None, C=1.0, gamma="scale", probability=False
 ):
     from sklearn.preprocessing import StandardScaler
-    from sklearn.svm import SVC
 
     from .features import OpenSmileIS10
 
     return make_pipeline(
         OpenSmileIS10(memory=memory),
         StandardScaler(),
-        SVC(
-            kernel="rbf",
-            C=C,
-            gamma=gamma,
-            probability=probability,
-            random_state=random_state,
-        ),
+        _svc(C=C, gamma=gamma, probability=probability),
     )
 
 
@@ -229,19 +240,11 @@ def _is10_svm(
 def _is10_svm_spkstd(
     *, memory=None, random_state=None, C=1.0, gamma="scale", probability=False
 ):
-    from sklearn.svm import SVC
-
     from .evaluation import SpeakerStandardScaler
     from .features import OpenSmileIS10
 
     return make_pipeline(
         OpenSmileIS10(memory=memory),
         SpeakerStandardScaler(),
-        SVC(
-            kernel="rbf",
-            C=C,
-            gamma=gamma,
-            probability=probability,
-            random_state=random_state,
-        ),
+        _svc(C=C, gamma=gamma, probability=probability),
     )

@@ -1,0 +1,621 @@
+"""The ``sklearn-ser`` command: benchmark, extract, train, predict, pipelines.
+
+``sklearn-ser`` with no arguments runs ``benchmark`` with its defaults: the default
+pipelines of :mod:`sklearn_ser.pipelines` on EMOVO from the local data home,
+leave-one-speaker-out, results in ``./sklearn-ser-results/emovo``.
+
+Errors (unknown corpus or pipeline, missing data, unreadable files) are one line on
+stderr and exit status 2; ``--debug`` shows the traceback instead.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+CORPORA = ("emovo", "emodb", "iemocap", "casia")
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au")
+DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
+CACHE_ENV = "SKLEARN_SER_CACHE"
+
+
+class CLIError(Exception):
+    """A user error, reported as one line with exit status 2."""
+
+
+def _one_line(message):
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    text = ""
+    for line in lines:
+        text += line if not text else (" " if text.endswith(":") else "; ") + line
+    return text
+
+
+# --------------------------------------------------------------------------- helpers
+def _default_cache():
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return env
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
+    return os.path.expanduser(os.path.join(base, "sklearn-ser", "features"))
+
+
+def _cache_dir(args):
+    if getattr(args, "no_cache", False):
+        return None
+    return args.cache or _default_cache()
+
+
+def _fallback_homes():
+    """Local ``shared/data`` folders next to the working directory or the checkout."""
+    here = Path.cwd()
+    checkout = Path(__file__).resolve().parents[1]
+    seen, homes = set(), []
+    for p in (here / "shared" / "data", here.parent / "shared" / "data"):
+        homes.append(p)
+    homes.append(checkout.parent / "shared" / "data")
+    out = []
+    for p in homes:
+        key = str(p.resolve()) if p.exists() else str(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def load_corpus(corpus, data_home=None):
+    """Load a corpus Bunch by name; errors are :class:`CLIError` (one line).
+
+    Without ``data_home`` and without ``$SKLEARN_SER_DATA``, the default data home
+    is tried first, then ``shared/data`` next to the working directory and the
+    checkout.
+    """
+    from . import datasets
+
+    if corpus not in CORPORA:
+        raise CLIError(
+            f"unknown corpus {corpus!r}; known corpora: {', '.join(CORPORA)}"
+        )
+    loader = getattr(datasets, f"load_{corpus}")
+    try:
+        return loader(data_home)
+    except FileNotFoundError as exc:
+        first = exc
+    if data_home is None and not os.environ.get("SKLEARN_SER_DATA"):
+        for home in _fallback_homes():
+            if (home / corpus).is_dir():
+                try:
+                    return loader(str(home))
+                except FileNotFoundError:
+                    pass
+        tried = ", ".join(str(h) for h in _fallback_homes())
+        raise CLIError(
+            f"{_one_line(first)}; also tried: {tried}; pass --data-home DIR or set "
+            "SKLEARN_SER_DATA"
+        )
+    raise CLIError(_one_line(first))
+
+
+def _parse_pipelines(text):
+    from .pipelines import get_pipeline_spec, list_pipelines
+
+    if text is None:
+        from .pipelines import _REGISTRY
+
+        return [n for n, s in _REGISTRY.items() if s.default]
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise CLIError(f"--pipelines is empty; known: {', '.join(list_pipelines())}")
+    for n in names:
+        try:
+            get_pipeline_spec(n)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+    return names
+
+
+def _build(name, *, memory, random_state, n_jobs=None, probability=False):
+    """A registry pipeline with the options its factory accepts."""
+    from .pipelines import get_pipeline_spec, make_named_pipeline
+
+    spec = get_pipeline_spec(name)
+    wanted = {"memory": memory, "random_state": random_state}
+    if probability:
+        wanted["probability"] = True
+    options = {k: v for k, v in wanted.items() if k in spec.options}
+    return spec, make_named_pipeline(name, **options)
+
+
+def _first_extractor(estimator):
+    """The leading audio extractor of a pipeline (or the estimator), if any."""
+    from .features import BaseAudioExtractor
+
+    step = estimator
+    while hasattr(step, "steps"):
+        step = step.steps[0][1]
+    return step if isinstance(step, BaseAudioExtractor) else None
+
+
+def _warm_cache(estimator, files, *, n_jobs, quiet):
+    """Extract every file once, with a progress bar, so the folds hit the cache."""
+    from sklearn.base import clone
+
+    ext = _first_extractor(estimator)
+    if ext is None or ext.memory is None:
+        return
+    ext = clone(ext).set_params(verbose=0 if quiet else 1, n_jobs=n_jobs)
+    ext._extract(files)
+
+
+def _parse_cv(text):
+    if text == "loso":
+        return "loso"
+    try:
+        k = int(text)
+    except ValueError:
+        raise CLIError(
+            f"--cv must be 'loso' or a number of folds; got {text!r}"
+        ) from None
+    if k < 2:
+        raise CLIError(f"--cv must be at least 2 folds; got {k}")
+    return k
+
+
+def _collect_audio(inputs):
+    files = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in AUDIO_SUFFIXES
+                and not f.name.startswith(".")
+            )
+            if not found:
+                raise CLIError(
+                    f"no audio file ({', '.join(AUDIO_SUFFIXES)}) under folder {p}"
+                )
+            files.extend(str(f) for f in found)
+        elif p.is_file():
+            files.append(str(p))
+        else:
+            raise CLIError(f"input not found: {item}")
+    return files
+
+
+def _fmt(v):
+    return "" if v is None else f"{v:.3f}"
+
+
+# -------------------------------------------------------------------------- commands
+def cmd_pipelines(args):
+    from .pipelines import _REGISTRY
+
+    for name, spec in _REGISTRY.items():
+        flags = []
+        if spec.default:
+            flags.append("default")
+        if spec.adapts_to_test_speaker:
+            flags.append("adapts to the test speaker")
+        extra = f" [{', '.join(flags)}]" if flags else ""
+        print(f"{name}{extra}: {spec.description}")
+    return 0
+
+
+def cmd_benchmark(args):
+    from .evaluation import compare_reports, evaluate, markdown_table, recall_table
+
+    names = _parse_pipelines(args.pipelines)
+    cv = _parse_cv(args.cv)
+    data = load_corpus(args.corpus, args.data_home)
+    out = Path(args.out or DEFAULT_OUT.format(corpus=args.corpus))
+    out.mkdir(parents=True, exist_ok=True)
+    memory = _cache_dir(args)
+    results_path = out / "results.json"
+    results = {}
+    if results_path.exists():
+        try:
+            results = json.loads(results_path.read_text())
+        except json.JSONDecodeError:
+            results = {}
+    reports, rows = [], []
+    for name in names:
+        spec, estimator = _build(name, memory=memory, random_state=args.random_state)
+        if not args.quiet:
+            print(f"== {name}: {spec.description}", file=sys.stderr)
+        t0 = time.perf_counter()
+        _warm_cache(estimator, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
+        report = evaluate(
+            estimator,
+            data.filenames,
+            data.target,
+            data.groups,
+            cv=cv,
+            n_jobs=args.n_jobs,
+            verbose=0 if args.quiet else 1,
+            name=name,
+            description=spec.description,
+            adapts_to_test_speaker=spec.adapts_to_test_speaker,
+        )
+        wall = time.perf_counter() - t0
+        report.meta.update(
+            corpus=args.corpus, wall_time=wall, n_samples=len(data.filenames)
+        )
+        reports.append(report)
+        report.to_json(out / f"{name}.json")
+        (out / f"{name}.md").write_text(report.to_markdown())
+        report.plot_confusion_matrix(path=out / f"{name}.png")
+        d = report.to_dict()
+        entry = {
+            k: d[k]
+            for k in (
+                "WA",
+                "UA",
+                "WA_pooled",
+                "UA_pooled",
+                "WA_std",
+                "UA_std",
+                "n_folds",
+                "n_scored",
+                "fit_time",
+                "predict_time",
+                "adapts_to_test_speaker",
+                "description",
+                "cv",
+                "labels",
+                "per_class_recall",
+                "confusion_matrix",
+                "folds",
+            )
+        }
+        entry.update(
+            corpus=args.corpus,
+            time=wall,
+            report=f"{name}.json",
+            markdown=f"{name}.md",
+            confusion_matrix_png=f"{name}.png",
+        )
+        results[name] = entry
+        results_path.write_text(json.dumps(results, indent=1))
+        label = name + (
+            " (adapts to test speaker)" if spec.adapts_to_test_speaker else ""
+        )
+        rows.append(
+            f"| {label} | {_fmt(entry['WA'])} | {_fmt(entry['UA'])} | "
+            f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | {wall:.1f} |"
+        )
+    table = "\n".join(
+        [
+            "| pipeline | WA | UA | WA pooled | UA pooled | time (s) |",
+            "|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    summary = [
+        f"# sklearn-ser benchmark: {args.corpus}",
+        "",
+        f"{len(data.filenames)} utterances, {len(set(data.groups))} speakers, "
+        f"cv={cv}. WA = accuracy, UA = balanced accuracy; WA/UA are means over "
+        "folds, pooled figures score all out-of-fold predictions together.",
+        "",
+        table,
+        "",
+        "## Per-fold mean and standard deviation",
+        "",
+        markdown_table(compare_reports(reports)),
+        "",
+        "## Per-class recall (pooled)",
+        "",
+        markdown_table(recall_table(reports)),
+        "",
+    ]
+    (out / "report.md").write_text("\n".join(summary))
+    print(table)
+    if not args.quiet:
+        print(f"results written to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_extract(args):
+    import numpy as np
+
+    from . import features
+
+    files = _collect_audio(args.inputs)
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    memory = _cache_dir(args)
+    common = dict(memory=memory, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1)
+    name = args.features
+    if name.lower() == "is10":
+        ext = features.OpenSmileIS10(**common)
+    elif name.lower() == "logmel":
+        ext = features.LogMelDeltas(standardize=False, **common)
+    else:
+        from .features._opensmile import _SETS
+
+        if name not in _SETS:
+            raise CLIError(
+                f"unknown --features {name!r}; use is10, logmel or an openSMILE "
+                f"feature set: {', '.join(sorted(_SETS))}"
+            )
+        ext = features.OpenSmileFeatures(
+            feature_set=name, feature_level=args.level, **common
+        )
+    X = ext.fit_transform(np.asarray(files))
+    names = [str(n) for n in ext.get_feature_names_out()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(X, np.ndarray) and X.dtype == object:
+        if suffix != ".npz":
+            raise CLIError(
+                f"{name} gives frame sequences; write them to a .npz file, not {out}"
+            )
+        lengths = np.array([x.shape[0] for x in X], dtype=np.int64)
+        np.savez_compressed(
+            out,
+            frames=np.concatenate(list(X)).astype(np.float32),
+            lengths=lengths,
+            files=np.asarray(files),
+            feature_names=np.asarray(names),
+        )
+    else:
+        import pandas as pd
+
+        frame = pd.DataFrame(np.asarray(X), columns=names)
+        frame.insert(0, "file", files)
+        if suffix == ".csv":
+            frame.to_csv(out, index=False)
+        elif suffix in (".parquet", ".pq"):
+            frame.to_parquet(out, index=False)
+        elif suffix == ".npz":
+            np.savez_compressed(
+                out, X=np.asarray(X), files=np.asarray(files), feature_names=names
+            )
+        else:
+            raise CLIError(f"-o must end in .csv, .parquet or .npz; got {out}")
+    if not args.quiet:
+        print(f"{len(files)} files -> {out}", file=sys.stderr)
+    return 0
+
+
+def _groups_for(model, files):
+    """Speakers for models that need them at predict time: the parent folder."""
+    from .evaluation._evaluate import _consumes
+
+    needs, _ = _consumes(model, "predict")
+    if not needs:
+        return None
+    return [Path(f).parent.name for f in files]
+
+
+def cmd_train(args):
+    import joblib
+    from sklearn import config_context
+
+    from .evaluation._evaluate import _consumes
+
+    names = _parse_pipelines(args.pipeline)
+    if len(names) != 1:
+        raise CLIError("--pipeline takes exactly one pipeline name")
+    name = names[0]
+    data = load_corpus(args.corpus, args.data_home)
+    spec, model = _build(
+        name,
+        memory=_cache_dir(args),
+        random_state=args.random_state,
+        probability=True,
+    )
+    _warm_cache(model, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
+    fit_groups, routed = _consumes(model, "fit")
+    fit_params = {"groups": data.groups} if fit_groups else {}
+    t0 = time.perf_counter()
+    with config_context(enable_metadata_routing=routed):
+        model.fit(data.filenames, data.target, **fit_params)
+    # The saved model must not depend on this machine's cache or print progress.
+    params = model.get_params()
+    model.set_params(
+        **{k: None for k in params if k.endswith("memory")},
+        **{k: 0 for k in params if k.endswith("verbose")},
+    )
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, out)
+    if not args.quiet:
+        note = " (adapts to the test speaker)" if spec.adapts_to_test_speaker else ""
+        print(
+            f"trained {name}{note} on {args.corpus} ({len(data.filenames)} "
+            f"utterances) in {time.perf_counter() - t0:.1f} s -> {out}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_predict(args):
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn import config_context
+
+    from .evaluation._evaluate import _consumes
+
+    path = Path(args.model)
+    if not path.is_file():
+        raise CLIError(f"model file not found: {path}")
+    try:
+        model = joblib.load(path)
+    except Exception as exc:
+        raise CLIError(f"cannot load model {path}: {_one_line(exc)}") from None
+    if not hasattr(model, "predict"):
+        raise CLIError(f"{path} does not hold a fitted estimator")
+    files = np.asarray(_collect_audio(args.inputs))
+    groups = _groups_for(model, files)
+    _, routed = _consumes(model, "predict")
+    kw = {} if groups is None else {"groups": np.asarray(groups)}
+    with config_context(enable_metadata_routing=routed):
+        labels = model.predict(files, **kw)
+        proba = None
+        if hasattr(model, "predict_proba"):
+            proba_kw = kw if _consumes(model, "predict_proba")[0] else {}
+            proba = model.predict_proba(files, **proba_kw)
+    frame = pd.DataFrame({"file": files, "label": labels})
+    if proba is not None:
+        for j, c in enumerate(model.classes_):
+            frame[f"proba_{c}"] = np.round(proba[:, j], 6)
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() == ".json":
+            frame.to_json(out, orient="records", indent=1)
+        else:
+            frame.to_csv(out, index=False)
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+# ---------------------------------------------------------------------------- parser
+def _version():
+    from . import __version__
+
+    return __version__
+
+
+def build_parser():
+    """The argparse parser of ``sklearn-ser``."""
+    parser = argparse.ArgumentParser(
+        prog="sklearn-ser",
+        description="Speech emotion recognition with scikit-learn: speaker-"
+        "independent benchmarks, feature extraction, training and prediction. "
+        "Without a command, runs `benchmark` with its defaults.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--debug", action="store_true", help="show tracebacks instead of one line"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def data_args(p):
+        p.add_argument(
+            "--data-home",
+            help="folder holding the corpora (default: $SKLEARN_SER_DATA, "
+            "~/sklearn_ser_data, then ./shared/data or ../shared/data)",
+        )
+
+    def run_args(p):
+        p.add_argument(
+            "--n-jobs", type=int, default=None, help="parallel processes (-1: all)"
+        )
+        p.add_argument(
+            "--cache",
+            help=f"feature cache folder (default: ${CACHE_ENV} or "
+            "~/.cache/sklearn-ser/features)",
+        )
+        p.add_argument("--no-cache", action="store_true", help="do not cache features")
+        p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    b = sub.add_parser(
+        "benchmark",
+        help="speaker-independent cross-validation of named pipelines",
+        description="Cross-validate named pipelines speaker-independently; print a "
+        "markdown table and write results.json, a markdown report and a confusion-"
+        "matrix PNG per pipeline into --out.",
+    )
+    b.add_argument("--corpus", default="emovo", help=f"one of {', '.join(CORPORA)}")
+    b.add_argument(
+        "--pipelines",
+        help="comma-separated pipeline names (default: the registry's defaults; "
+        "see `sklearn-ser pipelines`)",
+    )
+    b.add_argument("--cv", default="loso", help="'loso' or a number of folds")
+    b.add_argument(
+        "--out", help="output folder (default: ./sklearn-ser-results/<corpus>)"
+    )
+    b.add_argument("--random-state", type=int, default=0)
+    data_args(b)
+    run_args(b)
+    b.set_defaults(func=cmd_benchmark)
+
+    e = sub.add_parser(
+        "extract",
+        help="extract features from audio files or folders",
+        description="Functionals to CSV/Parquet (or NPZ); frame sequences "
+        "(logmel, unstandardised) to NPZ with frames, lengths, files.",
+    )
+    e.add_argument(
+        "--features", required=True, help="is10, logmel or an openSMILE feature set"
+    )
+    e.add_argument(
+        "--level",
+        default="Functionals",
+        help="openSMILE feature level for a named set (default Functionals)",
+    )
+    e.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
+    e.add_argument("-o", "--output", required=True, help="output .csv/.parquet/.npz")
+    run_args(e)
+    e.set_defaults(func=cmd_extract)
+
+    t = sub.add_parser("train", help="fit a named pipeline on a whole corpus")
+    t.add_argument("--corpus", default="emovo", help=f"one of {', '.join(CORPORA)}")
+    t.add_argument("--pipeline", required=True, help="a pipeline name")
+    t.add_argument("-o", "--output", required=True, help="model file (.joblib)")
+    t.add_argument("--random-state", type=int, default=0)
+    data_args(t)
+    run_args(t)
+    t.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "predict",
+        help="predict emotions of audio files with a trained model",
+        description="Prints (or writes with -o, CSV or JSON) file, label and class "
+        "probabilities. Models that standardise per speaker take the speaker from "
+        "each file's folder name.",
+    )
+    p.add_argument("model", help="a model written by `sklearn-ser train`")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
+    p.add_argument("-o", "--output", help="output .csv or .json (default: stdout)")
+    p.set_defaults(func=cmd_predict)
+
+    ls = sub.add_parser("pipelines", help="list the named pipelines")
+    ls.set_defaults(func=cmd_pipelines)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``sklearn-ser`` console script.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments (``sys.argv[1:]`` when None).
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on a user error (printed as one line on stderr).
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "benchmark"])
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("sklearn-ser: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        known = (CLIError, FileNotFoundError, ValueError, OSError)
+        prefix = "" if isinstance(exc, known) else f"{type(exc).__name__}: "
+        print(f"sklearn-ser: error: {prefix}{_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
