@@ -1,0 +1,204 @@
+"""The `sklearn-ser` command, in-process through main() and once as a console script."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import LeaveOneGroupOut, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+import sklearn_ser
+from sklearn_ser.cli import main
+from sklearn_ser.datasets import load_emovo
+from sklearn_ser.features import OpenSmileIS10
+from sklearn_ser.pipelines import make_named_pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def feature_cache():
+    """The shared feature cache (``$SKLEARN_SER_CACHE`` or ``../cache/features``).
+
+    Cold on a fresh machine: the first test extracting EMOVO fills it (~25 s).
+    """
+    path = os.environ.get("SKLEARN_SER_CACHE") or str(
+        REPO.parent / "cache" / "features"
+    )
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _error_line(capsys):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("sklearn-ser: error: ")
+    return err[0]
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == sklearn_ser.__version__
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("benchmark", "extract", "train", "predict", "pipelines"):
+        assert command in out
+
+
+def test_pipelines_command(capsys):
+    assert main(["pipelines"]) == 0
+    out = capsys.readouterr().out
+    assert "is10-svm [default]:" in out
+    assert "is10-svm-spkstd [adapts to the test speaker]" in out
+
+
+def test_errors_are_one_line(capsys, tmp_path, data_home):
+    assert main(["benchmark", "--corpus", "timit", "--out", str(tmp_path)]) == 2
+    assert "unknown corpus 'timit'; known corpora: emovo" in _error_line(capsys)
+    args = ["benchmark", "--pipelines", "is10-svm,is11-lstm", "--out", str(tmp_path)]
+    assert main(args) == 2
+    line = _error_line(capsys)
+    assert "'is11-lstm'" in line and "is10-svm, is10-svm-spkstd" in line
+    missing = tmp_path / "nowhere"
+    assert main(["benchmark", "--data-home", str(missing), "--out", str(tmp_path)]) == 2
+    line = _error_line(capsys)
+    assert "EMOVO corpus not found" in line and str(missing / "emovo") in line
+    assert main(["predict", str(tmp_path / "model.joblib"), "x.wav"]) == 2
+    assert "model file not found" in _error_line(capsys)
+    assert main(["benchmark", "--cv", "one", "--data-home", str(data_home)]) == 2
+    assert "--cv must be 'loso'" in _error_line(capsys)
+    out = tmp_path / "f.csv"
+    assert main(["extract", "--features", "IS99", str(data_home), "-o", str(out)]) == 2
+    assert "unknown --features 'IS99'" in _error_line(capsys)
+
+
+def test_extract_functionals_and_sequences(wav_files, tmp_path, capsys):
+    folder = str(Path(wav_files[0]).parent)
+    csv = tmp_path / "is10.csv"
+    assert main(["extract", "--features", "is10", folder, "-o", str(csv)]) == 0
+    frame = pd.read_csv(csv)
+    assert frame.shape == (6, 1 + 1582)
+    assert sorted(frame.file) == sorted(wav_files)
+    expected = OpenSmileIS10().fit_transform(np.asarray(frame.file))
+    np.testing.assert_allclose(frame.iloc[:, 1:].to_numpy(), expected, rtol=1e-5)
+
+    pq = tmp_path / "egemaps.parquet"
+    args = ["extract", "--features", "eGeMAPSv02", *wav_files[:2], "-o", str(pq)]
+    assert main(args) == 0
+    assert pd.read_parquet(pq).shape == (2, 1 + 88)
+
+    npz = tmp_path / "logmel.npz"
+    assert main(["extract", "--features", "logmel", *wav_files, "-o", str(npz)]) == 0
+    with np.load(npz) as data:
+        assert data["frames"].shape == (data["lengths"].sum(), 120)
+        assert data["files"].tolist() == wav_files
+    capsys.readouterr()
+    bad = tmp_path / "logmel.csv"
+    assert main(["extract", "--features", "logmel", *wav_files, "-o", str(bad)]) == 2
+    assert ".npz" in _error_line(capsys)
+
+
+def test_benchmark_console_script_matches_cross_validate(
+    tmp_path, data_home, feature_cache
+):
+    """The issue's must-show: CLI figures equal plain scikit-learn's, within 0.005."""
+    script = Path(sys.executable).parent / "sklearn-ser"
+    assert script.exists(), f"console script not installed at {script}"
+    out = tmp_path / "bench"
+    cmd = [str(script), "benchmark", "--corpus", "emovo", "--pipelines", "is10-svm"]
+    cmd += ["--data-home", str(data_home), "--cache", feature_cache, "--out", str(out)]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    table = run.stdout.strip().splitlines()
+    assert table[0].startswith("| pipeline | WA | UA | WA pooled | UA pooled |")
+    assert table[2].startswith("| is10-svm |")
+
+    results = json.loads((out / "results.json").read_text())
+    entry = results["is10-svm"]
+    assert {"WA", "UA", "WA_pooled", "UA_pooled", "folds"} <= set(entry)
+    assert len(entry["folds"]) == 6
+    assert (out / "is10-svm.md").read_text().startswith("# is10-svm")
+    assert (out / "is10-svm.png").read_bytes()[:4] == b"\x89PNG"
+
+    emovo = load_emovo(data_home)
+    X = OpenSmileIS10(memory=feature_cache).fit_transform(emovo.filenames)
+    ref = cross_validate(
+        make_pipeline(StandardScaler(), SVC(kernel="rbf")),
+        X,
+        emovo.target,
+        groups=emovo.groups,
+        cv=LeaveOneGroupOut(),
+        scoring=["accuracy", "balanced_accuracy"],
+    )
+    assert abs(entry["WA"] - ref["test_accuracy"].mean()) < 0.005
+    assert abs(entry["UA"] - ref["test_balanced_accuracy"].mean()) < 0.005
+    assert [f["WA"] for f in entry["folds"]] == pytest.approx(ref["test_accuracy"])
+    assert 0.25 < entry["UA_pooled"] < 0.5  # EMOVO LOSO: hard, above chance (1/7)
+
+
+def test_default_run_and_spkstd_label(
+    tmp_path, data_home, feature_cache, capsys, monkeypatch
+):
+    """`sklearn-ser` alone: default pipelines, default corpus, default out dir."""
+    monkeypatch.setenv("SKLEARN_SER_DATA", str(data_home))
+    monkeypatch.setenv("SKLEARN_SER_CACHE", feature_cache)
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 0
+    out = Path("sklearn-ser-results/emovo")
+    assert list(json.loads((out / "results.json").read_text())) == ["is10-svm"]
+    args = ["benchmark", "--pipelines", "is10-svm-spkstd", "--quiet", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "| is10-svm-spkstd (adapts to test speaker) |" in printed
+    results = json.loads((out / "results.json").read_text())
+    assert set(results) == {"is10-svm", "is10-svm-spkstd"}  # merged, not replaced
+    assert results["is10-svm-spkstd"]["adapts_to_test_speaker"] is True
+    md = (out / "is10-svm-spkstd.md").read_text()
+    assert "adapts to the test speaker" in md
+
+
+def test_train_predict_round_trip(tmp_path, data_home, feature_cache, capsys):
+    model_path = tmp_path / "model.joblib"
+    args = ["train", "--corpus", "emovo", "--pipeline", "is10-svm", "--quiet"]
+    args += ["--data-home", str(data_home), "--cache", feature_cache]
+    assert main([*args, "-o", str(model_path)]) == 0
+
+    emovo = load_emovo(data_home)
+    files = [str(f) for f in emovo.filenames[::75]]  # 8 files, several speakers
+    out = tmp_path / "pred.csv"
+    assert main(["predict", str(model_path), *files, "-o", str(out)]) == 0
+    pred = pd.read_csv(out)
+    assert pred.file.tolist() == files
+    proba_cols = [c for c in pred if c.startswith("proba_")]
+    assert len(proba_cols) == 7
+    np.testing.assert_allclose(pred[proba_cols].sum(axis=1), 1.0, atol=1e-5)
+
+    # the same pipeline fitted here, before any saving, predicts the same labels
+    fresh = make_named_pipeline("is10-svm", memory=feature_cache, probability=True)
+    fresh.fit(emovo.filenames, emovo.target)
+    np.testing.assert_array_equal(pred.label, fresh.predict(np.asarray(files)))
+    # and the reloaded model does too, with the same probabilities
+    model = joblib.load(model_path)
+    np.testing.assert_array_equal(model.predict(np.asarray(files)), pred.label)
+    np.testing.assert_allclose(
+        model.predict_proba(np.asarray(files)), pred[proba_cols], atol=1e-6
+    )
+    # printed to stdout without -o
+    capsys.readouterr()
+    assert main(["predict", str(model_path), files[0]]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("file,label,proba_anger")
+    assert lines[1].split(",")[1] == pred.label[0]
