@@ -49,8 +49,11 @@ def _unlabeled_mask(y):
             dtype=bool,
         )
     if y.dtype.kind in "US":
+        if not (y.astype(str) == "-1").any():
+            return np.zeros(len(y), dtype=bool)
         raise ValueError(
-            "y has a string dtype, which cannot hold the unlabeled marker -1. Use "
+            "y has a string dtype and holds '-1': the unlabeled marker is the "
+            "integer -1, which a string array cannot hold. Use "
             "an object array with the integer -1 for unlabeled utterances, as "
             "scikit-learn's semi-supervised estimators do: "
             "np.array(labels, dtype=object)."
@@ -421,6 +424,22 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         tags.classifier_tags.multi_class = True
         tags.non_deterministic = self.random_state is None
         return tags
+
+    def set_params(self, **params):
+        # skorch re-initialises components on set_params of a fitted net and does
+        # not know what to re-initialise for loader/dataset options (it raises);
+        # those only matter when the next loader is built, so store them as is.
+        loader = {
+            key: params.pop(key)
+            for key in list(params)
+            if key.startswith(("iterator_train__", "iterator_valid__", "dataset__"))
+        }
+        if params or not loader:
+            super().set_params(**params)
+        for key, value in loader.items():
+            setattr(self, key, value)
+            self._params_to_validate.add(key)
+        return self
 
     def initialize_module(self):
         if not hasattr(self, "n_features_in_"):

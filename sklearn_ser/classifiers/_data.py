@@ -243,9 +243,15 @@ def sequence_loader(
             else torch.utils.data.SequentialSampler(dataset)
         )
         sampler = torch.utils.data.BatchSampler(base, batch_size, drop_last=False)
+    # A private generator: iterating a DataLoader draws a base seed from it, which
+    # would otherwise advance torch's global random state at every prediction.
+    loader_generator = torch.Generator().manual_seed(
+        0 if seed is None else int(seed) % (2**63)
+    )
     return DataLoader(
         dataset,
         batch_sampler=sampler,
+        generator=loader_generator,
         collate_fn=collate_sequences,
         num_workers=num_workers,
         pin_memory=pin_memory,

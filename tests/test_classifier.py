@@ -1,0 +1,346 @@
+"""SemiSupervisedAttentionClassifier: contract, semi-supervised targets, attention."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from sklearn_ser import as_sequences
+from sklearn_ser.classifiers import (
+    AttentionBLSTMModule,
+    LengthBucketBatchSampler,
+    SemiSupervisedAttentionClassifier,
+    SequenceDataset,
+    collate_sequences,
+    holdout_split,
+    plot_attention,
+    sequence_loader,
+)
+
+EMOS = np.array(["ang", "neu", "sad"])
+
+
+def make_data(rng, n=60, n_features=6, unlabeled=0.3, labels="str"):
+    """Sequences whose class shows as a burst in its own feature block."""
+    k = rng.integers(0, 3, n)
+    X = []
+    for c in k:
+        T = int(rng.integers(8, 30))
+        x = rng.normal(0, 1, (T, n_features))
+        x[T // 3 : T // 2, 2 * c : 2 * c + 2] += 3.0
+        X.append(x)
+    if labels == "str":
+        y = np.array(EMOS[k], dtype=object)
+    else:
+        y = k.astype(np.int64)
+    y[rng.random(n) < unlabeled] = -1
+    groups = np.repeat(np.arange(4), int(np.ceil(n / 4)))[:n]
+    return as_sequences(X), y, groups
+
+
+def small(**params):
+    base = dict(
+        max_epochs=3,
+        batch_size=16,
+        lr=3e-3,
+        module__n_codes=8,
+        module__hidden_size=4,
+        random_state=0,
+    )
+    base.update(params)
+    return SemiSupervisedAttentionClassifier(**base)
+
+
+@pytest.fixture
+def data(rng):
+    return make_data(rng)
+
+
+def test_semi_supervised_fit_classes_and_probabilities(data):
+    X, y, groups = data
+    assert (y == -1).any()
+    clf = small().fit(X, y, groups=groups)
+    assert clf.classes_.tolist() == ["ang", "neu", "sad"]
+    assert clf.n_features_in_ == 6
+    # K + 1 outputs inside, K probabilities outside
+    assert clf.module_.output.out_features == 4
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    assert "valid_ua" in clf.history[-1] and "valid_ce" in clf.history[-1]
+
+
+def test_integer_labels_and_pseudo_class_off(rng):
+    X, y, groups = make_data(rng, labels="int")
+    clf = small(pseudo_class=False).fit(X, y)
+    assert clf.classes_.tolist() == [0, 1, 2]
+    assert clf.module_.output.out_features == 3
+    assert clf.predict(X).dtype.kind == "i"
+
+
+def test_learns_a_separable_problem(rng):
+    X, y, groups = make_data(rng, n=120, unlabeled=0.2)
+    clf = small(max_epochs=40, module__hidden_size=8, module__n_codes=16)
+    clf.fit(X, y, groups=groups)
+    Xt, yt, _ = make_data(rng, n=60, unlabeled=0.0)
+    assert (clf.predict(Xt) == yt).mean() > 0.7
+
+
+def test_attention_weights_sum_to_one_and_skip_padding(data):
+    X, y, groups = data
+    clf = small().fit(X, y)
+    weights = clf.attention_weights(X)
+    assert [len(w) for w in weights] == [len(x) for x in X]
+    np.testing.assert_allclose([w.sum() for w in weights], 1.0, atol=1e-5)
+    assert all((w >= 0).all() for w in weights)
+    # in a padded batch the padding frames get exactly zero weight
+    batch, _ = collate_sequences([(X[i], 0) for i in range(4)])
+    with torch.no_grad():
+        _, alpha = clf.module_.attention(batch["X"], batch["lengths"])
+    for row, n in enumerate(batch["lengths"].tolist()):
+        assert float(alpha[row, n:].abs().sum()) == 0.0
+        np.testing.assert_allclose(alpha[row, :n].numpy(), weights[row], atol=1e-6)
+
+
+def test_predictions_do_not_depend_on_batching(data):
+    X, y, _ = data
+    clf = small().fit(X, y)
+    ref = clf.predict_proba(X)
+    clf.set_params(iterator_valid__bucket=False, batch_size=5)
+    np.testing.assert_allclose(clf.predict_proba(X), ref, atol=1e-5)
+    np.testing.assert_allclose(clf.predict_proba(X[::-1]), ref[::-1], atol=1e-5)
+
+
+def test_pickle_and_joblib_identical_predictions(data, tmp_path):
+    X, y, _ = data
+    clf = small().fit(X, y)
+    ref = clf.predict_proba(X)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(X), ref)
+    joblib.dump(clf, tmp_path / "clf.joblib")
+    loaded = joblib.load(tmp_path / "clf.joblib")
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
+def test_reproducible_with_random_state(data):
+    X, y, groups = data
+    state = torch.get_rng_state()
+    a = small(random_state=3).fit(X, y, groups=groups).predict_proba(X)
+    b = small(random_state=3).fit(X, y, groups=groups).predict_proba(X)
+    c = small(random_state=4).fit(X, y, groups=groups).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+    # torch's global generator is left as it was
+    assert torch.equal(state, torch.get_rng_state())
+
+
+def test_clone_keeps_parameters_including_callbacks(data):
+    clf = small(reconstruction_weight=0.5, callbacks__early_stopping__patience=2)
+    twin = clone(clf)
+    assert twin.reconstruction_weight == 0.5
+    assert twin.get_params(deep=False)["callbacks__early_stopping__patience"] == 2
+    X, y, _ = data
+    twin.fit(X, y)
+    assert dict(twin.callbacks_)["early_stopping"].patience == 2
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search_over_reconstruction_weight(data, n_jobs):
+    X, y, _ = data
+    search = GridSearchCV(
+        small(max_epochs=2),
+        {
+            "reconstruction_weight": [0.0, 0.5],
+            "callbacks__early_stopping__patience": [2],
+        },
+        cv=2,
+        n_jobs=n_jobs,
+        error_score="raise",
+    )
+    labelled = y != -1
+    search.fit(X[labelled], y[labelled].astype(str))
+    assert search.best_params_["reconstruction_weight"] in (0.0, 0.5)
+    assert search.best_estimator_.classes_.tolist() == ["ang", "neu", "sad"]
+
+
+def _audio_corpus(voice, n_speakers=3, per_class=2):
+    waves, y, groups = [], [], []
+    for s in range(n_speakers):
+        for c, (lo, hi) in enumerate([(100.0, 130.0), (200.0, 320.0)]):
+            for i in range(per_class):
+                waves.append(
+                    voice(0.4 + 0.1 * i, f0=(lo + 10 * s, hi + 10 * s), seed=s * 10 + i)
+                )
+                y.append(["neu", "ang"][c])
+                groups.append(f"spk{s}")
+    out = np.empty(len(waves), dtype=object)
+    out[:] = waves
+    return out, np.array(y, dtype=object), np.array(groups)
+
+
+def test_logmel_pipeline_in_cross_val_score_with_speaker_groups(voice):
+    from sklearn_ser import LogMelDeltas
+
+    waves, y, groups = _audio_corpus(voice)
+    pipe = make_pipeline(
+        LogMelDeltas(sampling_rate=16000, n_mels=8),
+        small(max_epochs=2, valid_size=0.5),
+    )
+    scores = cross_val_score(
+        pipe,
+        waves,
+        y,
+        groups=groups,
+        cv=LeaveOneGroupOut(),
+        params={"semisupervisedattentionclassifier__groups": groups},
+        error_score="raise",
+    )
+    assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_groups_reach_fit_through_metadata_routing(data):
+    X, y, groups = data
+    seen = []
+
+    def spy_split(dataset, y_enc, groups=None):
+        seen.append(groups)
+        idx = np.arange(len(dataset))
+        return (
+            torch.utils.data.Subset(dataset, idx[::2]),
+            torch.utils.data.Subset(dataset, idx[1::2]),
+        )
+
+    with config_context(enable_metadata_routing=True):
+        clf = small(max_epochs=1, train_split=spy_split).set_fit_request(groups=True)
+        cross_val_score(
+            make_pipeline(clf),
+            X,
+            y,
+            cv=LeaveOneGroupOut(),
+            params={"groups": groups},
+            scoring=lambda est, X_, y_: 0.0,
+            error_score="raise",
+        )
+    assert len(seen) == 4
+    for test_speaker, fold_groups in zip(range(4), seen):
+        # the test fold's speaker never reaches the training-side split
+        assert fold_groups is not None and test_speaker not in set(fold_groups)
+
+
+def test_holdout_split_holds_out_whole_training_speakers():
+    y = np.array([0, 1, 0, 1, 0, 1, 2, 2, 2, 2])  # 2 == unlabeled (n_classes=2)
+    groups = np.array(["a", "a", "b", "b", "c", "c", "lib1", "lib1", "lib2", "lib2"])
+    train, valid = holdout_split(
+        y, groups, valid_size=0.34, n_classes=2, random_state=0
+    )
+    held = set(groups[valid])
+    assert len(held) == 1 and held <= {"a", "b", "c"}
+    assert not held & set(groups[train])
+    assert {"lib1", "lib2"} <= set(groups[train])
+    # without groups: a stratified split of utterances
+    y2 = np.repeat([0, 1, 2], 10)
+    train, valid = holdout_split(y2, None, valid_size=0.3, n_classes=2, random_state=0)
+    assert np.bincount(y2[valid]).tolist() == [3, 3, 3]
+    with pytest.warns(UserWarning, match="single speaker"):
+        holdout_split(y2, np.zeros(30), valid_size=0.3, n_classes=2, random_state=0)
+
+
+def test_class_weight_balanced_counts_pseudo_class(rng):
+    X, y, _ = make_data(rng, n=40, unlabeled=0.5)
+    clf = small(max_epochs=1, class_weight="balanced").fit(X, y)
+    _, counts = np.unique(np.where(y == -1, "zz", y.astype(str)), return_counts=True)
+    np.testing.assert_allclose(clf.class_weight_, len(y) / (4 * counts))
+    clf = small(max_epochs=1, class_weight={"ang": 2.0, -1: 0.5}).fit(X, y)
+    assert clf.class_weight_.tolist() == [2.0, 1.0, 1.0, 0.5]
+
+
+def test_no_validation_runs_all_epochs(data):
+    X, y, _ = data
+    clf = small(max_epochs=3, valid_size=0.0).fit(X, y)
+    assert len(clf.history) == 3 and "valid_ua" not in clf.history[-1]
+
+
+def test_device_auto_runs_where_available(data):
+    X, y, _ = data
+    clf = small(max_epochs=1, device="auto").fit(X, y)
+    assert clf.device == "auto"
+    assert clf.predict_proba(X[:3]).shape == (3, 3)
+    assert pickle.loads(pickle.dumps(clf)).device == "auto"
+
+
+def test_bad_inputs_raise_clear_errors(data):
+    X, y, _ = data
+    with pytest.raises(ValueError, match="sequence dataset"):
+        small().fit(np.zeros((len(y), 6)), y)
+    bad = X.copy()
+    bad[3] = bad[3].copy()
+    bad[3][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"X\[3\] contains NaN"):
+        small().fit(bad, y)
+    with pytest.raises(ValueError, match="no labelled utterance"):
+        small().fit(X, np.full(len(X), -1))
+    with pytest.raises(ValueError, match="single class"):
+        small().fit(X, np.array(["ang" if v != -1 else -1 for v in y], dtype=object))
+    with pytest.raises(ValueError, match="string dtype and holds '-1'"):
+        small().fit(X, y.astype(str))
+    with pytest.raises(ValueError, match="y has 3 labels"):
+        small().fit(X, y[:3])
+    with pytest.raises(ValueError, match="reconstruction_weight"):
+        small(reconstruction_weight=-1.0).fit(X, y)
+    clf = small(max_epochs=1).fit(X, y)
+    wrong = as_sequences([np.zeros((5, 7), dtype=np.float32)])
+    with pytest.raises(ValueError, match="7 features per frame.*expecting 6"):
+        clf.predict(wrong)
+
+
+def test_bucket_sampler_covers_every_utterance_once_and_caps_padding(rng):
+    lengths = rng.integers(1, 100, 57)
+    sampler = LengthBucketBatchSampler(
+        lengths, 8, shuffle=True, max_batch_frames=200, seed=0
+    )
+    for _ in range(2):
+        batches = list(sampler)
+        assert sorted(i for b in batches for i in b) == list(range(57))
+        for b in batches:
+            assert len(b) <= 8
+            assert len(b) == 1 or len(b) * lengths[b].max() <= 200
+    fixed = list(LengthBucketBatchSampler(lengths, 8))
+    flat = np.concatenate(fixed)
+    assert np.all(np.diff(lengths[flat]) >= 0)
+
+
+def test_sequence_loader_pads_per_batch(rng):
+    X = as_sequences([rng.normal(size=(n, 3)) for n in (2, 9, 3, 8)])
+    loader = sequence_loader(SequenceDataset(X), batch_size=2)
+    shapes = [tuple(b["X"].shape) for b, _ in loader]
+    assert shapes == [(2, 3, 3), (2, 9, 3)]  # short pair, long pair
+    index = np.concatenate([idx.numpy() for _, idx in loader])
+    assert sorted(index.tolist()) == [0, 1, 2, 3]
+
+
+def test_module_is_passed_as_a_class_and_sized_from_data(data):
+    X, y, _ = data
+    clf = small(max_epochs=1)
+    assert clf.module is AttentionBLSTMModule
+    clf.fit(X, y)
+    assert clf.module_.autoencoder.n_features == 6
+    with pytest.raises(AttributeError, match="call fit"):
+        small().initialize()
+
+
+def test_plot_attention_writes_png(data, tmp_path):
+    X, y, _ = data
+    clf = small(max_epochs=1).fit(X, y)
+    w = clf.attention_weights(X[:1])[0]
+    path = tmp_path / "att.png"
+    plot_attention(X[0], w, n_mels=2, frame_rate=100, title="utt 0", path=path)
+    assert path.stat().st_size > 1000
+    with pytest.raises(ValueError, match="one value per frame"):
+        plot_attention(X[0], w[:-1])
