@@ -457,6 +457,15 @@ def cmd_predict(args):
     groups = _groups_for(model, files)
     _, routed = _consumes(model, "predict")
     kw = {} if groups is None else {"groups": np.asarray(groups)}
+    if groups is not None:
+        sizes = pd.Series(groups).value_counts()
+        print(
+            f"note: this model standardises each speaker with that speaker's own "
+            f"statistics (adapts to the test speaker); speakers are the folder "
+            f"names: {len(sizes)} speaker(s), {sizes.min()} to {sizes.max()} files "
+            "each",
+            file=sys.stderr,
+        )
     with config_context(enable_metadata_routing=routed):
         labels = model.predict(files, **kw)
         proba = None

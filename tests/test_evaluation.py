@@ -19,6 +19,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading
 from sklearn.svm import SVC
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ser.evaluation import (
     UA_SCORER,
@@ -190,6 +191,19 @@ def test_groups_reach_fit_and_test_speakers_stay_out(rng):
         assert len(est.groups_seen_) == 3
 
 
+def test_groups_routed_to_a_pipeline_step_that_requests_them(rng):
+    """The pattern for an early-stopping step that needs the training speakers."""
+    X, y, g = _data(rng, n_speakers=4)
+    with sklearn.config_context(enable_metadata_routing=True):
+        step = GroupRecordingCentroid().set_fit_request(groups=True)
+    pipe = make_pipeline(StandardScaler(), step)
+    report = evaluate(pipe, X, y, g, return_estimators=True, n_jobs=2)
+    for est, f in zip(report.estimators_, report.folds):
+        seen = est[-1].groups_seen_
+        assert len(seen) == 3 and f["test_groups"][0] not in seen
+    assert not sklearn.get_config()["enable_metadata_routing"]
+
+
 def test_speaker_standardisation_routed_and_scoped(rng):
     X, y, g = _data(rng, n_speakers=5, sep=2.0, speaker_shift=6.0)
     assert not sklearn.get_config()["enable_metadata_routing"]
@@ -333,3 +347,38 @@ def test_speaker_standard_scaler(rng):
     with sklearn.config_context(enable_metadata_routing=True):
         pipe.fit(X, y, groups=groups)
         assert pipe.predict(X, groups=groups).shape == (30,)
+
+
+class _OneSpeakerScaler(SpeakerStandardScaler):
+    """All samples from one speaker when no groups come: lets the common checks run.
+
+    (The real class refuses to run without groups, on purpose.)
+    """
+
+    def fit(self, X, y=None, groups=None):
+        return super().fit(X, y, groups=_one_speaker(X, groups))
+
+    def transform(self, X, groups=None):
+        return super().transform(X, groups=_one_speaker(X, groups))
+
+    def fit_transform(self, X, y=None, groups=None):
+        return self.fit(X, y, groups).transform(X, groups)
+
+
+def _one_speaker(X, groups):
+    from sklearn.utils.validation import _num_samples
+
+    return np.zeros(_num_samples(X)) if groups is None else groups
+
+
+@parametrize_with_checks(
+    [_OneSpeakerScaler()],
+    expected_failed_checks=lambda est: {
+        "check_methods_subset_invariance": (
+            "statistics come from the batch of each speaker, by design: a subset "
+            "of a speaker's rows is standardised with the subset's statistics"
+        ),
+    },
+)
+def test_speaker_scaler_common_checks(estimator, check):
+    check(estimator)
