@@ -4,6 +4,13 @@ WA (weighted accuracy) is accuracy; UA (unweighted accuracy) is balanced accurac
 the mean of per-class recalls. :func:`evaluate` cross-validates an estimator across
 speakers and returns an :class:`EvaluationReport` with per-fold and pooled figures;
 the pooled ones (all out-of-fold predictions scored together) are the robust ones.
+
+As ``scoring=`` in ``cross_val_score`` / ``GridSearchCV``: ``"accuracy"`` is WA and
+``"balanced_accuracy"`` is UA when test folds are fully labeled; :data:`WA_SCORER`
+and :data:`UA_SCORER` (``get_ser_scorers()``) ignore unlabeled (``-1``) samples.
+
+:class:`SpeakerStandardScaler` (per-speaker standardisation) lives here because it
+is an evaluation matter: it adapts to the test speaker, so it is opt-in only.
 """
 
 from ._evaluate import evaluate
