@@ -248,3 +248,77 @@ def _is10_svm_spkstd(
         SpeakerStandardScaler(),
         _svc(C=C, gamma=gamma, probability=probability),
     )
+
+
+@register_pipeline(
+    "is10-dae-svm",
+    "openSMILE IS10 functionals -> DenoisingAE (tied weights, pre-trained, then "
+    "fine-tuned with the labels) -> StandardScaler -> SVC(rbf).",
+)
+def _is10_dae_svm(
+    *,
+    memory=None,
+    random_state=None,
+    n_hidden=400,
+    device="cpu",
+    C=1.0,
+    gamma="scale",
+    probability=False,
+):
+    from sklearn.preprocessing import StandardScaler
+
+    from .autoencoders import DenoisingAE
+    from .features import OpenSmileIS10
+
+    return make_pipeline(
+        OpenSmileIS10(memory=memory),
+        DenoisingAE(
+            hidden_layer_sizes=n_hidden, random_state=random_state, device=device
+        ),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )
+
+
+@register_pipeline(
+    "is10-neutral-dae-svm",
+    "openSMILE IS10 functionals -> NeutralEmotionDAE (neutral projection pre-trained "
+    "on LibriSpeech IS10, frozen) -> StandardScaler -> SVC(rbf).",
+)
+def _is10_neutral_dae_svm(
+    *,
+    memory=None,
+    random_state=None,
+    n_hidden=400,
+    neutral_data_home=None,
+    device="cpu",
+    C=1.0,
+    gamma="scale",
+    probability=False,
+):
+    # Building it pre-trains the neutral encoder once (IS10 of the LibriSpeech subset,
+    # cached in ``memory``); every fold then shares it frozen.
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.preprocessing import StandardScaler
+
+    from .autoencoders import NeutralEmotionDAE, fit_neutral_encoder
+    from .features import OpenSmileIS10
+
+    neutral = fit_neutral_encoder(
+        neutral_data_home,
+        n_hidden=n_hidden,
+        memory=memory,
+        random_state=random_state,
+        device=device,
+    )
+    return make_pipeline(
+        OpenSmileIS10(memory=memory),
+        NeutralEmotionDAE(
+            n_hidden=n_hidden,
+            neutral_encoder=FrozenEstimator(neutral),
+            random_state=random_state,
+            device=device,
+        ),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )

@@ -12,6 +12,7 @@ from ._modules import (
     sparse_ae_loss,
 )
 from ._neutral import NeutralEmotionDAE
+from ._neutral_corpus import fit_neutral_encoder
 from ._sparse import SparseAE
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "NeutralEmotionModule",
     "SparseAEModule",
     "TiedAutoencoderLayer",
+    "fit_neutral_encoder",
     "sparse_ae_loss",
 ]

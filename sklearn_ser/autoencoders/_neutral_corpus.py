@@ -1,0 +1,76 @@
+"""Pre-train the neutral projection of NeutralEmotionDAE on a neutral corpus."""
+
+import os
+from pathlib import Path
+
+__all__ = ["fit_neutral_encoder"]
+
+
+def _librispeech(data_home):
+    from ..datasets import load_librispeech
+
+    try:
+        return load_librispeech(data_home)
+    except FileNotFoundError as exc:
+        first = exc
+    if data_home is None and not os.environ.get("SKLEARN_SER_DATA"):
+        # a source checkout next to the shared corpora (as the command line does)
+        shared = Path(__file__).resolve().parents[3] / "shared" / "data"
+        if (shared / "librispeech_neutral").is_dir():
+            return load_librispeech(str(shared))
+    raise FileNotFoundError(
+        f"{first} Pass neutral_data_home=<folder holding librispeech_neutral/>, or "
+        "build NeutralEmotionDAE(neutral_label='neutral') to learn the neutral "
+        "projection from the neutral utterances of the emotional corpus."
+    ) from None
+
+
+def fit_neutral_encoder(
+    data_home=None,
+    *,
+    n_hidden=400,
+    memory=None,
+    random_state=None,
+    device="cpu",
+    **dae_params,
+):
+    """A :class:`DenoisingAE` pre-trained on IS10 features of neutral read speech.
+
+    Loads the LibriSpeech subset (:func:`~sklearn_ser.datasets.load_librispeech`),
+    extracts openSMILE IS10 functionals (cached in ``memory``) and fits a
+    single-layer denoising autoencoder on them, without labels. Wrap the result in
+    :class:`sklearn.frozen.FrozenEstimator` and pass it as
+    ``NeutralEmotionDAE(neutral_encoder=...)``.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Folder holding ``librispeech_neutral/`` (or that folder itself). None: the
+        default data home, then a ``shared/data`` folder next to the checkout.
+    n_hidden : int, default=400
+        Width of the neutral code.
+    memory : str or path-like, default=None
+        Feature cache directory of the IS10 extractor.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the autoencoder fit.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where torch trains.
+    **dae_params
+        Other :class:`DenoisingAE` parameters (``pretrain_epochs``, ...).
+
+    Returns
+    -------
+    encoder : DenoisingAE
+        Fitted; ``hidden_layer_sizes=n_hidden``.
+    """
+    from ..features import OpenSmileIS10
+    from ._dae import DenoisingAE
+
+    libri = _librispeech(data_home)
+    X = OpenSmileIS10(memory=memory).fit_transform(libri.filenames)
+    return DenoisingAE(
+        hidden_layer_sizes=n_hidden,
+        random_state=random_state,
+        device=device,
+        **dae_params,
+    ).fit(X)
