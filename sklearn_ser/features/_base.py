@@ -127,9 +127,14 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
             n_workers = n_jobs if n_jobs > 0 else 64
             size = max(1, min(16, len(todo) // (4 * n_workers)))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-            done = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_extract_chunk)(self, c, cache) for c in chunks
-            )
+            try:
+                parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+            except ValueError:
+                # The active backend cannot stream results (joblib's
+                # "multiprocessing", Ray's and Spark's backends): take them all at
+                # the end. Workers still cache every item as soon as it is done.
+                parallel = Parallel(n_jobs=n_jobs)
+            done = parallel(delayed(_extract_chunk)(self, c, cache) for c in chunks)
         with bar:
             for chunk in done:
                 for index, value in chunk:
