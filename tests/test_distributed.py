@@ -117,3 +117,12 @@ def test_logmel_grid_search_on_dask_equals_local(client, wav_files, tmp_path):
     np.testing.assert_allclose(
         remote.predict_proba(wav_files), local.predict_proba(wav_files), rtol=1e-6
     )
+
+
+def test_extraction_on_a_backend_without_streaming(wav_files):
+    # Ray's and Spark's joblib backends, like joblib's own "multiprocessing", cannot
+    # return results as a generator; the extractors must still run on them.
+    local = OpenSmileIS10().transform(wav_files)
+    with parallel_backend("multiprocessing"):
+        remote = OpenSmileIS10(n_jobs=2).transform(wav_files)
+    np.testing.assert_array_equal(remote, local)
