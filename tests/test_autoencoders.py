@@ -390,3 +390,25 @@ def test_grid_search_in_pipeline(step, grid, rng):
     assert len(search.cv_results_["params"]) == 4
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_estimator_.predict(X).shape == (48,)
+
+
+def _mean_pool(X):
+    return np.stack([x.mean(axis=0) for x in X])
+
+
+def test_sparse_ae_sequences_cross_val_parallel(rng):
+    """Sequences go through Pipeline, clone and cross_val_score(n_jobs=2)."""
+    from sklearn.model_selection import cross_val_score
+    from sklearn.preprocessing import FunctionTransformer
+
+    y = np.arange(24) % 2
+    seqs = as_sequences(
+        [rng.normal(loc=2.0 * label, size=(rng.integers(3, 12), 5)) for label in y]
+    )
+    pipe = make_pipeline(
+        SparseAE(n_hidden=8, epochs=3, batch_size=32, lr=0.01, random_state=0),
+        FunctionTransformer(_mean_pool),
+        LogisticRegression(),
+    )
+    scores = cross_val_score(pipe, seqs, y, cv=3, n_jobs=2)
+    assert scores.mean() > 0.8
