@@ -316,6 +316,19 @@ def test_bucket_sampler_covers_every_utterance_once_and_caps_padding(rng):
     assert np.all(np.diff(lengths[flat]) >= 0)
 
 
+def test_bucket_sampler_mixes_strata_in_every_batch(rng):
+    # two corpora of very different lengths: plain buckets would separate them
+    lengths = np.concatenate([rng.integers(50, 100, 40), rng.integers(300, 400, 24)])
+    strata = np.r_[np.zeros(40), np.ones(24)]
+    sampler = LengthBucketBatchSampler(lengths, 8, shuffle=True, seed=0, strata=strata)
+    batches = list(sampler)
+    assert sorted(i for b in batches for i in b) == list(range(64))
+    for b in batches:
+        assert set(strata[b]) == {0.0, 1.0}
+    pure = LengthBucketBatchSampler(lengths, 8, shuffle=True, seed=0)
+    assert any(len(set(strata[b])) == 1 for b in pure)
+
+
 def test_sequence_loader_pads_per_batch(rng):
     X = as_sequences([rng.normal(size=(n, 3)) for n in (2, 9, 3, 8)])
     loader = sequence_loader(SequenceDataset(X), batch_size=2)

@@ -13,6 +13,7 @@ from ._data import (
     sequence_loader,
 )
 from ._module import AttentionBLSTMModule
+from ._pipeline import make_attention_pipeline
 from ._plot import plot_attention
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ValidEarlyStopping",
     "collate_sequences",
     "holdout_split",
+    "make_attention_pipeline",
     "plot_attention",
     "sequence_loader",
 ]

@@ -28,7 +28,7 @@ from torch.utils.data import Subset
 from .._sequences import check_sequences
 from .._torch import resolve_device
 from ..autoencoders import sparse_ae_loss
-from ._data import SequenceDataset, sequence_loader
+from ._data import SequenceDataset, dataset_targets, sequence_loader
 from ._module import AttentionBLSTMModule, length_mask
 
 __all__ = ["SemiSupervisedAttentionClassifier"]
@@ -241,9 +241,11 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     module : torch.nn.Module class, default=AttentionBLSTMModule
         The network class (not an instance); ``n_features`` and ``n_outputs`` are
         set from the data.
-    reconstruction_weight : float, default=0.1
+    reconstruction_weight : float, default=0.01
         ``C``, the weight of the unsupervised loss ``L_u``. 0 trains the
-        classification path only.
+        classification path only. ``L_u`` sums the squared error over the
+        features of a frame (about 120 for fresh standardised log-Mel frames),
+        hence the small default.
     sparsity_target : float, default=0.05
         Target mean activation of each code unit (``rho``).
     sparsity_weight : float, default=0.1
@@ -337,7 +339,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self,
         module=AttentionBLSTMModule,
         *,
-        reconstruction_weight=0.1,
+        reconstruction_weight=0.01,
         sparsity_target=0.05,
         sparsity_weight=0.1,
         pseudo_class=True,
@@ -642,6 +644,10 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         kwargs.setdefault("batch_size", self.batch_size)
         if iterator is sequence_loader and training:
             kwargs.setdefault("shuffle", True)
+            # every batch mixes labelled and unlabeled utterances in proportion
+            y = dataset_targets(dataset)
+            if y is not None:
+                kwargs.setdefault("strata", y >= len(self.classes_))
             # drawn from torch's RNG, which fit seeds from random_state
             kwargs.setdefault(
                 "seed", int(torch.randint(np.iinfo(np.int32).max, (1,)).item())
@@ -667,7 +673,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             yk = y[keep]
             w = weight[yk]
             per_utt = self.criterion_(logits[keep], yk)
-            loss = (per_utt * w).sum() / w.sum().clamp_min(1e-12)
+            # Divided by the count, not by the sum of the weights: a batch of one
+            # class (length buckets can make one) keeps its class's weight.
+            loss = (per_utt * w).sum() / yk.numel()
         else:  # a batch of unlabeled utterances without pseudo-class
             loss = logits.sum() * 0.0
         if self.reconstruction_weight > 0:

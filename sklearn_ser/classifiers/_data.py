@@ -118,6 +118,13 @@ class LengthBucketBatchSampler(torch.utils.data.Sampler):
         Pool size (in batches) within which shuffled utterances are sorted.
     seed : int, default=None
         Seed of the shuffling (numpy ``default_rng``).
+    strata : array-like of shape (n_samples,), default=None
+        Kinds of utterance that every batch should mix in proportion (the
+        classifier passes labelled / unlabeled). Each kind is bucketed by length on
+        its own and batch ``k`` joins the ``k``-th bucket of every kind; without
+        this, two corpora of different lengths (acted emotions and long read
+        speech) would end up in batches of one kind each. ``max_batch_frames`` is
+        not applied then.
     """
 
     def __init__(
@@ -129,6 +136,7 @@ class LengthBucketBatchSampler(torch.utils.data.Sampler):
         max_batch_frames=None,
         pool_factor=8,
         seed=None,
+        strata=None,
     ):
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.batch_size = int(batch_size)
@@ -138,6 +146,16 @@ class LengthBucketBatchSampler(torch.utils.data.Sampler):
         self.max_batch_frames = max_batch_frames
         self.pool_factor = int(pool_factor)
         self._rng = np.random.default_rng(seed)
+        self.strata = None
+        if strata is not None:
+            strata = np.asarray(strata)
+            if len(strata) != len(self.lengths):
+                raise ValueError(
+                    f"strata has {len(strata)} values for {len(self.lengths)} "
+                    "utterances."
+                )
+            if len(np.unique(strata)) > 1:
+                self.strata = strata
 
     def _cut(self, order):
         batches, current, longest = [], [], 0
@@ -159,7 +177,36 @@ class LengthBucketBatchSampler(torch.utils.data.Sampler):
             batches.append(current)
         return batches
 
+    def _sorted(self, index):
+        """``index`` ordered by length: fully, or within shuffled pools."""
+        if not self.shuffle:
+            return index[np.argsort(self.lengths[index], kind="stable")]
+        perm = index[self._rng.permutation(len(index))]
+        pool = max(1, self.batch_size * self.pool_factor)
+        chunks = []
+        for start in range(0, len(perm), pool):
+            chunk = perm[start : start + pool]
+            chunks.append(chunk[np.argsort(self.lengths[chunk], kind="stable")])
+        return np.concatenate(chunks)
+
+    def _mixed_batches(self):
+        n_batches = int(np.ceil(len(self.lengths) / self.batch_size))
+        parts = [
+            np.array_split(self._sorted(np.flatnonzero(self.strata == s)), n_batches)
+            for s in np.unique(self.strata)
+        ]
+        batches = [
+            [int(i) for part in parts for i in part[k]] for k in range(n_batches)
+        ]
+        batches = [b for b in batches if b]
+        if self.shuffle:
+            order = self._rng.permutation(len(batches))
+            batches = [batches[j] for j in order]
+        return batches
+
     def _batches(self):
+        if self.strata is not None:
+            return self._mixed_batches()
         if not self.shuffle:
             return self._cut(np.argsort(self.lengths, kind="stable"))
         perm = self._rng.permutation(len(self.lengths))
@@ -194,6 +241,7 @@ def sequence_loader(
     bucket=True,
     max_batch_frames=None,
     seed=None,
+    strata=None,
     num_workers=0,
     pin_memory=False,
 ):
@@ -215,6 +263,9 @@ def sequence_loader(
         Cap on the padded frames of a batch (bucketed loader only).
     seed : int, default=None
         Shuffling seed.
+    strata : array-like, default=None
+        Kinds of utterance every batch mixes (see
+        :class:`LengthBucketBatchSampler`; bucketed loader only).
     num_workers, pin_memory
         Passed to :class:`~torch.utils.data.DataLoader`.
 
@@ -230,6 +281,7 @@ def sequence_loader(
             shuffle=shuffle,
             max_batch_frames=max_batch_frames,
             seed=seed,
+            strata=strata,
         )
     else:
         generator = None
