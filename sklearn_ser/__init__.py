@@ -21,8 +21,42 @@ from .features import (
 
 __version__ = "0.1.0"
 
+# The torch-based estimators and the evaluation tools are imported on first use, so
+# that `import sklearn_ser` (and the command line) does not pay for torch and skorch
+# when only the extractors are needed.
+_LAZY = {
+    "DenoisingAE": "sklearn_ser.autoencoders",
+    "NeutralEmotionDAE": "sklearn_ser.autoencoders",
+    "SparseAE": "sklearn_ser.autoencoders",
+    "SemiSupervisedAttentionClassifier": "sklearn_ser.classifiers",
+    "evaluate": "sklearn_ser.evaluation",
+    "EvaluationReport": "sklearn_ser.evaluation",
+    "make_named_pipeline": "sklearn_ser.pipelines",
+    "list_pipelines": "sklearn_ser.pipelines",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sklearn_ser' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 __all__ = [
     "AudioError",
+    "DenoisingAE",
+    "EvaluationReport",
+    "NeutralEmotionDAE",
+    "SemiSupervisedAttentionClassifier",
+    "SparseAE",
+    "evaluate",
+    "list_pipelines",
+    "make_named_pipeline",
     "ExtractionWarning",
     "FrameStatistics",
     "LogMelDeltas",
