@@ -322,3 +322,53 @@ def _is10_neutral_dae_svm(
         StandardScaler(),
         _svc(C=C, gamma=gamma, probability=probability),
     )
+
+
+@register_pipeline(
+    "logmel-attention",
+    "LogMelDeltas (40 log-Mel + deltas, 33 frames/s) -> BLSTM with attention "
+    "pooling over sparse-AE frame codes, trained on labelled utterances only "
+    "(SemiSupervisedAttentionClassifier, reconstruction_weight=0, no pseudo-class); "
+    "early stopping on held-out training speakers.",
+)
+def _logmel_attention(
+    *, memory=None, random_state=None, device="cpu", max_epochs=30, lr=2e-3
+):
+    from .classifiers import make_attention_pipeline
+
+    return make_attention_pipeline(
+        semi_supervised=False,
+        memory=memory,
+        random_state=random_state,
+        device=device,
+        max_epochs=max_epochs,
+        lr=lr,
+    )
+
+
+@register_pipeline(
+    "logmel-attention-semi",
+    "LogMelDeltas (40 log-Mel + deltas, 33 frames/s) -> the semi-supervised "
+    "attention BLSTM: sparse-AE reconstruction loss (C) and a pseudo-class for the "
+    "unlabeled (y == -1) utterances; early stopping on held-out training speakers.",
+)
+def _logmel_attention_semi(
+    *,
+    memory=None,
+    random_state=None,
+    device="cpu",
+    max_epochs=30,
+    lr=2e-3,
+    reconstruction_weight=0.01,
+):
+    from .classifiers import make_attention_pipeline
+
+    return make_attention_pipeline(
+        semi_supervised=True,
+        memory=memory,
+        random_state=random_state,
+        device=device,
+        max_epochs=max_epochs,
+        lr=lr,
+        reconstruction_weight=reconstruction_weight,
+    )
