@@ -86,7 +86,7 @@ def plot_attention(
     twin = ax.twinx()
     t = (np.arange(frames.shape[0]) + 0.5) * scale
     twin.plot(t, weights, color="cyan", lw=1.5, label="attention")
-    twin.fill_between(t, 0, weights, color="cyan", alpha=0.25)
+    twin.fill_between(t, 0, weights, color="cyan", alpha=0.12)
     twin.axhline(1.0 / frames.shape[0], color="white", lw=0.8, ls="--")
     twin.set_ylim(0, max(weights.max() * 1.1, 1e-12))
     twin.set_ylabel("attention weight")
