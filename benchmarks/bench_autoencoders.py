@@ -169,7 +169,15 @@ def main(argv=None):
     parser.add_argument("--memory", default="/work/cache/features")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads (default 1: on a small shared machine more threads "
+        "spin against other processes; measured 6x slower with 2 on 2 busy cores)",
+    )
     args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
     data_home = args.data_home or os.environ.get("SKLEARN_SER_DATA")
     if data_home is None:
         shared = Path(__file__).resolve().parents[2] / "shared" / "data"
