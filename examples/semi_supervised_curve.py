@@ -135,6 +135,45 @@ def run(args):
     return points, timings, time.perf_counter() - started
 
 
+def markdown(points, total):
+    head = "| system | " + " | ".join(f"{f:.0%} labelled" for f in FRACTIONS) + " |"
+    lines = [
+        "# EMOVO: UA against the fraction of labelled training utterances",
+        "",
+        "3-fold speaker-independent (GroupKFold over the 6 speakers); UA pooled "
+        "over the out-of-fold predictions (WA in brackets); the unlabeled rest of "
+        "each training fold goes to the semi-supervised model only. "
+        "Actual labelled fractions (per speaker x emotion cell of 14): "
+        + ", ".join(
+            f"{p['labelled_fraction_actual']:.1%}"
+            for p in points
+            if p["system"] == SYSTEMS[0]
+        )
+        + ".",
+        "",
+        head,
+        "|---|" + "---|" * len(FRACTIONS),
+    ]
+    for system in SYSTEMS:
+        cells = [
+            f"{p['UA_pooled']:.3f} ({p['WA_pooled']:.3f})"
+            for p in points
+            if p["system"] == system
+        ]
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Run time per point (s): "
+        + ", ".join(
+            f"{p['system']} @ {p['fraction']:.0%}: {p['run_time_s']:.0f}"
+            for p in points
+        )
+        + f"; total {total:.0f} s ({total / 60:.1f} min).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def plot(points, path):
     import matplotlib
 
@@ -182,6 +221,7 @@ def main(argv=None):
         "settings": vars(args),
     }
     (out / "attention_curve.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (out / "attention_curve.md").write_text(markdown(points, total))
     print(f"total {total:.0f} s -> {out / 'attention_curve.json'}")
 
 

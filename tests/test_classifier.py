@@ -10,6 +10,7 @@ from sklearn import config_context
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
 from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
 
 from sklearn_ser import as_sequences
 from sklearn_ser.classifiers import (
@@ -357,3 +358,39 @@ def test_plot_attention_writes_png(data, tmp_path):
     assert path.stat().st_size > 1000
     with pytest.raises(ValueError, match="one value per frame"):
         plot_attention(X[0], w[:-1])
+
+
+class _SplitSpy(Callback):
+    """Records the internal train / validation indices of each fit."""
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.seen_ = []
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        self.seen_.append((dataset_train.indices, dataset_valid.indices))
+
+
+def test_early_stopping_validates_on_held_out_training_speakers(data):
+    X, y, groups = data
+    spy = _SplitSpy()
+    clf = small(max_epochs=2, valid_size=0.25, callbacks=[("spy", spy)])
+    clf.fit(X, y, groups=groups)
+    train_idx, valid_idx = spy.seen_[0]
+    held = set(groups[valid_idx])
+    assert len(held) == 1  # round(0.25 * 4 speakers)
+    assert not held & set(groups[train_idx])
+    assert len(train_idx) + len(valid_idx) == len(X)
+    # the restored weights are those of the best validation epoch
+    best = int(np.argmin(clf.history[:, "valid_ce"])) + 1
+    assert dict(clf.callbacks_)["early_stopping"].best_epoch_ == best
+
+
+def test_partial_fit_continues_training(data):
+    X, y, groups = data
+    clf = small(max_epochs=2).fit(X, y, groups=groups)
+    before = [p.detach().clone() for p in clf.module_.parameters()]
+    clf.partial_fit(X, y)
+    assert len(clf.history) == 4
+    assert any(not torch.equal(a, b) for a, b in zip(before, clf.module_.parameters()))
+    with pytest.raises(ValueError, match="not among the classes"):
+        clf.partial_fit(X, np.where(y == "ang", "joy", y))
