@@ -6,7 +6,8 @@ Usage::
 
 Both sides train the same :class:`AttentionBLSTMModule` (same initial weights) on
 the same sequences, with the same mini-batches (the same length-bucketed sampler
-and seed, the same per-batch padding), the same optimiser and the same loss
+and seed, labelled and unlabeled mixed in every batch, the same per-batch
+padding), the same optimiser and the same loss
 (``L_s`` with the pseudo-class + ``C * (reconstruction + KL sparsity)``). The plain
 side is a bare loop: zero_grad, forward, loss, backward, step. The classifier side
 is ``fit`` with ``valid_size=0`` (no validation pass, as in the plain loop); its
@@ -62,8 +63,13 @@ def make_data(n, seed=0, n_classes=7, n_features=120):
 
 def plain_epoch(module, optimizer, X, y_enc, n_classes, batch_size, seed):
     """The same epoch written as a bare torch loop."""
+    # strata: the classifier mixes labelled and unlabeled utterances in every batch
     loader = sequence_loader(
-        SequenceDataset(X, y_enc), batch_size, shuffle=True, seed=seed
+        SequenceDataset(X, y_enc),
+        batch_size,
+        shuffle=True,
+        seed=seed,
+        strata=y_enc >= n_classes,
     )
     module.train()
     start = time.perf_counter()
