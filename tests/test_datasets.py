@@ -567,3 +567,9 @@ def test_load_casia_speaker_case(tmp_path, voice):
     casia = load_casia(tmp_path)
     assert list(casia.groups) == ["ZhaoZuoxiang"]
     assert list(casia.target) == ["happiness"]
+
+
+def test_casia_not_confused_with_another_corpus_in_the_data_home(data_home):
+    # data_home holds emovo/<spk>/<file>.wav, which has CASIA's bare shape
+    with pytest.raises(FileNotFoundError, match="CASIA corpus not found"):
+        load_casia(str(data_home))

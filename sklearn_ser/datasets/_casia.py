@@ -37,6 +37,17 @@ anger, fear fear, happy happiness, neutral neutral, sad sadness, surprise surpri
 """
 
 
+def _looks_like_casia(path):
+    # Any <x>/<y>/<z>.wav tree matches the bare layout (a data home holding
+    # emovo/<spk>/<file>.wav does), so also require a CASIA emotion folder name.
+    return any(
+        folder.is_dir()
+        and folder.name.lower() in CASIA_EMOTIONS
+        and (_any_file(folder, "*.wav") or _any_file(folder, "*.WAV"))
+        for folder in path.glob("*/*")
+    )
+
+
 @validate_params(
     {
         "data_home": [str, os.PathLike, None],
@@ -87,7 +98,7 @@ def load_casia(data_home=None, *, as_frame=False, on_error="raise"):
     root = _find_corpus(
         data_home,
         ["casia", "CASIA"],
-        lambda p: _any_file(p, "*/*/*.wav") or _any_file(p, "*/*/*.WAV"),
+        _looks_like_casia,
         "CASIA",
         "<folder>/<speaker>/<emotion>/<nnn>.wav",
     )
