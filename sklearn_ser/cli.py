@@ -87,11 +87,12 @@ def load_corpus(corpus, data_home=None):
         first = exc
     if data_home is None and not os.environ.get("SKLEARN_SER_DATA"):
         for home in _fallback_homes():
-            if (home / corpus).is_dir():
-                try:
-                    return loader(str(home))
-                except FileNotFoundError:
-                    pass
+            # The loader knows the corpus' folder names (IEMOCAP_full_release/,
+            # CASIA/, ...), so let it decide rather than checking home/<corpus>.
+            try:
+                return loader(str(home))
+            except FileNotFoundError:
+                pass
         tried = ", ".join(str(h) for h in _fallback_homes())
         raise CLIError(
             f"{_one_line(first)}; also tried: {tried}; pass --data-home DIR or set "
