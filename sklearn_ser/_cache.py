@@ -33,7 +33,9 @@ class ItemCache:
 
     def __init__(self, location, namespace, config):
         self.directory = (
-            Path(location) / "sklearn_ser" / f"{namespace}-{_digest(config)[:16]}"
+            Path(location).expanduser()
+            / "sklearn_ser"
+            / f"{namespace}-{_digest(config)[:16]}"
         )
 
     @classmethod
