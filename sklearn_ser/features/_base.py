@@ -12,7 +12,7 @@ import os
 import warnings
 from numbers import Integral
 
-from joblib import Memory, Parallel, delayed
+from joblib import Memory, Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
@@ -124,7 +124,10 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
             chunks = ([item] for item in todo)
             done = (_extract_chunk(self, c, cache) for c in chunks)
         else:
-            n_workers = n_jobs if n_jobs > 0 else 64
+            # The active joblib backend knows how many workers n_jobs means (all
+            # cores for loky, every worker of a dask cluster): about four chunks
+            # per worker balance the load without a task per file.
+            n_workers = max(1, effective_n_jobs(n_jobs))
             size = max(1, min(16, len(todo) // (4 * n_workers)))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             try:
