@@ -36,6 +36,7 @@ from _common import (  # noqa: E402
     timed,
 )
 from _plain import logmel_loop, make_smile, opensmile_loop  # noqa: E402
+from joblib import parallel_backend  # noqa: E402
 from joblib.externals.loky import get_reusable_executor  # noqa: E402
 from sklearn.model_selection import GridSearchCV, GroupKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
@@ -185,6 +186,59 @@ def bench_parallel(files, repeats):
         "is10_parallel_speedup_2_jobs",
         "OpenSmileIS10 n_jobs=1 time / n_jobs=2 time, same files, no cache, worker "
         "pool already started (the cold-pool figure is in measured)",
+        measured,
+        a / b,
+    )
+
+
+def bench_dask(files, repeats):
+    """Extraction on a local dask.distributed cluster vs joblib's own processes."""
+    from distributed import Client, LocalCluster
+
+    loky = OpenSmileIS10(n_jobs=2)
+    loky.transform(files[:8])
+    start = time.perf_counter()
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster),
+    ):
+        cluster_s = time.perf_counter() - start
+        ext = OpenSmileIS10(n_jobs=-1)
+
+        def on_dask(fs):
+            with parallel_backend("dask"):
+                return ext.transform(fs)
+
+        first_s, _ = timed(on_dask, files[:8])  # workers import and warm up
+        load = load_avg()
+        t, last = _interleaved(
+            {"dask": lambda: on_dask(files), "loky": lambda: loky.transform(files)},
+            repeats,
+        )
+    np.testing.assert_array_equal(last["dask"], last["loky"])
+    a, b = median(t["dask"]), median(t["loky"])
+    measured = {
+        "dask_s": t["dask"],
+        "loky_s": t["loky"],
+        "dask_median_s": a,
+        "loky_median_s": b,
+        "ratio_of_minimums": _min_ratio(t["dask"], t["loky"]),
+        "cluster_start_s": round(cluster_s, 3),
+        "first_call_8_files_s": round(first_s, 3),
+        "n_files": len(files),
+        "load_avg_1min": [load, load_avg()],
+    }
+    return _entry(
+        "dask_extraction_overhead_vs_loky",
+        "OpenSmileIS10(n_jobs=-1) under joblib.parallel_backend('dask') on a "
+        "LocalCluster of 2 single-threaded worker processes (127.0.0.1) / "
+        "OpenSmileIS10(n_jobs=2) on joblib's loky processes; both warm, no cache",
         measured,
         a / b,
     )
@@ -438,6 +492,7 @@ _PARTS = {
     ),
     "logmel_overhead_vs_librosa": ("sklearn_ser_median_s", "librosa_loop_median_s"),
     "attention_epoch_overhead_vs_torch": ("classifier_median_s", "plain_median_s"),
+    "dask_extraction_overhead_vs_loky": ("dask_median_s", "loky_median_s"),
 }
 
 
@@ -538,6 +593,7 @@ def main(argv=None):
                 (files, audio_s, repeats),
             ),
             ("is10_parallel_speedup_2_jobs", bench_parallel, (files, repeats + 1)),
+            ("dask_extraction_overhead_vs_loky", bench_dask, (files, repeats)),
             ("cache_speedup", bench_cache, (files, workdir)),
             (
                 "gridsearch_extraction_ratio",

@@ -23,6 +23,7 @@ RATIO_KEYS = [
     "gridsearch_extraction_ratio",
     "logmel_overhead_vs_librosa",
     "attention_epoch_overhead_vs_torch",
+    "dask_extraction_overhead_vs_loky",
     "extraction_scaling",
 ]
 TARGETS = {
@@ -43,6 +44,7 @@ PARTS = {
     ),
     "logmel_overhead_vs_librosa": ("sklearn_ser_median_s", "librosa_loop_median_s"),
     "attention_epoch_overhead_vs_torch": ("classifier_median_s", "plain_median_s"),
+    "dask_extraction_overhead_vs_loky": ("dask_median_s", "loky_median_s"),
 }
 
 
