@@ -47,6 +47,7 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
+
 __all__ = [
     "AudioError",
     "DenoisingAE",

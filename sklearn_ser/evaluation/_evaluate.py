@@ -14,6 +14,7 @@ from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_objec
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples
 
+from .._parallel import streaming_parallel
 from ._metrics import labeled_mask
 from ._report import EvaluationReport
 
@@ -238,7 +239,7 @@ def evaluate(
 
         bar = tqdm(total=len(splits), desc=name or "folds", unit="fold", leave=True)
     results = []
-    for res in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+    for res in streaming_parallel(n_jobs, Parallel)(jobs):
         results.append(res)
         if bar is not None:
             bar.update(1)

@@ -12,13 +12,14 @@ import os
 import warnings
 from numbers import Integral
 
-from joblib import Memory, Parallel, delayed, effective_n_jobs
+from joblib import Memory, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
 from .._audio import AudioError, as_audio_items, load_audio
 from .._cache import ItemCache
+from .._parallel import streaming_parallel
 
 __all__ = ["BaseAudioExtractor", "ExtractionWarning"]
 
@@ -130,14 +131,11 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
             n_workers = max(1, effective_n_jobs(n_jobs))
             size = max(1, min(16, len(todo) // (4 * n_workers)))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-            try:
-                parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-            except ValueError:
-                # The active backend cannot stream results (joblib's
-                # "multiprocessing", Ray's and Spark's backends): take them all at
-                # the end. Workers still cache every item as soon as it is done.
-                parallel = Parallel(n_jobs=n_jobs)
-            done = parallel(delayed(_extract_chunk)(self, c, cache) for c in chunks)
+            # Where the backend cannot stream results, workers still cache every
+            # item as soon as it is done.
+            done = streaming_parallel(n_jobs)(
+                delayed(_extract_chunk)(self, c, cache) for c in chunks
+            )
         with bar:
             for chunk in done:
                 for index, value in chunk:

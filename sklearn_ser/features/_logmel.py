@@ -181,14 +181,30 @@ class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
             raise ValueError(f"delta_width must be odd; got {self.delta_width}.")
 
     def _fit_stats(self, raw):
-        finite = [x for x in raw if np.isfinite(x).all()]
-        if not finite:
+        # Mean and variance merged item by item (Chan et al.'s pairwise update), in
+        # float64: no concatenation of every training frame, whose copy used to
+        # dominate the peak memory of a corpus-sized fit.
+        n, mean, m2 = 0, None, None
+        for x in raw:
+            if not np.isfinite(x).all():
+                continue  # a failed item (on_error="warn")
+            x = x.astype(np.float64)
+            n_i, mean_i = len(x), x.mean(axis=0)
+            m2_i = ((x - mean_i) ** 2).sum(axis=0)
+            if mean is None:
+                n, mean, m2 = n_i, mean_i, m2_i
+                continue
+            delta = mean_i - mean
+            total = n + n_i
+            mean = mean + delta * (n_i / total)
+            m2 = m2 + m2_i + delta**2 * (n * n_i / total)
+            n = total
+        if mean is None:
             raise ValueError("No audio item could be extracted; nothing to fit.")
-        frames = np.concatenate(finite, axis=0).astype(np.float64)
-        self.mean_ = frames.mean(axis=0)
-        std = frames.std(axis=0)
+        std = np.sqrt(m2 / n)
+        self.mean_ = mean
         self.scale_ = np.where(std > 0, std, 1.0)
-        self.n_frames_seen_ = len(frames)
+        self.n_frames_seen_ = n
         self.n_features_out_ = 3 * self.n_mels
 
     def _standardize(self, raw):
