@@ -25,14 +25,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def feature_cache():
-    """The shared feature cache (``$SKLEARN_SER_CACHE`` or ``../cache/features``).
+def feature_cache(tmp_path_factory):
+    """A feature cache shared by this module's tests (``$SKLEARN_SER_CACHE`` if set).
 
-    Cold on a fresh machine: the first test extracting EMOVO fills it (~25 s).
+    Otherwise a session temporary folder, so that the suite writes nothing outside
+    pytest's temporary area; the first test extracting EMOVO fills it (~25 s).
     """
-    path = os.environ.get("SKLEARN_SER_CACHE") or str(
-        REPO.parent / "cache" / "features"
-    )
+    path = os.environ.get("SKLEARN_SER_CACHE")
+    if not path:
+        return str(tmp_path_factory.mktemp("feature_cache"))
     Path(path).mkdir(parents=True, exist_ok=True)
     return path
 
