@@ -149,7 +149,9 @@ def _warm_cache(estimator, files, *, n_jobs, quiet):
     if ext is None or ext.memory is None:
         return
     ext = clone(ext).set_params(verbose=0 if quiet else 1, n_jobs=n_jobs)
-    ext._extract(files)
+    # fit_transform extracts (and caches) every file through the public API; for
+    # LogMelDeltas it also computes statistics, a second's work beside extraction.
+    ext.fit_transform(files)
 
 
 def _parse_cv(text):
