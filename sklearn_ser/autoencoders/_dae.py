@@ -348,16 +348,15 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             Sigmoid activations, in ``X``'s float dtype.
         """
         X, Xs = self._scaled(X)
-        layers = self._layers(resolve_device(self.device))
+        device = resolve_device(self.device)
+        layers = self._layers(device)
 
         def encode(x):
             for layer in layers:
                 x = layer.encode(x)
             return x
 
-        return _encode_in_batches(encode, Xs, resolve_device(self.device)).astype(
-            X.dtype, copy=False
-        )
+        return _encode_in_batches(encode, Xs, device).astype(X.dtype, copy=False)
 
     def reconstruction_error(self, X):
         """Mean ``||z - x||^2`` per sample of the first layer on clean scaled input.
