@@ -29,9 +29,9 @@ class ExtractionWarning(UserWarning):
 
 
 def _extract_chunk(extractor, items, cache):
-    """Worker: compute a chunk of items, caching each one as soon as it is done."""
+    """Worker: compute ``(item, cache key)`` pairs, caching each one when done."""
     out = []
-    for item in items:
+    for item, key in items:
         try:
             signal, sr = load_audio(
                 item,
@@ -43,7 +43,7 @@ def _extract_chunk(extractor, items, cache):
             out.append((item.index, exc))
             continue
         if cache is not None:
-            cache.put(item.cache_key(), value)
+            cache.put(key, value)
         out.append((item.index, value))
     return out
 
@@ -95,7 +95,9 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
                 continue
             hit = cache.get(key) if cache is not None else None
             if hit is None:
-                todo.append(item)
+                # The key travels with the item: a worker need not stat the file
+                # (or hash the waveform) a second time.
+                todo.append((item, key))
             else:
                 results[item.index] = hit
         self._run(todo, cache, results, errors)
@@ -122,7 +124,7 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
             disable=not self.verbose,
         )
         if n_jobs == 1:
-            chunks = ([item] for item in todo)
+            chunks = ([pair] for pair in todo)
             done = (_extract_chunk(self, c, cache) for c in chunks)
         else:
             # The active joblib backend knows how many workers n_jobs means (all
