@@ -117,6 +117,23 @@ def _min_ratio(a, b):
     return round(min(a) / min(b), 4)
 
 
+def _paired(t, num, den, labels=None):
+    """The two sides' timings, their medians and the ratio of their fastest runs.
+
+    Returns ``(measured, median ratio)``; ``labels`` renames the two sides' keys.
+    """
+    ln, ld = labels or (num, den)
+    a, b = median(t[num]), median(t[den])
+    measured = {
+        f"{ln}_s": t[num],
+        f"{ld}_s": t[den],
+        f"{ln}_median_s": a,
+        f"{ld}_median_s": b,
+        "ratio_of_minimums": _min_ratio(t[num], t[den]),
+    }
+    return measured, a / b
+
+
 def _log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
@@ -138,24 +155,21 @@ def bench_is10_overhead(files, audio_s, repeats):
         files,
         repeats,
     )
-    a, b = median(t["sklearn_ser"]), median(t["opensmile_loop"])
-    measured = {
-        "sklearn_ser_s": t["sklearn_ser"],
-        "opensmile_loop_s": t["opensmile_loop"],
-        "sklearn_ser_median_s": a,
-        "opensmile_loop_median_s": b,
-        "ratio_of_minimums": _min_ratio(t["sklearn_ser"], t["opensmile_loop"]),
-        "n_files": len(files),
-        "audio_s": round(audio_s, 1),
-        "load_avg_1min": [load, load_avg()],
-    }
+    measured, ratio = _paired(t, "sklearn_ser", "opensmile_loop")
+    measured.update(
+        {
+            "n_files": len(files),
+            "audio_s": round(audio_s, 1),
+            "load_avg_1min": [load, load_avg()],
+        }
+    )
     return _entry(
         "is10_overhead_vs_opensmile",
         "OpenSmileIS10(n_jobs=1).transform(files) / opensmile.Smile(IS10)."
         "process_file in a loop over the same files (both warm, no cache; the two "
         "alternate every 48 files)",
         measured,
-        a / b,
+        ratio,
     )
 
 
@@ -174,25 +188,22 @@ def bench_parallel(files, repeats):
         repeats,
     )
     np.testing.assert_array_equal(last["n_jobs_1"], last["n_jobs_2"])
-    a, b = median(t["n_jobs_1"]), median(t["n_jobs_2"])
-    measured = {
-        "n_jobs_1_s": t["n_jobs_1"],
-        "n_jobs_2_s": t["n_jobs_2"],
-        "n_jobs_1_median_s": a,
-        "n_jobs_2_median_s": b,
-        "ratio_of_minimums": _min_ratio(t["n_jobs_1"], t["n_jobs_2"]),
-        "n_jobs_2_cold_pool_s": round(cold_s, 4),
-        "speedup_cold_pool": round(a / cold_s, 4),
-        "n_files": len(files),
-        "usable_cores": len(os.sched_getaffinity(0)),
-        "load_avg_1min": [load, load_avg()],
-    }
+    measured, ratio = _paired(t, "n_jobs_1", "n_jobs_2")
+    measured.update(
+        {
+            "n_jobs_2_cold_pool_s": round(cold_s, 4),
+            "speedup_cold_pool": round(measured["n_jobs_1_median_s"] / cold_s, 4),
+            "n_files": len(files),
+            "usable_cores": len(os.sched_getaffinity(0)),
+            "load_avg_1min": [load, load_avg()],
+        }
+    )
     return _entry(
         "is10_parallel_speedup_2_jobs",
         "OpenSmileIS10 n_jobs=1 time / n_jobs=2 time, same files, no cache, worker "
         "pool already started (the cold-pool figure is in measured)",
         measured,
-        a / b,
+        ratio,
     )
 
 
@@ -227,25 +238,22 @@ def bench_dask(files, repeats):
             repeats,
         )
     np.testing.assert_array_equal(last["dask"], last["loky"])
-    a, b = median(t["dask"]), median(t["loky"])
-    measured = {
-        "dask_s": t["dask"],
-        "loky_s": t["loky"],
-        "dask_median_s": a,
-        "loky_median_s": b,
-        "ratio_of_minimums": _min_ratio(t["dask"], t["loky"]),
-        "cluster_start_s": round(cluster_s, 3),
-        "first_call_8_files_s": round(first_s, 3),
-        "n_files": len(files),
-        "load_avg_1min": [load, load_avg()],
-    }
+    measured, ratio = _paired(t, "dask", "loky")
+    measured.update(
+        {
+            "cluster_start_s": round(cluster_s, 3),
+            "first_call_8_files_s": round(first_s, 3),
+            "n_files": len(files),
+            "load_avg_1min": [load, load_avg()],
+        }
+    )
     return _entry(
         "dask_extraction_overhead_vs_loky",
         "OpenSmileIS10(n_jobs=-1) under joblib.parallel_backend('dask') on a "
         "LocalCluster of 2 single-threaded worker processes (127.0.0.1) / "
         "OpenSmileIS10(n_jobs=2) on joblib's loky processes; both warm, no cache",
         measured,
-        a / b,
+        ratio,
     )
 
 
@@ -298,25 +306,24 @@ def bench_gridsearch(files, y, groups, workdir):
         last["pipeline"].cv_results_["mean_test_score"],
         last["precomputed"].cv_results_["mean_test_score"],
     )
-    a, b = median(t["pipeline"]), median(t["precomputed"])
-    measured = {
-        "pipeline_with_cache_s": t["pipeline"],
-        "extract_once_then_fit_s": t["precomputed"],
-        "pipeline_with_cache_median_s": a,
-        "extract_once_then_fit_median_s": b,
-        "ratio_of_minimums": _min_ratio(t["pipeline"], t["precomputed"]),
-        "candidates": 4,
-        "folds": 3,
-        "n_files": len(files),
-        "load_avg_1min": [load, load_avg()],
-    }
+    measured, ratio = _paired(
+        t, "pipeline", "precomputed", ("pipeline_with_cache", "extract_once_then_fit")
+    )
+    measured.update(
+        {
+            "candidates": 4,
+            "folds": 3,
+            "n_files": len(files),
+            "load_avg_1min": [load, load_avg()],
+        }
+    )
     return _entry(
         "gridsearch_extraction_ratio",
         "GridSearchCV(2x2 grid, GroupKFold(3)) over OpenSmileIS10(memory=fresh dir) "
         "-> StandardScaler -> SVC on the audio paths / one OpenSmileIS10 extraction "
         "+ the same GridSearchCV over StandardScaler -> SVC on the features",
         measured,
-        a / b,
+        ratio,
     )
 
 
@@ -343,23 +350,20 @@ def _bench_logmel(files, audio_s, repeats):
         },
         repeats,
     )
-    a, b = median(t["sklearn_ser"]), median(t["librosa_loop"])
-    measured = {
-        "sklearn_ser_s": t["sklearn_ser"],
-        "librosa_loop_s": t["librosa_loop"],
-        "sklearn_ser_median_s": a,
-        "librosa_loop_median_s": b,
-        "ratio_of_minimums": _min_ratio(t["sklearn_ser"], t["librosa_loop"]),
-        "n_files": len(files),
-        "audio_s": round(audio_s, 1),
-        "load_avg_1min": [load, load_avg()],
-    }
+    measured, ratio = _paired(t, "sklearn_ser", "librosa_loop")
+    measured.update(
+        {
+            "n_files": len(files),
+            "audio_s": round(audio_s, 1),
+            "load_avg_1min": [load, load_avg()],
+        }
+    )
     return _entry(
         "logmel_overhead_vs_librosa",
         "LogMelDeltas().fit_transform(files) / soundfile.read + the same librosa "
         "calls + standardisation in a plain loop (no cache, one BLAS thread)",
         measured,
-        a / b,
+        ratio,
     )
 
 
