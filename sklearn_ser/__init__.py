@@ -17,6 +17,7 @@ from .features import (
     LogMelDeltas,
     OpenSmileFeatures,
     OpenSmileIS10,
+    WhisperEncoder,
 )
 
 __version__ = "0.1.0"
@@ -63,6 +64,7 @@ __all__ = [
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",
+    "WhisperEncoder",
     "__version__",
     "as_sequences",
     "check_sequences",

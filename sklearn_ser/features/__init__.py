@@ -1,9 +1,11 @@
-"""Audio feature extractors: openSMILE functionals and log-Mel frame sequences."""
+"""Audio feature extractors: openSMILE functionals, log-Mel frame sequences and
+pretrained speech encoders."""
 
 from ._base import BaseAudioExtractor, ExtractionWarning
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
 from ._pooling import FrameStatistics
+from ._whisper import WhisperEncoder
 
 __all__ = [
     "BaseAudioExtractor",
@@ -12,4 +14,5 @@ __all__ = [
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",
+    "WhisperEncoder",
 ]
