@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
+from threadpoolctl import threadpool_limits
 
 from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
 
@@ -15,6 +16,7 @@ SAMPLING_RATE = 16000
 WINDOW_SECONDS = 30
 HOP = 160  # samples between log-Mel frames: 100 per second; the encoder halves it
 WINDOW_MEL_FRAMES = WINDOW_SECONDS * SAMPLING_RATE // HOP  # 3000
+MIN_SAMPLES = 400  # one FFT window of the log-Mel: 2 frames, 1 encoder frame
 
 _MODELS = {}  # per-process: (path, device, compute_type, threads) -> loaded model
 
@@ -202,7 +204,7 @@ class WhisperEncoder(BasePretrainedEncoder):
         ct2 = require("ctranslate2", "WhisperEncoder")
         fw = require("faster_whisper", "WhisperEncoder")
         return (
-            "whisper-encoder",
+            "whisper-encoder/2",  # 2: log-Mel with one BLAS thread
             folder_fingerprint(path),
             device,
             compute_type,
@@ -218,10 +220,16 @@ class WhisperEncoder(BasePretrainedEncoder):
         key = ("fe", model.n_mels)
         if key not in _MODELS:
             _MODELS[key] = fe_mod.FeatureExtractor(feature_size=model.n_mels)
-        mel = _MODELS[key](window, padding=0)
-        n_frames = max(1, mel.shape[1])
-        if mel.shape[1] == 0:
-            mel = np.zeros((model.n_mels, 1), np.float32)
+        if len(window) < MIN_SAMPLES:
+            # Under one FFT window the log-Mel has no frame: pad with silence so
+            # that every utterance (and a long one's last window) has a frame.
+            window = np.pad(window, (0, MIN_SAMPLES - len(window)))
+        # One BLAS thread: the Mel filterbank product then sums in one order in
+        # every process (joblib workers run with one thread). The int8 encoder
+        # turns a 1e-7 difference of its input into up to 1e0 in a frame.
+        with threadpool_limits(limits=1, user_api="blas"):
+            mel = _MODELS[key](window, padding=0)
+        n_frames = mel.shape[1]
         if self.pad_to_window:
             mel = np.pad(mel, ((0, 0), (0, WINDOW_MEL_FRAMES - mel.shape[1])))
         # The encoder's second convolution has stride 2: frame j covers mel frames
