@@ -13,6 +13,7 @@ from ._sequences import (
 )
 from .features import (
     ExtractionWarning,
+    FrameStandardScaler,
     FrameStatistics,
     LogMelDeltas,
     OpenSmileFeatures,
@@ -60,6 +61,7 @@ __all__ = [
     "list_pipelines",
     "make_named_pipeline",
     "ExtractionWarning",
+    "FrameStandardScaler",
     "FrameStatistics",
     "LogMelDeltas",
     "OpenSmileFeatures",

@@ -2,6 +2,7 @@
 pretrained speech encoders."""
 
 from ._base import BaseAudioExtractor, ExtractionWarning
+from ._frame_scaler import FrameStandardScaler
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
 from ._pooling import FrameStatistics
@@ -10,6 +11,7 @@ from ._whisper import WhisperEncoder
 __all__ = [
     "BaseAudioExtractor",
     "ExtractionWarning",
+    "FrameStandardScaler",
     "FrameStatistics",
     "LogMelDeltas",
     "OpenSmileFeatures",
