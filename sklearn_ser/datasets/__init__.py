@@ -7,8 +7,9 @@ corpus-specific arrays (``sentences``, ``sessions``, ``genders``, ...).
 
 Where the corpora live: every loader's first argument ``data_home`` is either the
 *data home* holding one folder per corpus (``emovo/``, ``emodb/``, ``iemocap/``,
-``casia/``, ``librispeech_neutral/``) or the corpus folder itself. Without it the home
-is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data`` (:func:`get_data_home`).
+``casia/``, ``ravdess/``, ``librispeech_neutral/``) or the corpus folder itself.
+Without it the home is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data``
+(:func:`get_data_home`).
 """
 
 from ._base import EMOTIONS, get_data_home
@@ -17,6 +18,7 @@ from ._emodb import EMODB_URL, fetch_emodb, load_emodb
 from ._emovo import load_emovo
 from ._iemocap import load_iemocap
 from ._librispeech import load_librispeech
+from ._ravdess import load_ravdess
 
 __all__ = [
     "EMODB_URL",
@@ -28,4 +30,5 @@ __all__ = [
     "load_emovo",
     "load_iemocap",
     "load_librispeech",
+    "load_ravdess",
 ]

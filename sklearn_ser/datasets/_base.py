@@ -11,11 +11,13 @@ in none of the places tried, :class:`FileNotFoundError` lists every one of them 
 it was rejected.
 """
 
+import functools
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 from sklearn.utils import Bunch
 
 __all__ = ["EMOTIONS", "get_data_home"]
@@ -24,6 +26,7 @@ __all__ = ["EMOTIONS", "get_data_home"]
 EMOTIONS = (
     "anger",
     "boredom",
+    "calm",
     "disgust",
     "fear",
     "happiness",
@@ -115,6 +118,27 @@ def _find_corpus(data_home, folder_names, looks_like, corpus, expected):
 def _is_hidden(path):
     # Skip dot-files such as macOS resource forks (._x.wav) that archives often carry.
     return path.name.startswith(".")
+
+
+@functools.cache
+def _audio_suffixes():
+    """File suffixes (lower case, with the dot) of the formats libsndfile reads here."""
+    suffixes = {f".{name.lower()}" for name in sf.available_formats()}
+    # Formats whose usual suffix is not their libsndfile name.
+    aliases = {".aiff": ".aif", ".ogg": ".oga", ".wavex": ".wav"}
+    suffixes |= {alias for name, alias in aliases.items() if name in suffixes}
+    if ".ogg" in suffixes:
+        suffixes.add(".opus")
+    return frozenset(suffixes)
+
+
+def _is_audio(path):
+    """Whether ``path`` is a visible file with a suffix libsndfile reads."""
+    return (
+        not _is_hidden(path)
+        and path.suffix.lower() in _audio_suffixes()
+        and path.is_file()
+    )
 
 
 def _any_file(root, pattern):
