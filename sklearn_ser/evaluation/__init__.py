@@ -9,6 +9,11 @@ As ``scoring=`` in ``cross_val_score`` / ``GridSearchCV``: ``"accuracy"`` is WA 
 ``"balanced_accuracy"`` is UA when test folds are fully labeled; :data:`WA_SCORER`
 and :data:`UA_SCORER` (``get_ser_scorers()``) ignore unlabeled (``-1``) samples.
 
+Every report carries 95% intervals of its pooled WA and UA from a bootstrap over
+speakers (:func:`speaker_bootstrap`); two systems on the same utterances are compared
+with :func:`paired_comparison` (paired bootstrap over speakers of the UA difference,
+McNemar's test) or :func:`paired_table`.
+
 :class:`SpeakerStandardScaler` (per-speaker standardisation) lives here because it
 is an evaluation matter: it adapts to the test speaker, so it is opt-in only.
 """
@@ -27,9 +32,11 @@ from ._report import (
     compare_reports,
     load_report,
     markdown_table,
+    paired_table,
     recall_table,
 )
 from ._speaker_scaler import SpeakerStandardScaler
+from ._stats import paired_comparison, speaker_bootstrap
 
 __all__ = [
     "UA_SCORER",
@@ -42,7 +49,10 @@ __all__ = [
     "labeled_mask",
     "load_report",
     "markdown_table",
+    "paired_comparison",
+    "paired_table",
     "recall_table",
+    "speaker_bootstrap",
     "unweighted_accuracy",
     "weighted_accuracy",
 ]
