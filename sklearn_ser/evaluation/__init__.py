@@ -14,10 +14,20 @@ speakers (:func:`speaker_bootstrap`); two systems on the same utterances are com
 with :func:`paired_comparison` (paired bootstrap over speakers of the UA difference,
 McNemar's test) or :func:`paired_table`.
 
+:func:`evaluate_cross_corpus` trains on some corpora and tests on another, on the
+classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
+:class:`CorpusStandardScaler` (per-corpus standardisation) is its opt-in adaptation.
+
 :class:`SpeakerStandardScaler` (per-speaker standardisation) lives here because it
 is an evaluation matter: it adapts to the test speaker, so it is opt-in only.
 """
 
+from ._corpus_scaler import CorpusStandardScaler
+from ._cross_corpus import (
+    evaluate_cross_corpus,
+    leave_one_corpus_out,
+    with_corpus_standardization,
+)
 from ._evaluate import evaluate
 from ._metrics import (
     UA_SCORER,
@@ -41,12 +51,15 @@ from ._stats import paired_comparison, speaker_bootstrap
 __all__ = [
     "UA_SCORER",
     "WA_SCORER",
+    "CorpusStandardScaler",
     "EvaluationReport",
     "SpeakerStandardScaler",
     "compare_reports",
     "evaluate",
+    "evaluate_cross_corpus",
     "get_ser_scorers",
     "labeled_mask",
+    "leave_one_corpus_out",
     "load_report",
     "markdown_table",
     "paired_comparison",
@@ -55,4 +68,5 @@ __all__ = [
     "speaker_bootstrap",
     "unweighted_accuracy",
     "weighted_accuracy",
+    "with_corpus_standardization",
 ]
