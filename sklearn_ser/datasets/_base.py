@@ -141,6 +141,33 @@ def _is_audio(path):
     )
 
 
+def _map_label(raw, label_map):
+    """``(target, problem)`` for a raw label: exactly one of the two is None.
+
+    With ``label_map`` the raw label is looked up there first (a value of None
+    drops the utterance: ``(None, None)``); labels already in :data:`EMOTIONS` pass
+    through, matched without regard to case and surrounding spaces.
+    """
+    key = str(raw).strip()
+    if label_map is not None and (key in label_map or raw in label_map):
+        value = label_map[key] if key in label_map else label_map[raw]
+        if value is None:
+            return None, None
+        if str(value) not in EMOTIONS:
+            return None, (
+                f"label_map maps {key!r} to {value!r}, which is not in the "
+                f"vocabulary ({', '.join(EMOTIONS)})"
+            )
+        return str(value), None
+    if key.lower() in EMOTIONS:
+        return key.lower(), None
+    hint = "add it to label_map" if label_map is not None else "pass label_map="
+    return None, (
+        f"label {key!r} is not in the vocabulary ({', '.join(EMOTIONS)}); {hint} "
+        "(a value of None drops those rows)"
+    )
+
+
 def _any_file(root, pattern):
     """Whether ``root.glob(pattern)`` yields one visible file (stops at the first)."""
     return any(p.is_file() and not _is_hidden(p) for p in root.glob(pattern))
