@@ -150,7 +150,8 @@ def load_manifest(
             problems.append(f"{where}: empty {path_column!r}")
             continue
         audio = Path(raw_path).expanduser()
-        audio = audio if audio.is_absolute() else base / audio
+        # Lexical normalisation only ("a/../b" -> "b"): symbolic links are kept.
+        audio = Path(os.path.normpath(audio if audio.is_absolute() else base / audio))
         target, problem = _map_label(row[label_column], label_map)
         if problem is None and target is None:
             continue  # dropped by label_map
