@@ -17,7 +17,7 @@ from pathlib import Path
 
 __all__ = ["main"]
 
-CORPORA = ("emovo", "emodb", "iemocap", "casia", "ravdess")
+CORPORA = ("emovo", "emodb", "iemocap", "casia", "ravdess", "cremad", "savee", "tess")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au")
 DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
 CACHE_ENV = "SKLEARN_SER_CACHE"
