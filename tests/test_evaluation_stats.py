@@ -175,3 +175,74 @@ def test_reports_carry_intervals_and_a_paired_table(rng, tmp_path):
     assert paired.loc["lr-c0.9 vs lr", "within_noise"]
     with pytest.raises(ValueError, match="reference 'svm'"):
         paired_table([chance, lr], reference="svm")
+
+
+# ------------------------------------------------------------------ seed variation
+def test_evaluate_seeds_and_seed_table(rng):
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_ser.evaluation import evaluate_seeds, seed_table, set_random_state
+
+    groups = np.repeat([f"s{i}" for i in range(4)], 30)
+    y = np.tile(["ang", "neu", "sad"], 40)
+    X = rng.normal(size=(120, 3)) + 0.8 * (y[:, None] == ["ang", "neu", "sad"])
+    sgd = make_pipeline(StandardScaler(), SGDClassifier(max_iter=5, tol=None))
+    reports = evaluate_seeds(sgd, X, y, groups, random_states=[0, 1, 2], name="sgd")
+    assert [r.meta["random_state"] for r in reports] == [0, 1, 2]
+    assert [r.name for r in reports] == ["sgd (seed 0)", "sgd (seed 1)", "sgd (seed 2)"]
+    # Each report is the plain evaluation of the estimator with that seed.
+    again = evaluate(set_random_state(sgd, 1), X, y, groups)
+    np.testing.assert_array_equal(again.y_pred, reports[1].y_pred)
+    assert len({tuple(r.y_pred) for r in reports}) > 1  # seeds matter here
+    chance = evaluate_seeds(
+        DummyClassifier(strategy="stratified"), X, y, groups, name="chance"
+    )
+    table = seed_table([*reports, *chance], reference="sgd")
+    ua = np.array([r.UA_pooled for r in reports])
+    assert table.loc["sgd", "n_seeds"] == 3
+    assert table.loc["sgd", "UA_mean"] == pytest.approx(ua.mean())
+    assert table.loc["sgd", "UA_std"] == pytest.approx(ua.std(ddof=1))
+    assert table.loc["sgd", "UA_min"] == ua.min()
+    chance_ua = np.array([r.UA_pooled for r in chance])
+    assert table.loc["chance", "UA_diff"] == pytest.approx(chance_ua.mean() - ua.mean())
+    noise = 2 * max(ua.std(ddof=1), chance_ua.std(ddof=1))
+    assert table.loc["chance", "within_noise"] == (
+        abs(chance_ua.mean() - ua.mean()) <= noise
+    )
+    assert table.loc["sgd", "within_noise"]
+    with pytest.raises(ValueError, match="at least two seeds"):
+        evaluate_seeds(sgd, X, y, groups, random_states=[0])
+    with pytest.raises(ValueError, match="has no random_state"):
+        set_random_state(make_pipeline(StandardScaler()), 0)
+
+
+# ------------------------------------------------- tuning inside each speaker fold
+def test_grid_search_tuned_inside_each_fold_on_training_speakers(rng):
+    from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    from sklearn_ser.evaluation import UA_SCORER
+
+    groups = np.repeat([f"s{i}" for i in range(4)], 30)
+    y = np.tile(["ang", "neu", "sad"], 40)
+    X = rng.normal(size=(120, 3)) + (y[:, None] == ["ang", "neu", "sad"])
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), SVC()),
+        {"svc__C": [0.1, 1.0, 10.0]},
+        cv=LeaveOneGroupOut(),  # inner folds: the outer fold's training speakers
+        scoring=UA_SCORER,
+    )
+    report = evaluate(search, X, y, groups, return_estimators=True)
+    for est, fold in zip(report.estimators_, report.folds):
+        assert est.n_splits_ == 3  # the three training speakers, never the test one
+        assert fold["best_params"] == {"svc__C": est.best_params_["svc__C"]}
+    assert "best_params" in report.to_frame("folds")
+    assert "svc__C=" in report.to_markdown()
+    back = EvaluationReport.from_json(report.to_json())
+    assert [f["best_params"] for f in back.folds] == [
+        f["best_params"] for f in report.folds
+    ]

@@ -12,7 +12,8 @@ and :data:`UA_SCORER` (``get_ser_scorers()``) ignore unlabeled (``-1``) samples.
 Every report carries 95% intervals of its pooled WA and UA from a bootstrap over
 speakers (:func:`speaker_bootstrap`); two systems on the same utterances are compared
 with :func:`paired_comparison` (paired bootstrap over speakers of the UA difference,
-McNemar's test) or :func:`paired_table`.
+McNemar's test) or :func:`paired_table`; :func:`evaluate_seeds` repeats an
+evaluation over random states and :func:`seed_table` reports the spread.
 
 :func:`evaluate_cross_corpus` trains on some corpora and tests on another, on the
 classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
@@ -45,6 +46,7 @@ from ._report import (
     paired_table,
     recall_table,
 )
+from ._seeds import evaluate_seeds, seed_table, set_random_state
 from ._speaker_scaler import SpeakerStandardScaler
 from ._stats import paired_comparison, speaker_bootstrap
 
@@ -57,6 +59,7 @@ __all__ = [
     "compare_reports",
     "evaluate",
     "evaluate_cross_corpus",
+    "evaluate_seeds",
     "get_ser_scorers",
     "labeled_mask",
     "leave_one_corpus_out",
@@ -65,6 +68,8 @@ __all__ = [
     "paired_comparison",
     "paired_table",
     "recall_table",
+    "seed_table",
+    "set_random_state",
     "speaker_bootstrap",
     "unweighted_accuracy",
     "weighted_accuracy",

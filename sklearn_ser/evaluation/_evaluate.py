@@ -97,6 +97,8 @@ def _fit_predict_fold(
         "predict_time": predict_time,
         "learned_unlabeled": learned is not None
         and bool(np.any(~labeled_mask(np.asarray(learned)))),
+        # A search (GridSearchCV, ...) tuned inside the fold: what it chose.
+        "best_params": getattr(estimator, "best_params_", None),
         "estimator": estimator,
     }
 
@@ -326,6 +328,18 @@ def _run_folds(
     return results
 
 
+def _plain_params(params):
+    """Chosen hyper-parameters as JSON-ready values (``repr`` for objects)."""
+    plain = {}
+    for key, value in params.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            value = repr(value)
+        plain[str(key)] = value
+    return plain
+
+
 def _sample_ids(X, index):
     """The audio path of each prediction when ``X`` is a list or array of paths."""
     if isinstance(X, np.ndarray):
@@ -368,6 +382,8 @@ def _build_report(
                 "predict_time": res["predict_time"],
             }
         )
+        if res["best_params"] is not None:
+            folds[-1]["best_params"] = _plain_params(res["best_params"])
     index = np.concatenate(index)
     keep_proba = proba_classes is not None and len(probas) == len(results)
     return EvaluationReport(

@@ -122,7 +122,8 @@ class EvaluationReport:
         number, its true label (``-1`` = unlabeled) and the prediction.
     folds : list of dict
         One record per fold: ``fold``, ``test_groups``, ``n_train``, ``n_test``,
-        ``n_test_labeled``, ``fit_time``, ``predict_time`` (seconds).
+        ``n_test_labeled``, ``fit_time``, ``predict_time`` (seconds) and, when the
+        estimator is a search tuned inside the fold, ``best_params``.
     groups : array-like of shape (n_predictions,), default=None
         Speaker (group) of each prediction.
     sample_ids : array-like of shape (n_predictions,), default=None
@@ -402,7 +403,16 @@ class EvaluationReport:
             frame = pd.DataFrame(self.folds).set_index("fold")
             frame["test_groups"] = [", ".join(map(str, g)) for g in frame.test_groups]
             cols = ["test_groups", "n_train", "n_test", "n_test_labeled", "WA", "UA"]
-            return frame[cols + ["fit_time", "predict_time"]]
+            cols += ["fit_time", "predict_time"]
+            if "best_params" in frame:  # tuned inside each fold: what was chosen
+                frame["best_params"] = [
+                    ", ".join(f"{k}={v}" for k, v in p.items())
+                    if isinstance(p, dict)
+                    else ""
+                    for p in frame.best_params
+                ]
+                cols.append("best_params")
+            return frame[cols]
         if kind == "summary":
             return pd.DataFrame([self.summary()], index=pd.Index([self.name]))
         if kind == "recall":
@@ -535,6 +545,7 @@ class EvaluationReport:
         p = data["predictions"]
         folds = [
             {k: f[k] for k in ("fold", "test_groups", "n_train", "n_test")}
+            | ({"best_params": f["best_params"]} if "best_params" in f else {})
             | {
                 "fit_time": np.nan if f["fit_time"] is None else f["fit_time"],
                 "predict_time": (
