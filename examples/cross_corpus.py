@@ -127,7 +127,10 @@ def write_tables(out):
     reports = {}
     for path in sorted(out.glob("*__*-to-*.json")):
         reports[path.stem] = EvaluationReport.from_json(path)
-    names = list(dict.fromkeys(k.split("__")[0] for k in reports))
+    # is10-svm, the baseline, first: every other pipeline is compared with it.
+    names = sorted(
+        {k.split("__")[0] for k in reports}, key=lambda n: (n != "is10-svm", n)
+    )
     lines = [
         "| pipeline | train -> test | per-corpus std | WA | UA | WA 95% CI | "
         "UA 95% CI | time (s) |",
