@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
 
@@ -227,7 +227,10 @@ class WhisperEncoder(BasePretrainedEncoder):
         # One BLAS thread: the Mel filterbank product then sums in one order in
         # every process (joblib workers run with one thread). The int8 encoder
         # turns a 1e-7 difference of its input into up to 1e0 in a frame.
-        with threadpool_limits(limits=1, user_api="blas"):
+        if "blas" not in _MODELS:
+            # Scanning the loaded libraries costs ~40 ms: once per process.
+            _MODELS["blas"] = ThreadpoolController()
+        with _MODELS["blas"].limit(limits=1, user_api="blas"):
             mel = _MODELS[key](window, padding=0)
         n_frames = mel.shape[1]
         if self.pad_to_window:
