@@ -14,6 +14,7 @@ from ._sequences import (
 from .features import (
     ExtractionWarning,
     FrameStatistics,
+    HuggingFaceEncoder,
     LogMelDeltas,
     OpenSmileFeatures,
     OpenSmileIS10,
@@ -61,6 +62,7 @@ __all__ = [
     "make_named_pipeline",
     "ExtractionWarning",
     "FrameStatistics",
+    "HuggingFaceEncoder",
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",

@@ -2,6 +2,7 @@
 pretrained speech encoders."""
 
 from ._base import BaseAudioExtractor, ExtractionWarning
+from ._huggingface import HuggingFaceEncoder
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
 from ._pooling import FrameStatistics
@@ -11,6 +12,7 @@ __all__ = [
     "BaseAudioExtractor",
     "ExtractionWarning",
     "FrameStatistics",
+    "HuggingFaceEncoder",
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",
