@@ -35,7 +35,7 @@ MASKED_BATCHING = {"wav2vec2", "hubert", "wavlm"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
 
 _HUB_COMMITS = {}  # per-process: (name, revision) -> commit hash
-_SMALL = {}  # per-process: (kind, source, revision) -> config / feature extractor
+_SMALL = {}  # per-process: (kind, identity) -> config / feature extractor
 _MODELS = {}  # per-process: (identity, device) -> loaded model
 
 
@@ -82,9 +82,13 @@ def _resolve(model, revision):
     return name, commit, ("hub", name, commit)
 
 
-def _small(kind, source, revision):
-    """The model's config or feature extractor (small JSON files), once per process."""
-    key = (kind, source, revision)
+def _small(kind, resolved):
+    """The model's config or feature extractor (small JSON files), once per process.
+
+    ``resolved`` is what :func:`_resolve` returns.
+    """
+    source, revision, identity = resolved
+    key = (kind, identity)
     if key not in _SMALL:
         tf = require("transformers", WHAT)
         auto = tf.AutoConfig if kind == "config" else tf.AutoFeatureExtractor
@@ -120,10 +124,11 @@ def conv_receptive_field(config):
 class _Loaded:
     """A loaded encoder and how to feed it (one per process, model and device)."""
 
-    def __init__(self, source, revision, device, quiet):
+    def __init__(self, resolved, device, quiet):
         tf = require("transformers", WHAT)
-        self.config = _small("config", source, revision)
-        self.fe = _small("feature_extractor", source, revision)
+        source, revision, _ = resolved
+        self.config = _small("config", resolved)
+        self.fe = _small("feature_extractor", resolved)
         bars = tf.utils.logging.is_progress_bar_enabled()
         if quiet and bars:
             tf.utils.logging.disable_progress_bar()
@@ -158,10 +163,10 @@ class _Loaded:
             self.masked = True  # every window is padded to the same length anyway
 
 
-def _load(source, revision, identity, device, quiet):
-    key = (identity, str(device))
+def _load(resolved, device, quiet):
+    key = (resolved[2], str(device))
     if key not in _MODELS:
-        _MODELS[key] = _Loaded(source, revision, device, quiet)
+        _MODELS[key] = _Loaded(resolved, device, quiet)
     return _MODELS[key]
 
 
@@ -285,21 +290,18 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
         return _resolve(self.model, self.revision)
 
     def _model_config(self):
-        source, revision, _ = self._source()
-        return _small("config", source, revision)
+        return _small("config", self._source())
 
     def _loaded(self):
         from .._torch import resolve_device
 
-        source, revision, identity = self._source()
         device = resolve_device(self.device)
-        return _load(source, revision, identity, device, quiet=not self.verbose)
+        return _load(self._source(), device, quiet=not self.verbose)
 
     @property
     def target_sampling_rate(self):
         """The rate of the model's feature extractor (read by the engine)."""
-        source, revision, _ = self._source()
-        return int(_small("feature_extractor", source, revision).sampling_rate)
+        return int(_small("feature_extractor", self._source()).sampling_rate)
 
     def _dimension(self):
         return int(self._model_config().hidden_size)
@@ -338,13 +340,13 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
         from .._torch import resolve_device
 
         tf = require("transformers", WHAT)
-        source, revision, identity = self._source()
-        fe = _small("feature_extractor", source, revision)
+        resolved = self._source()
+        fe = _small("feature_extractor", resolved)
         # batch_size is left out: batching gives the frames of one-by-one encoding
         # (up to float rounding), so every batch size shares the cache.
         return (
             "huggingface-encoder",
-            identity,
+            resolved[2],
             self._layer_index(),
             self._window_samples(int(fe.sampling_rate), getattr(fe, "n_samples", None)),
             self.channel,
