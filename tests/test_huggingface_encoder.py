@@ -7,6 +7,7 @@ expected frames are computed with transformers directly.
 """
 
 import math
+import subprocess
 import sys
 
 import numpy as np
@@ -337,3 +338,27 @@ def test_missing_extra_is_one_line(models, signals, monkeypatch):
     assert "\n" not in message
     assert "HuggingFaceEncoder" in message and "'transformers'" in message
     assert 'pip install "sklearn-ser[pretrained]"' in message
+
+
+def test_import_does_not_load_transformers_or_torch():
+    code = (
+        "import sys, sklearn_ser; sklearn_ser.HuggingFaceEncoder; "
+        "print(sorted({'transformers', 'torch'} & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow  # two processes each import torch and transformers
+def test_worker_processes_give_the_same_frames(models, wav_files):
+    enc = encoder(model=models["wavlm"], layer=1, batch_size=4)
+    parallel = clone(enc).set_params(n_jobs=2).fit_transform(wav_files)
+    np.testing.assert_allclose(parallel, enc.fit_transform(wav_files), atol=1e-5)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_without_cuda_names_the_device(models, signals):
+    with pytest.raises(ValueError, match="device='cuda'"):
+        encoder(model=models["wavlm"], device="cuda").fit_transform(signals[:1])
