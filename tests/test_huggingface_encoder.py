@@ -96,14 +96,14 @@ def signals(voice):
     return [voice(d, seed=i) for i, d in enumerate((0.9, 0.37, 1.3, 0.6, 0.02))]
 
 
-def reference(folder, signal):
+def reference(folder, signal, dtype=None):
     """hidden_states and last_hidden_state of one utterance, straight from transformers.
 
     Returns the tuple of hidden states and the last hidden state, both cut to the
     frames that cover the audio.
     """
     fe = tf.AutoFeatureExtractor.from_pretrained(folder)
-    model = tf.AutoModel.from_pretrained(folder).eval()
+    model = tf.AutoModel.from_pretrained(folder, dtype=dtype).eval()
     if model.config.is_encoder_decoder:
         model = model.get_encoder()
         inputs = fe(signal, sampling_rate=SR, padding="max_length", return_tensors="pt")
@@ -248,8 +248,9 @@ def test_cache(models, wav_files, tmp_path, monkeypatch):
     other = clone(enc).set_params(layer=2).fit_transform(wav_files)
     assert len(spy.sizes) == len(wav_files)
     assert not np.allclose(other, first)
-    # -1 is layer 2 here: the same entry.
+    # -1 is layer 2 here, and so is a numpy integer 2: the same entry.
     clone(enc).set_params(layer=-1).fit_transform(wav_files)
+    clone(enc).set_params(layer=np.int64(2)).fit_transform(wav_files)
     assert len(spy.sizes) == len(wav_files)
 
     # New weights under the same path: recomputed, and different.
@@ -257,6 +258,18 @@ def test_cache(models, wav_files, tmp_path, monkeypatch):
     changed = enc.fit_transform(wav_files)
     assert len(spy.sizes) == 2 * len(wav_files)
     assert not np.allclose(changed, first)
+
+
+def test_half_precision_checkpoint_runs_in_float32(tmp_path, signals):
+    folder = tmp_path / "half"
+    torch.manual_seed(0)
+    tf.AutoModel.from_config(KINDS["wavlm"]()).half().save_pretrained(folder)
+    tf.Wav2Vec2FeatureExtractor(return_attention_mask=True).save_pretrained(folder)
+    out = encoder(model=folder, layer=1).fit_transform(signals)
+    # The same float16 weights, upcast, through transformers directly.
+    hidden, _ = reference(str(folder), signals[0], dtype=torch.float32)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out[0, :D], hidden[1].mean(axis=0), atol=1e-5)
 
 
 def test_bad_items_in_a_batch(models, wav_files, tmp_path):

@@ -147,7 +147,10 @@ class _Loaded:
                 "encoder (its input is not audio): HuggingFaceEncoder takes "
                 "wav2vec2, HuBERT, WavLM, data2vec-audio or Whisper models."
             )
-        self.model = model.eval().to(device)
+        # float32 whatever dtype the checkpoint was saved in (transformers 5 loads
+        # it as saved by default): half-precision matmuls are slow or missing on
+        # the CPU, and the inputs are float32.
+        self.model = model.eval().float().to(device)
         self.device = device
         self.sampling_rate = int(self.fe.sampling_rate)
         # Whisper's encoder takes a fixed window of log-Mel frames, padded.
@@ -318,7 +321,7 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
                 f"{-(n_layers + 1)} to {n_layers} (0 is the input of the first "
                 "layer), 'last' or 'average'."
             )
-        return self.layer % (n_layers + 1)
+        return int(self.layer) % (n_layers + 1)
 
     def _window_samples(self, sampling_rate, whisper_window):
         window = None
