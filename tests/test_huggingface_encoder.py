@@ -22,6 +22,11 @@ from sklearn_ser.features import _huggingface
 torch = pytest.importorskip("torch")
 tf = pytest.importorskip("transformers")
 
+# transformers' WavLM passes torch a float attention bias with a bool padding mask.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Support for mismatched key_padding_mask:UserWarning"
+)
+
 N_LAYERS = 2
 D = 16
 SR = 16000
