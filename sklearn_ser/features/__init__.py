@@ -3,6 +3,7 @@ pretrained speech encoders."""
 
 from ._base import BaseAudioExtractor, ExtractionWarning
 from ._frame_scaler import FrameStandardScaler
+from ._huggingface import HuggingFaceEncoder
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
 from ._pooling import FrameStatistics
@@ -13,6 +14,7 @@ __all__ = [
     "ExtractionWarning",
     "FrameStandardScaler",
     "FrameStatistics",
+    "HuggingFaceEncoder",
     "LogMelDeltas",
     "OpenSmileFeatures",
     "OpenSmileIS10",
