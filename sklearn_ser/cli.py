@@ -344,18 +344,9 @@ def _paired_section(reports, *, what=""):
         "McNemar's exact p-value on the predictions; within noise when the interval "
         "holds zero.",
         "",
-        markdown_table(_readable(paired_table(reports))),
+        markdown_table(paired_table(reports, as_text=True)),
         "",
     ]
-
-
-def _readable(table):
-    """p-values with three significant digits, yes/no for within noise."""
-    table = table.copy()
-    for col in ("p_bootstrap", "p_mcnemar"):
-        table[col] = [f"{p:.3g}" for p in table[col]]
-    table["within_noise"] = ["yes" if v else "no" for v in table["within_noise"]]
-    return table
 
 
 def cmd_benchmark(args):
