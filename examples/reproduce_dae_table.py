@@ -233,7 +233,7 @@ def main(argv=None):
             "system against the static baseline on the same utterances; UA "
             "difference, its 95% interval from a paired bootstrap over speakers, "
             "McNemar's test; within noise when the interval holds zero.\n\n"
-            + markdown_table(paired_table(reports))
+            + markdown_table(paired_table(reports, as_text=True))
         )
         seeds = [int(v) for v in args.seeds.split(",")] if args.seeds else []
         spread = None

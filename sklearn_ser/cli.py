@@ -344,7 +344,7 @@ def _paired_section(reports, *, what=""):
         "McNemar's exact p-value on the predictions; within noise when the interval "
         "holds zero.",
         "",
-        markdown_table(paired_table(reports)),
+        markdown_table(paired_table(reports, as_text=True)),
         "",
     ]
 

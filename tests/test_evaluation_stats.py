@@ -173,6 +173,11 @@ def test_reports_carry_intervals_and_a_paired_table(rng, tmp_path):
     assert not paired.loc["chance vs lr", "within_noise"]
     assert paired.loc["chance vs lr", "UA_diff"] < -0.3
     assert paired.loc["lr-c0.9 vs lr", "within_noise"]
+    text = paired_table([chance, lr, lr2], reference="lr", as_text=True)
+    assert text["within_noise"].tolist() == ["no", "yes"]
+    assert text.loc["chance vs lr", "p_mcnemar"] == (
+        f"{paired.loc['chance vs lr', 'p_mcnemar']:.3g}"
+    )
     with pytest.raises(ValueError, match="reference 'svm'"):
         paired_table([chance, lr], reference="svm")
 

@@ -141,7 +141,10 @@ def evaluate(
     whose ``fit`` (or ``predict``) has a ``groups`` parameter gets the training (or
     test) speakers; a meta-estimator such as a ``Pipeline`` gets them through
     scikit-learn metadata routing when one of its steps requests ``groups``
-    (routing is then enabled for the duration of each fold only).
+    (routing is then enabled for the duration of each fold only). So a
+    ``GridSearchCV`` with a speaker-grouped ``cv`` (``LeaveOneGroupOut()``,
+    ``GroupKFold``) is tuned inside each fold on the training speakers only, and
+    each fold's ``best_params_`` is kept in ``report.folds``.
 
     Parameters
     ----------

@@ -754,7 +754,9 @@ def recall_table(reports):
     return frame
 
 
-def paired_table(reports, *, reference=0, n_boot=DEFAULT_N_BOOT, level=DEFAULT_LEVEL):
+def paired_table(
+    reports, *, reference=0, n_boot=DEFAULT_N_BOOT, level=DEFAULT_LEVEL, as_text=False
+):
     """Each system against a reference, paired on the same utterances.
 
     One row per system other than the reference: the pooled UA difference
@@ -773,6 +775,9 @@ def paired_table(reports, *, reference=0, n_boot=DEFAULT_N_BOOT, level=DEFAULT_L
         Bootstrap replicates.
     level : float, default=0.95
         Coverage of the intervals.
+    as_text : bool, default=False
+        For reading (markdown): p-values with three significant digits and
+        ``within_noise`` as ``"yes"``/``"no"`` instead of floats and booleans.
 
     Returns
     -------
@@ -796,7 +801,7 @@ def paired_table(reports, *, reference=0, n_boot=DEFAULT_N_BOOT, level=DEFAULT_L
         lo, hi = c["UA_diff_ci"]
         rows[f"{_system_name(r)} vs {_system_name(ref)}"] = {
             "UA_diff": c["UA_diff"],
-            f"UA_diff_{100 * level:.0f}ci": _interval_text((lo, hi)),
+            f"UA_diff_{100 * level:.0f}ci": f"[{lo:+.3f}, {hi:+.3f}]",
             "p_bootstrap": c["p_bootstrap"],
             "WA_diff": c["WA_diff"],
             "p_mcnemar": c["p_mcnemar"],
@@ -804,4 +809,8 @@ def paired_table(reports, *, reference=0, n_boot=DEFAULT_N_BOOT, level=DEFAULT_L
         }
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "comparison"
+    if as_text:
+        for col in ("p_bootstrap", "p_mcnemar"):
+            frame[col] = [f"{v:.3g}" for v in frame[col]]
+        frame["within_noise"] = ["yes" if v else "no" for v in frame["within_noise"]]
     return frame
