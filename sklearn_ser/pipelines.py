@@ -450,27 +450,40 @@ def _whisper_logreg(
 @register_pipeline(
     "whisper-is10-fusion",
     "Whisper-base mean+std (1024) and openSMILE IS10 functionals (1582) side by "
-    "side, each standardised -> LogisticRegression (L2, C=0.1).",
+    "side, each standardised, IS10 weighted 0.5 -> LogisticRegression (L2, C=0.1).",
 )
 def _whisper_is10_fusion(
-    *, memory=None, random_state=None, whisper_model=None, device="cpu", C=0.1
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    device="cpu",
+    C=0.1,
+    is10_weight=0.5,
 ):
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_union
+    from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import StandardScaler
 
     from .features import OpenSmileIS10
 
-    return make_pipeline(
-        make_union(
-            make_pipeline(
-                _whisper(memory=memory, whisper_model=whisper_model, device=device),
-                StandardScaler(),
+    # Each block standardised; IS10's 1582 columns weighted by is10_weight (0.5:
+    # about the total variance of Whisper's 1024), so that neither block drowns
+    # the other in the classifier's L2 penalty.
+    union = FeatureUnion(
+        [
+            (
+                "whisper",
+                make_pipeline(
+                    _whisper(memory=memory, whisper_model=whisper_model, device=device),
+                    StandardScaler(),
+                ),
             ),
-            make_pipeline(OpenSmileIS10(memory=memory), StandardScaler()),
-        ),
-        LogisticRegression(C=C, max_iter=3000),
+            ("is10", make_pipeline(OpenSmileIS10(memory=memory), StandardScaler())),
+        ],
+        transformer_weights={"is10": is10_weight},
     )
+    return make_pipeline(union, LogisticRegression(C=C, max_iter=3000))
 
 
 @register_pipeline(
