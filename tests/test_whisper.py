@@ -64,6 +64,14 @@ def test_pooling_options(whisper_model, emovo_subset):
     assert list(df.fit_transform(files).columns) == list(names)
 
 
+def test_dimension_from_the_model_header_without_loading(whisper_model, monkeypatch):
+    assert _whisper.ct2_variable_shape(
+        f"{whisper_model}/model.bin", "encoder/conv1/weight"
+    ) == [512, 80, 3]
+    monkeypatch.setattr(_whisper, "_load", None)  # loading would fail now
+    assert WhisperEncoder(model=whisper_model)._dimension() == 512
+
+
 def test_pool_frames_by_hand():
     frames = np.array([[1.0, 2.0], [3.0, 6.0]])
     np.testing.assert_array_equal(pool_frames(frames, "mean+std"), [2, 4, 1, 2])

@@ -1,6 +1,7 @@
 """The Whisper encoder through CTranslate2 (faster-whisper's model format)."""
 
 import os
+import struct
 from numbers import Integral
 from pathlib import Path
 
@@ -61,6 +62,36 @@ def resolve_whisper_model(model):
             f"({type(exc).__name__}: {exc}); on a machine without internet pass "
             "model=<path of a local faster-whisper/CTranslate2 model folder>."
         ) from None
+
+
+def ct2_variable_shape(path, name):
+    """The shape of variable ``name`` in a CTranslate2 ``model.bin``, or None.
+
+    Walks the file's header (version, spec name, revision, then for each variable
+    its name, shape, dtype and byte count) and seeks past the data: milliseconds,
+    without loading the model.
+    """
+    try:
+        with open(path, "rb") as f:
+
+            def read(fmt):
+                return struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0]
+
+            def string():
+                return f.read(read("H"))[:-1].decode()
+
+            read("I"), string(), read("I")  # binary version, spec name, revision
+            for _ in range(read("I")):
+                var = string()
+                shape = [read("I") for _ in range(read("B"))]
+                read("B")  # dtype
+                n_bytes = read("I")
+                if var == name:
+                    return shape
+                f.seek(n_bytes, os.SEEK_CUR)
+    except (OSError, struct.error, UnicodeDecodeError):
+        return None
+    return None
 
 
 def _load(path, device, compute_type, threads):
@@ -190,13 +221,20 @@ class WhisperEncoder(BasePretrainedEncoder):
         return _load(*self._settings())
 
     def _dimension(self):
-        # CTranslate2 does not expose d_model: encode 0.1 s once.
-        model = self._model()
-        key = ("dim", id(model))
+        # CTranslate2 does not expose d_model. Read it from model.bin's header (no
+        # model load: a cached rerun never loads the model); encode 0.1 s if the
+        # file's layout is not the one known.
+        path = resolve_whisper_model(self.model)
+        key = ("dim", path, os.stat(os.path.join(path, "model.bin")).st_mtime_ns)
         if key not in _MODELS:
-            _MODELS[key] = self._encode_window(
-                model, np.zeros(SAMPLING_RATE // 10, np.float32)
-            ).shape[1]
+            shape = ct2_variable_shape(
+                os.path.join(path, "model.bin"), "encoder/conv1/weight"
+            )
+            if shape is None:
+                shape = self._encode_window(
+                    self._model(), np.zeros(SAMPLING_RATE // 10, np.float32)
+                ).shape[::-1]
+            _MODELS[key] = int(shape[0])
         return _MODELS[key]
 
     def _config(self):
