@@ -15,6 +15,7 @@ from .features import (
     ExtractionWarning,
     FrameStatistics,
     LogMelDeltas,
+    LongAudioWarning,
     OpenSmileFeatures,
     OpenSmileIS10,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "ExtractionWarning",
     "FrameStatistics",
     "LogMelDeltas",
+    "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
     "__version__",

@@ -1,6 +1,6 @@
 """Audio feature extractors: openSMILE functionals and log-Mel frame sequences."""
 
-from ._base import BaseAudioExtractor, ExtractionWarning
+from ._base import BaseAudioExtractor, ExtractionWarning, LongAudioWarning
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
 from ._pooling import FrameStatistics
@@ -10,6 +10,7 @@ __all__ = [
     "ExtractionWarning",
     "FrameStatistics",
     "LogMelDeltas",
+    "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
 ]
