@@ -250,3 +250,18 @@ def test_long_audio_is_extracted_alone_with_a_warning(voice, monkeypatch):
         X = ext.transform([short, longer, short])
     assert in_this_process == [32000], "the long item alone, here, not in a worker"
     np.testing.assert_array_equal(X, expected)
+
+
+# ------------------------------------------------------- the first log-Mel extraction
+@pytest.mark.slow  # numba compiles librosa from scratch: about a minute
+def test_first_logmel_extraction_says_why_it_waits(wav_files, tmp_path):
+    out = tmp_path / "o.npz"
+    cmd = [sys.executable, "-m", "sklearn_ser.cli", "extract", "--features", "logmel"]
+    cmd += ["-o", str(out), wav_files[0], "--no-cache"]
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "numba")  # as on a fresh installation
+    run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "numba functions compile on first use" in run.stderr
+    assert run.stderr.index("preparing librosa") < run.stderr.index("LogMelDeltas:  ")
+    assert np.load(out)["frames"].shape[1] == 120

@@ -90,6 +90,12 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
     def _compute(self, signal, sampling_rate):
         raise NotImplementedError
 
+    def _prepare(self):
+        """Optional: one-time set-up in this process before any item is computed.
+
+        Called only when some item is not cached, before the progress bar starts.
+        """
+
     def _failed_value(self):
         """What a failed item becomes with on_error='warn' (NaN of the right shape).
 
@@ -128,6 +134,8 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
             else:
                 results[item.index] = hit
         todo, long = self._split_long(todo)
+        if todo or long:
+            self._prepare()
         self._run(todo, cache, results, errors, long=long)
         if errors:
             listing = "; ".join(f"{errors[i]}" for i in sorted(errors))
