@@ -106,12 +106,12 @@ class OpenSmileFeatures(BaseAudioExtractor):
 
     Notes
     -----
-    openSMILE keeps a whole file's frames in memory: IS10 functionals need about
-    2.5 MB per second of audio (some 1.5 GB for a 10-minute file). Files longer than
-    120 s are therefore extracted one at a time, after the others, whatever
-    ``n_jobs``, with a :class:`~sklearn_ser.LongAudioWarning`. Ctrl-C during
-    extraction stops after the file openSMILE is processing, with
-    :class:`KeyboardInterrupt`; files finished before are kept in the cache.
+    openSMILE keeps a whole file's frames in memory, gigabytes for a file of several
+    minutes (see "Very long audio" in the user guide). Files longer than 120 s are
+    extracted one at a time, after the others, whatever ``n_jobs``, with a
+    :class:`~sklearn_ser.LongAudioWarning`. Ctrl-C during extraction stops after the
+    file openSMILE is processing, with :class:`KeyboardInterrupt`; files finished
+    before are kept in the cache.
 
     Examples
     --------
@@ -131,7 +131,7 @@ class OpenSmileFeatures(BaseAudioExtractor):
         "min_duration": [Interval(Real, 0, None, closed="left")],
     }
 
-    # See Notes: measured memory of IS10, documented in docs/user-guide/audio.md.
+    # See Notes; the measurements are in docs/user-guide/audio.md.
     _long_audio_seconds = 120.0
 
     def __init__(
