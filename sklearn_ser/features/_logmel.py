@@ -23,7 +23,7 @@ def _warm_librosa():
     # librosa's numba functions compile on first use (then numba caches them on
     # disk): importing its utilities and one tiny spectrogram compile all we use.
     librosa.feature.melspectrogram(
-        y=np.zeros(400, dtype=np.float32), sr=16000, n_fft=512, n_mels=8
+        y=np.zeros(1600, dtype=np.float32), sr=16000, n_fft=512, n_mels=8
     )
 
 
