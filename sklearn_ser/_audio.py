@@ -202,7 +202,7 @@ _CHUNK_LENGTH = re.compile(r"^\s*(data|SSND)\s*:\s*(\d+)\s*\(should be (\d+)\)",
 _UNKNOWN_LENGTH = 0xFFFFFFFF
 
 
-def _damage(log, frames, n_read):
+def _damage(log, frames, n_read, exact_length=True):
     """Why a file that libsndfile opened is truncated or damaged, or None."""
     for m in _CHUNK_LENGTH.finditer(log):
         promised, held = int(m[2]), int(m[3])
@@ -211,7 +211,7 @@ def _damage(log, frames, n_read):
                 f"truncated or damaged: its header promises {promised} bytes of audio "
                 f"in the '{m[1]}' chunk but the file holds {held}"
             )
-    if n_read < frames:
+    if exact_length and n_read < frames:
         return (
             f"truncated or damaged: its header promises {frames} frames but only "
             f"{n_read} could be decoded"
@@ -226,14 +226,15 @@ def _read(item):
         raise FileNotFoundError(f"Audio file not found: {item.path} ({item.name})")
     try:
         with sf.SoundFile(item.path) as f:
-            frames, log = f.frames, f.extra_info
+            frames, log, kind = f.frames, f.extra_info, f.format
             data = f.read(dtype="float32", always_2d=False)
             sr = f.samplerate
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
         raise AudioError(f"Cannot read {item.name}: {exc}") from exc
     # A WAV cut short reads without error as the samples that are there (which
     # min_duration would then pad with silence): check the header's promise.
-    reason = _damage(log, frames, len(data))
+    # An MP3 without a Xing/Info header only has an estimated length.
+    reason = _damage(log, frames, len(data), exact_length=kind != "MP3")
     if reason is not None:
         raise AudioError(f"Cannot use {item.name}: {reason}.")
     return data, sr
