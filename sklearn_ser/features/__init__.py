@@ -1,7 +1,7 @@
 """Audio feature extractors: openSMILE functionals, log-Mel frame sequences and
 pretrained speech encoders."""
 
-from ._base import BaseAudioExtractor, ExtractionWarning
+from ._base import BaseAudioExtractor, ExtractionWarning, LongAudioWarning
 from ._frame_scaler import FrameStandardScaler
 from ._huggingface import HuggingFaceEncoder
 from ._logmel import LogMelDeltas
@@ -16,6 +16,7 @@ __all__ = [
     "FrameStatistics",
     "HuggingFaceEncoder",
     "LogMelDeltas",
+    "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
     "WhisperEncoder",

@@ -445,11 +445,11 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
     def _compute(self, signal, sampling_rate):
         return self._encode(self._loaded(), [signal])[0]
 
-    def _run(self, todo, cache, results, errors):
+    def _run(self, todo, cache, results, errors, long=()):
         # Batching across utterances needs them in one process: with n_jobs > 1 the
         # engine encodes each utterance on its own in its workers.
-        if self.batch_size == 1 or len(todo) < 2 or (self.n_jobs or 1) != 1:
-            return super()._run(todo, cache, results, errors)
+        if self.batch_size == 1 or len(todo) < 2 or (self.n_jobs or 1) != 1 or long:
+            return super()._run(todo, cache, results, errors, long=long)
         loaded = self._loaded()
         # A few batches' worth of utterances at a time, so that sorting them by
         # length leaves little padding.
@@ -479,6 +479,16 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
                     ready.append((item, key, signal))
                 encoded = self._encode(loaded, [s for _, _, s in ready])
                 for (item, key, _), value in zip(ready, encoded):
+                    if not np.isfinite(value).all():
+                        # as the engine's rule: never cache or return NaN features
+                        exc = AudioError(
+                            f"{type(self).__name__} gave NaN or infinite features "
+                            f"for {item.name}; they are not cached."
+                        )
+                        if self.on_error == "raise":
+                            raise exc
+                        errors[item.index] = exc
+                        continue
                     if cache is not None:
                         cache.put(key, value)
                     results[item.index] = value
