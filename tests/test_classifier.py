@@ -8,6 +8,7 @@ import pytest
 import torch
 from sklearn import config_context
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback
@@ -300,8 +301,10 @@ def test_bad_inputs_raise_clear_errors(data):
         small().fit(X, np.full(len(X), -1))
     with pytest.raises(ValueError, match="single class"):
         small().fit(X, np.array(["ang" if v != -1 else -1 for v in y], dtype=object))
-    with pytest.raises(ValueError, match="string dtype and holds '-1'"):
-        small().fit(X, y.astype(str))
+    missing = y.copy()
+    missing[[2, 5]] = None
+    with pytest.raises(ValueError, match=r"2 missing labels.*positions \[2, 5\]"):
+        small().fit(X, missing)
     with pytest.raises(ValueError, match="y has 3 labels"):
         small().fit(X, y[:3])
     with pytest.raises(ValueError, match="reconstruction_weight"):
@@ -405,3 +408,112 @@ def test_partial_fit_continues_training(data):
     assert any(not torch.equal(a, b) for a, b in zip(before, clf.module_.parameters()))
     with pytest.raises(ValueError, match="not among the classes"):
         clf.partial_fit(X, np.where(y == "ang", "joy", y))
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "attention_weights"])
+def test_unfitted_raises_not_fitted_error(data, method):
+    X, y, _ = data
+    with pytest.raises(NotFittedError):
+        getattr(small(), method)(X)
+    with pytest.raises(NotFittedError):
+        small().partial_fit(X, y)
+
+
+def _loss_batch(clf, X, y):
+    """Two labelled and two unlabeled utterances of different lengths, padded."""
+    labelled = np.flatnonzero(y != -1)
+    unlabeled = np.flatnonzero(y == -1)
+    idx = [labelled[0], unlabeled[0], labelled[1], unlabeled[1]]
+    y_enc = clf.targets_.encode(y[idx])
+    batch, y_t = collate_sequences([(X[i], t) for i, t in zip(idx, y_enc)])
+    assert len(set(batch["lengths"].tolist())) > 1  # padding in the batch
+    return batch, y_t
+
+
+def _logsumexp(a):
+    m = a.max(axis=1, keepdims=True)
+    return m + np.log(np.exp(a - m).sum(axis=1, keepdims=True))
+
+
+def _loss_by_hand(clf, y_pred, batch, y_enc, *, C, rho, beta):
+    """L_s + C * L_u of the paper, in numpy, from the module's outputs."""
+    logits, z, h = (t.detach().double().numpy() for t in y_pred)
+    frames = batch["X"].double().numpy()
+    lengths = batch["lengths"].numpy()
+    y_enc = y_enc.numpy()
+    K = len(clf.classes_)
+    weight = clf.class_weight_
+    # L_s: weighted cross-entropy; unlabeled utterances on the pseudo-class K
+    logp = logits - _logsumexp(logits)
+    keep = np.ones(len(y_enc), bool) if clf.pseudo_class else y_enc < K
+    ce = -logp[np.flatnonzero(keep), y_enc[keep]]
+    L_s = (weight[y_enc[keep]] * ce).sum() / keep.sum()
+    # L_u: squared error and KL(rho || rho_hat) over the valid frames only
+    valid = [(b, t) for b, n in enumerate(lengths) for t in range(n)]
+    recon = np.mean([((z[b, t] - frames[b, t]) ** 2).sum() for b, t in valid])
+    rho_hat = np.mean([h[b, t] for b, t in valid], axis=0)
+    kl = np.sum(
+        rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    )
+    return L_s + C * (recon + beta * kl)
+
+
+@pytest.mark.parametrize("pseudo_class", [True, False])
+def test_loss_is_the_papers_equation_by_hand(data, pseudo_class):
+    X, y, _ = data
+    C, rho, beta = 0.7, 0.2, 0.3
+    clf = small(
+        max_epochs=1,
+        pseudo_class=pseudo_class,
+        class_weight={"ang": 2.0, "sad": 0.5, -1: 3.0},
+        reconstruction_weight=C,
+        sparsity_target=rho,
+        sparsity_weight=beta,
+    ).fit(X, y)
+    batch, y_enc = _loss_batch(clf, X, y)
+    # padding holds garbage, as it may on a device: only valid frames may count
+    frames = batch["X"].clone()
+    for row, n in enumerate(batch["lengths"].tolist()):
+        frames[row, n:] = 7.0
+    batch = {"X": frames, "lengths": batch["lengths"]}
+    with torch.no_grad():
+        y_pred = clf.module_(batch["X"], batch["lengths"])
+        loss = clf.get_loss(y_pred, y_enc, X=batch)
+    expected = _loss_by_hand(clf, y_pred, batch, y_enc, C=C, rho=rho, beta=beta)
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-5)
+
+
+def test_loss_gradient_matches_finite_differences(data):
+    """Autograd of get_loss through the whole module equals central differences."""
+    X, y, _ = data
+    clf = small(
+        max_epochs=1,
+        class_weight="balanced",
+        reconstruction_weight=0.5,
+        module__n_codes=3,
+        module__hidden_size=2,
+    ).fit(X, y)
+    batch, y_enc = _loss_batch(clf, X, y)
+    module = clf.module_.double().eval()
+    frames, lengths = batch["X"].double(), batch["lengths"]
+    params = [p for p in module.parameters() if p.requires_grad]
+
+    def loss():
+        out = module(frames, lengths)
+        return clf.get_loss(out, y_enc, X={"X": frames, "lengths": lengths})
+
+    analytic = torch.cat([g.reshape(-1) for g in torch.autograd.grad(loss(), params)])
+    numeric, eps = [], 1e-6
+    with torch.no_grad():
+        for p in params:
+            flat = p.view(-1)
+            for i in range(flat.numel()):
+                old = flat[i].item()
+                flat[i] = old + eps
+                up = loss().item()
+                flat[i] = old - eps
+                down = loss().item()
+                flat[i] = old
+                numeric.append((up - down) / (2 * eps))
+    assert analytic.abs().max() > 1e-3  # a gradient worth comparing
+    np.testing.assert_allclose(analytic.numpy(), numeric, rtol=1e-4, atol=1e-7)

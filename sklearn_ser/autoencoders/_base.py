@@ -1,13 +1,12 @@
 """Shared machinery of the autoencoder transformers: labels, optimisers, epochs."""
 
-import numbers
-
 import numpy as np
 import torch
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length
 
+from .._labels import encode_labels, unlabeled_mask
 from .._torch import torch_generator
 
 __all__ = []
@@ -15,33 +14,8 @@ __all__ = []
 _SOLVERS = ("adam", "sgd")
 
 
-def _labeled_mask(y):
-    """Boolean mask of labelled samples: ``y == -1`` marks an unlabeled one.
-
-    Works for numeric labels, object arrays mixing strings with the integer -1 (the
-    scikit-learn semi-supervised convention) and string arrays (where ``"-1"`` is
-    what numpy made of a -1 among strings).
-    """
-    if y.dtype.kind in "iuf":
-        return y != -1
-    if y.dtype.kind in "US":
-        return y != type(y.flat[0])("-1") if len(y) else np.ones(0, bool)
-    return np.fromiter(
-        (
-            not (
-                isinstance(v, numbers.Number | np.number)
-                and not isinstance(v, bool)
-                and v == -1
-            )
-            for v in y
-        ),
-        dtype=bool,
-        count=len(y),
-    )
-
-
 def _check_semi_supervised_y(y, n_samples):
-    """Validate ``y`` (class labels, -1 = unlabeled).
+    """Validate ``y`` (class labels, -1 = unlabeled, see :mod:`sklearn_ser._labels`).
 
     Returns
     -------
@@ -53,14 +27,11 @@ def _check_semi_supervised_y(y, n_samples):
     """
     y = column_or_1d(y, warn=True)
     check_consistent_length(np.empty(n_samples), y)
-    labeled = _labeled_mask(y)
-    y_lab = y[labeled]
-    if len(y_lab):
-        check_classification_targets(y_lab)
-        classes, y_idx = np.unique(y_lab, return_inverse=True)
-    else:
-        classes, y_idx = y_lab[:0], np.zeros(0, dtype=np.int64)
-    return labeled, classes, y_idx.astype(np.int64)
+    labeled = ~unlabeled_mask(y)
+    if labeled.any():
+        check_classification_targets(y[labeled])
+    labeled, classes, y_idx = encode_labels(y)
+    return labeled, classes, y_idx
 
 
 def _make_optimizer(params, solver, lr, weight_decay=0.0):
