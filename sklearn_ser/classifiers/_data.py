@@ -26,9 +26,10 @@ __all__ = [
 class SequenceDataset(torch.utils.data.Dataset):
     """A sequence dataset with its (encoded) targets, as a torch Dataset.
 
-    Item ``i`` is ``(X[i], y[i])``; ``y`` is kept as the attribute ``targets``. Without targets (prediction time) item ``i`` is
-    ``(X[i], i)``: the index lets the classifier put the outputs of length-sorted
-    batches back in input order, whatever the batch sampler.
+    Item ``i`` is ``(X[i], y[i])`` (``y`` is kept as ``targets``). Without targets
+    (prediction time) item ``i`` is ``(X[i], i)``: the index lets the classifier
+    put the outputs of length-sorted batches back in input order, whatever the
+    batch sampler.
 
     Parameters
     ----------
