@@ -6,6 +6,7 @@ The minimum versions in ``pyproject.toml`` are versions the test suite has run o
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -14,14 +15,18 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
+from sklearn.utils.validation import _check_method_params, _num_samples
 
 __all__ = [
     "ADAPTERS_MANAGER",
     "HasMethods",
     "Interval",
     "StrOptions",
+    "_check_method_params",
     "_fit_context",
     "_get_output_config",
+    "_num_samples",
+    "_safe_indexing",
     "validate_parameter_constraints",
     "validate_params",
 ]

@@ -85,7 +85,8 @@ class DenoisingAE(_BaseTiedDAE):
     batch_size : int, default=32
         Mini-batch size.
     weight_decay : float, default=0.0
-        L2 penalty passed to the optimiser.
+        L2 penalty on the weight matrices (not the biases), as in every
+        autoencoder of sklearn-ser.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the corruption noise and the shuffling. An int
         makes ``fit`` reproducible (on CPU: identical ``transform`` output).

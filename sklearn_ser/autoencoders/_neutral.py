@@ -100,7 +100,8 @@ class NeutralEmotionDAE(_BaseTiedDAE):
     batch_size : int, default=32
         Mini-batch size.
     weight_decay : float, default=0.0
-        L2 penalty passed to the optimiser.
+        L2 penalty on the weight matrices (not the biases), as in every
+        autoencoder of sklearn-ser.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, corruption noise and shuffling (an int: reproducible fit).
     device : {"cpu", "cuda", "auto"} or torch.device, default="cpu"

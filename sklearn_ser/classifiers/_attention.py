@@ -187,6 +187,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
 
     Built on :class:`skorch.NeuralNetClassifier`; every skorch parameter works
     (``optimizer__weight_decay``, ``iterator_train__max_batch_frames``, ...).
+    ``optimizer__weight_decay`` is torch's, on every parameter (biases included),
+    unlike the autoencoders' ``weight_decay`` (weight matrices only).
     Mini-batches are padded per batch with explicit lengths (packed sequences in
     the LSTM) and hold utterances of similar length
     (:class:`~sklearn_ser.classifiers.LengthBucketBatchSampler`).

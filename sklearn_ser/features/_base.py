@@ -14,11 +14,11 @@ from numbers import Integral
 
 from joblib import Memory, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
 from .._audio import AudioError, as_audio_items, load_audio
 from .._cache import ItemCache
+from .._compat import Interval, StrOptions
 from .._parallel import streaming_parallel
 
 __all__ = ["BaseAudioExtractor", "ExtractionWarning"]
