@@ -9,11 +9,10 @@ import numpy as np
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, check_cv
-from sklearn.utils import _safe_indexing
 from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_object
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _check_method_params, _num_samples
 
+from .._compat import _check_method_params, _num_samples, _safe_indexing
 from .._parallel import streaming_parallel
 from ._metrics import labeled_mask
 from ._report import EvaluationReport

@@ -22,11 +22,11 @@ from numbers import Integral
 import numpy as np
 from joblib import Memory, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
 from .._audio import AudioError, as_audio_items, audio_duration, load_audio
 from .._cache import ItemCache
+from .._compat import Interval, StrOptions
 from .._parallel import streaming_parallel
 
 __all__ = ["BaseAudioExtractor", "ExtractionWarning", "LongAudioWarning"]

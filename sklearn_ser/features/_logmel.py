@@ -7,9 +7,9 @@ from numbers import Integral, Real
 
 import librosa
 import numpy as np
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from .._compat import Interval
 from .._sequences import as_sequences, check_sequences
 from ._base import BaseAudioExtractor
 

@@ -8,9 +8,8 @@ from numbers import Real
 
 import numpy as np
 import opensmile
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import _get_output_config
 
+from .._compat import Interval, StrOptions, _get_output_config
 from .._sequences import as_sequences
 from ._base import BaseAudioExtractor
 
