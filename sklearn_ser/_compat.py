@@ -15,13 +15,18 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
-from sklearn.utils.validation import _check_method_params, _num_samples
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_method_params,
+    _num_samples,
+)
 
 __all__ = [
     "ADAPTERS_MANAGER",
     "HasMethods",
     "Interval",
     "StrOptions",
+    "_check_feature_names_in",
     "_check_method_params",
     "_fit_context",
     "_get_output_config",

@@ -4,8 +4,7 @@ import csv
 import os
 import re
 
-from sklearn.utils._param_validation import StrOptions, validate_params
-
+from .._compat import StrOptions, validate_params
 from ._base import _build_bunch, _find_corpus, _is_audio, _report
 
 __all__ = ["load_cremad"]

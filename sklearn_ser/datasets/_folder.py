@@ -4,8 +4,7 @@ import os
 import re
 from pathlib import Path
 
-from sklearn.utils._param_validation import StrOptions, validate_params
-
+from .._compat import StrOptions, validate_params
 from ._base import _build_bunch, _is_audio, _map_label, _report
 
 __all__ = ["load_folder"]

@@ -3,8 +3,7 @@
 import os
 from pathlib import Path
 
-from sklearn.utils._param_validation import StrOptions, validate_params
-
+from .._compat import StrOptions, validate_params
 from ._base import _build_bunch, _map_label, _report
 
 __all__ = ["load_manifest"]

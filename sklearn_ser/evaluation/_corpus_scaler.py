@@ -3,10 +3,10 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compat import Interval, _check_feature_names_in, _fit_context
 from .._sequences import as_sequences, check_sequences, is_sequences
 
 __all__ = ["CorpusStandardScaler", "corpus_of"]
@@ -183,7 +183,6 @@ class CorpusStandardScaler(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         """The input feature names, unchanged (one output per input feature)."""
-        from sklearn.utils.validation import _check_feature_names_in
 
         check_is_fitted(self, "n_features_in_")
         return _check_feature_names_in(self, input_features)

@@ -3,8 +3,8 @@
 import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.utils import _safe_indexing
 
+from .._compat import _safe_indexing
 from ._corpus_scaler import CORPUS_SEPARATOR, CorpusStandardScaler
 from ._evaluate import evaluate
 from ._metrics import labeled_mask

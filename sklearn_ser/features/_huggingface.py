@@ -7,10 +7,10 @@ from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
 from .._audio import AudioError, load_audio
+from .._compat import Interval, StrOptions
 from ._pretrained import (
     BasePretrainedEncoder,
     folder_fingerprint,

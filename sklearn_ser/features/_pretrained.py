@@ -23,9 +23,8 @@ import os
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions
-from sklearn.utils._set_output import _get_output_config
 
+from .._compat import StrOptions, _get_output_config
 from .._sequences import as_sequences
 from ._base import BaseAudioExtractor
 

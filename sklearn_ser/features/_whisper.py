@@ -6,9 +6,9 @@ from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import ThreadpoolController
 
+from .._compat import Interval, StrOptions
 from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
 
 __all__ = ["WhisperEncoder"]
