@@ -22,7 +22,8 @@ Systems (the named pipelines of :mod:`sklearn_ser.pipelines`):
   LibriSpeech subset (first 6 s of each of the 351 utterances) given in every
   training fold with ``y == -1``.
 
-Each finished report is written at once (``<out>/pretrained/<corpus>/<system>.json``)
+Each finished report is written at once (``<out>/pretrained/<corpus>/<system>.json``;
+the tables go to ``<out>/pretrained_tables.md``)
 and a rerun skips the systems already there, so a long run can be resumed.
 
 Usage::
@@ -151,15 +152,16 @@ def run(args):
 
 
 def write_table(args):
-    """``<out>/pretrained.md`` from every report found (also a partial run's)."""
+    """``<out>/pretrained_tables.md`` from every report found (a partial run's too)."""
     lines = [
         "# Pretrained encoders with the papers' back ends: EMOVO and RAVDESS",
         "",
         "Written by `examples/reproduce_pretrained_table.py`. WA = accuracy, UA = "
         "mean per-class recall, pooled over all out-of-fold predictions, with 95 % "
         "intervals from a bootstrap over speakers; run time = the whole "
-        "cross-validation of that system (features from a warm cache, except where "
-        "noted in docs/results/pretrained_notes.md).",
+        "cross-validation of that system, features read from a warm cache (the "
+        "extraction itself is timed in docs/benchmarks.md). The summary and the "
+        "targets are in pretrained.md.",
         "",
     ]
     summary = {}
@@ -208,7 +210,7 @@ def write_table(args):
             )
         lines.append("")
     out = Path(args.out)
-    (out / "pretrained.md").write_text("\n".join(lines))
+    (out / "pretrained_tables.md").write_text("\n".join(lines))
     (out / "pretrained.json").write_text(json.dumps(summary, indent=1, default=float))
     print("\n".join(lines))
 
