@@ -447,10 +447,22 @@ def _whisper_logreg(
     )
 
 
+#: Candidate block weights of ``whisper-is10-fusion``: Whisper alone, IS10 added at
+#: three weights, IS10 alone. Chosen per fold on the training speakers.
+FUSION_WEIGHTS = (
+    {"whisper": 1.0, "is10": 0.0},
+    {"whisper": 1.0, "is10": 0.25},
+    {"whisper": 1.0, "is10": 0.5},
+    {"whisper": 1.0, "is10": 1.0},
+    {"whisper": 0.0, "is10": 1.0},
+)
+
+
 @register_pipeline(
     "whisper-is10-fusion",
     "Whisper-base mean+std (1024) and openSMILE IS10 functionals (1582) side by "
-    "side, each standardised, IS10 weighted 0.5 -> LogisticRegression (L2, C=0.1).",
+    "side, each standardised and weighted -> LogisticRegression (L2, C=0.1); the "
+    "block weights chosen on the training speakers (GridSearchCV, 4 speaker folds).",
 )
 def _whisper_is10_fusion(
     *,
@@ -459,17 +471,28 @@ def _whisper_is10_fusion(
     whisper_model=None,
     device="cpu",
     C=0.1,
-    is10_weight=0.5,
+    weights=FUSION_WEIGHTS,
+    inner_folds=4,
 ):
+    """Early fusion whose block weights are tuned inside each training fold.
+
+    A pretrained encoder is not better than IS10 everywhere, and a fixed weighting
+    that helps on one corpus hurts on another (IS10 at weight 0.5 gains 0.012 UA
+    over Whisper alone on RAVDESS and loses 0.046 on EMOVO). So the fusion chooses
+    its weights, among ``weights`` (Whisper alone and IS10 alone included), by
+    unweighted accuracy over ``inner_folds`` speaker-grouped folds of the training
+    speakers: it needs the speaker ``groups`` in ``fit`` (``evaluate`` and the
+    command line pass them). One weight dict gives the plain fixed fusion.
+    """
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, GroupKFold
     from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import StandardScaler
 
+    from .evaluation import UA_SCORER
     from .features import OpenSmileIS10
 
-    # Each block standardised; IS10's 1582 columns weighted by is10_weight (0.5:
-    # about the total variance of Whisper's 1024), so that neither block drowns
-    # the other in the classifier's L2 penalty.
+    weights = [dict(w) for w in weights]
     union = FeatureUnion(
         [
             (
@@ -481,9 +504,17 @@ def _whisper_is10_fusion(
             ),
             ("is10", make_pipeline(OpenSmileIS10(memory=memory), StandardScaler())),
         ],
-        transformer_weights={"is10": is10_weight},
+        transformer_weights=weights[0],
     )
-    return make_pipeline(union, LogisticRegression(C=C, max_iter=3000))
+    pipe = make_pipeline(union, LogisticRegression(C=C, max_iter=3000))
+    if len(weights) == 1:
+        return pipe
+    return GridSearchCV(
+        pipe,
+        {"featureunion__transformer_weights": weights},
+        cv=GroupKFold(n_splits=inner_folds),
+        scoring=UA_SCORER,
+    )
 
 
 @register_pipeline(

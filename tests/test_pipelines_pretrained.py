@@ -39,10 +39,19 @@ def test_registry_entries(whisper_model):
     for name in WHISPER_PIPELINES:
         spec = get_pipeline_spec(name)
         assert "whisper_model" in spec.options and not spec.adapts_to_test_speaker
-    union = make_named_pipeline("whisper-is10-fusion", whisper_model=whisper_model)[0]
+    search = make_named_pipeline("whisper-is10-fusion", whisper_model=whisper_model)
+    union = search.estimator[0]
     parts = [type(p[0]).__name__ for _, p in union.transformer_list]
     assert parts == ["WhisperEncoder", "OpenSmileIS10"]
-    assert union.transformer_weights == {"is10": 0.5}
+    grid = search.param_grid["featureunion__transformer_weights"]
+    assert {"whisper": 1.0, "is10": 0.0} in grid and {
+        "whisper": 0.0,
+        "is10": 1.0,
+    } in grid
+    fixed = make_named_pipeline(
+        "whisper-is10-fusion", whisper_model=whisper_model, weights=[{"is10": 0.5}]
+    )
+    assert fixed[0].transformer_weights == {"is10": 0.5}
     frames = make_named_pipeline("whisper-attention", whisper_model=whisper_model)[0]
     assert isinstance(frames[0], WhisperEncoder) and frames[0].pooling is None
     assert isinstance(frames[1], FrameStandardScaler) and frames[1].stride == 2
@@ -100,6 +109,8 @@ def test_every_whisper_pipeline_fits_and_predicts(
         options["neutral_data_home"] = str(small_neutral)
     if "attention" in name:
         options["max_epochs"] = 2
+    if name == "whisper-is10-fusion":
+        options["inner_folds"] = 2  # two training speakers per fold here
     pipe = make_named_pipeline(name, **options)
     clone(pipe)
     with config_context(enable_metadata_routing=True):
