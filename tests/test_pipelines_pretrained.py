@@ -111,6 +111,7 @@ def test_every_whisper_pipeline_fits_and_predicts(
         options["max_epochs"] = 2
     if name == "whisper-is10-fusion":
         options["inner_folds"] = 2  # two training speakers per fold here
+        options["weights"] = [{"is10": 0.0}, {"is10": 0.5}]
     pipe = make_named_pipeline(name, **options)
     clone(pipe)
     with config_context(enable_metadata_routing=True):
