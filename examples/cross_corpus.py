@@ -103,6 +103,7 @@ def run(args):
                     name=name,
                     description=spec.description,
                     adapts_to_test_speaker=spec.adapts_to_test_speaker,
+                    proba=False,  # the tables need the predictions only
                     verbose=0,
                 )
                 wall = time.perf_counter() - t0

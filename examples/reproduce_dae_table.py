@@ -249,7 +249,7 @@ def main(argv=None):
                     n_jobs=args.n_jobs,
                     name=name,
                 )
-            spread = seed_table(seeded, reference=rows[0][0])
+            spread = seed_table(seeded, reference=rows[0][0], as_text=True)
             noise += (
                 f"\n\nSeed spread ({corpus}, random states {seeds}): pooled UA "
                 "over seeds; a difference to the static baseline is within noise "

@@ -35,14 +35,17 @@ class GroupRecordingCentroid(ClassifierMixin, BaseEstimator):
         return self.model_.predict(X)
 
 
+LABELS = ["anger", "boredom", "calm", "fear", "neutral", "sadness"]
+
+
 def _corpus(rng, labels, *, shift=0.0, scale=1.0, speakers=("s1", "s2", "s3")):
     """A corpus of Gaussian blobs, one per label, offset and scaled as a whole."""
     X, y, g = [], [], []
     for spk in speakers:
         for label in labels:
-            centre = np.zeros(4)
-            centre[hash(label) % 4] = 3.0
-            X.append(centre + rng.normal(size=(6, 4)))
+            centre = np.zeros(len(LABELS))
+            centre[LABELS.index(label)] = 3.0
+            X.append(centre + rng.normal(size=(6, len(LABELS))))
             y += [label] * 6
             g += [spk] * 6
     return np.vstack(X) * scale + shift, np.array(y), np.array(g)

@@ -135,7 +135,8 @@ def test_folder_default_layout(tmp_path, voice):
     assert msg.startswith(f"2 files under {root} at fault")
     assert "loose.wav: path 'loose' does not match <speaker>/<label>/<file>" in msg
     assert "c.wav: label 'sad' is not in the vocabulary" in msg
-    data = load_folder(root, label_map={"sad": "sadness"}, on_error="warn")
+    with pytest.warns(UserWarning, match="Skipped 1 files"):
+        data = load_folder(root, label_map={"sad": "sadness"}, on_error="warn")
     # Sorted by path: "Neutral" before "anger".
     assert [Path(f).name for f in data.filenames] == ["b.flac", "a.wav", "c.wav"]
     assert data.target.tolist() == ["neutral", "anger", "sadness"]
@@ -155,9 +156,10 @@ def test_folder_file_name_and_path_patterns(tmp_path, voice):
     assert data.target.tolist() == ["anger", "happiness", "neutral"]
     assert data.frame["take"].tolist() == ["1", "2", "1"]
     # With a "/" the pattern reads the relative path: the folder gives the speaker.
-    by_path = load_folder(
-        root, r"(?P<speaker>[^/]+)/\d+_(?P<label>[a-z]+)_\d+", on_error="warn"
-    )
+    with pytest.warns(UserWarning, match="Skipped 2 files"):
+        by_path = load_folder(
+            root, r"(?P<speaker>[^/]+)/\d+_(?P<label>[a-z]+)_\d+", on_error="warn"
+        )
     assert by_path.groups.tolist() == ["sub"] and by_path.target.tolist() == ["neutral"]
     with pytest.raises(ValueError, match=r"lacks the named group\(s\) \(\?P<speaker>"):
         load_folder(root, r"(?P<label>\w+)")

@@ -217,6 +217,10 @@ def test_evaluate_seeds_and_seed_table(rng):
         abs(chance_ua.mean() - ua.mean()) <= noise
     )
     assert table.loc["sgd", "within_noise"]
+    text = seed_table([*reports, *chance], reference="sgd", as_text=True)
+    assert text["within_noise"].tolist() == [
+        "yes" if v else "no" for v in table["within_noise"]
+    ]
     with pytest.raises(ValueError, match="at least two seeds"):
         evaluate_seeds(sgd, X, y, groups, random_states=[0])
     with pytest.raises(ValueError, match="has no random_state"):

@@ -112,7 +112,7 @@ def evaluate_seeds(estimator, X, y, groups=None, *, random_states=(0, 1, 2), **k
     return reports
 
 
-def seed_table(reports, *, reference=None):
+def seed_table(reports, *, reference=None, as_text=False):
     """Spread over seeds of each system's pooled WA and UA.
 
     Parameters
@@ -124,6 +124,8 @@ def seed_table(reports, *, reference=None):
         A system name: each row then also gives its UA difference to the reference
         (difference of the means) and whether it is within noise, i.e. smaller than
         twice the larger of the two seed standard deviations.
+    as_text : bool, default=False
+        ``within_noise`` as ``"yes"``/``"no"`` (for markdown) instead of booleans.
 
     Returns
     -------
@@ -160,4 +162,6 @@ def seed_table(reports, *, reference=None):
         frame["UA_diff"] = frame["UA_mean"] - ref["UA_mean"]
         noise = 2 * np.maximum(frame["UA_std"], ref["UA_std"])
         frame["within_noise"] = frame["UA_diff"].abs() <= noise
+        if as_text:
+            frame["within_noise"] = ["yes" if v else "no" for v in frame.within_noise]
     return frame
