@@ -13,12 +13,13 @@ is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data`` (:func:`get_data_home`).
 
 from ._base import EMOTIONS, get_data_home
 from ._casia import load_casia
-from ._emodb import EMODB_URL, fetch_emodb, load_emodb
+from ._emodb import EMODB_SHA256, EMODB_URL, fetch_emodb, load_emodb
 from ._emovo import load_emovo
 from ._iemocap import load_iemocap
 from ._librispeech import load_librispeech
 
 __all__ = [
+    "EMODB_SHA256",
     "EMODB_URL",
     "EMOTIONS",
     "fetch_emodb",
