@@ -372,7 +372,8 @@ def fetch_emodb(
     Examples
     --------
     >>> from sklearn_ser.datasets import fetch_emodb
-    >>> emodb = fetch_emodb(sha256="<64 hex digits of a trusted copy>")  # doctest: +SKIP
+    >>> checksum = "<64 hex digits of an archive you trust>"
+    >>> emodb = fetch_emodb(sha256=checksum)  # doctest: +SKIP
     >>> emodb.groups[:3]  # doctest: +SKIP
     array(['03', '03', '03'], dtype='<U2')
     """
