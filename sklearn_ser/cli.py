@@ -433,7 +433,6 @@ def cmd_extract(args):
 
     from . import features
 
-    files = _collect_audio(args.inputs)
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq", ".npz"):
@@ -443,6 +442,7 @@ def cmd_extract(args):
             f"logmel gives frame sequences; write them to a .npz file, not {out}"
         )
     _check_writable(out, "output file")
+    files = _collect_audio(args.inputs)
     memory = _cache_dir(args)
     common = dict(memory=memory, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1)
     name = args.features
