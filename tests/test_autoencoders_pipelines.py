@@ -66,13 +66,3 @@ def test_fit_neutral_encoder_missing_corpus_is_clear(tmp_path):
     with pytest.raises(FileNotFoundError, match="pass data_home=") as exc:
         fit_neutral_encoder(tmp_path / "nowhere", n_hidden=4)
     assert "neutral_data_home=" in str(exc.value).split("pipeline's option is")[1]
-
-
-def test_fit_neutral_encoder_knows_no_checkout_layout(tmp_path, monkeypatch):
-    """Without data_home and SKLEARN_SER_DATA: the default home, never ../shared."""
-    monkeypatch.delenv("SKLEARN_SER_DATA", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    with pytest.raises(FileNotFoundError) as exc:
-        fit_neutral_encoder(n_hidden=4)
-    assert str(tmp_path / "sklearn_ser_data") in str(exc.value)
-    assert "shared" not in str(exc.value)
