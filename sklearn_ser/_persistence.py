@@ -176,7 +176,18 @@ def _net_node_class():
             from skorch.history import History
 
             cls = gettype(self.module_name, self.class_name)
-            net = cls(**self.params.construct())
+            params = self.params.construct()
+            device = str(params.get("device") or "cpu")
+            if device.startswith("cuda") and not torch.cuda.is_available():
+                # as skorch does when unpickling: the weights are plain arrays
+                warnings.warn(
+                    f"{self.class_name} was saved with device={device!r}, but no "
+                    "CUDA device is available: loading it on the CPU.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                params["device"] = "cpu"
+            net = cls(**params)
             for key, value in self.fitted.construct().items():
                 setattr(net, key, value)
             requests = self.requests.construct() if self.requests else {}
@@ -185,9 +196,7 @@ def _net_node_class():
                     getattr(net, f"set_{method}_request")(**values)
             if not self.initialized:
                 return net
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                net.initialize()
+            net.initialize()
             weights = self.module_state.construct()
             net.module_.load_state_dict(
                 {k: torch.from_numpy(v.copy()) for k, v in weights.items()}

@@ -221,3 +221,34 @@ def test_load_model_says_what_a_file_is(tmp_path, wav_files):
         load_model(tmp_path / "unfitted.skops")
     with pytest.raises(FileNotFoundError, match="model file not found"):
         load_model(tmp_path / "nowhere.skops")
+
+
+def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
+    import torch
+
+    from sklearn_ser import as_sequences
+    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the saved device is used as is")
+    rng = np.random.default_rng(0)
+    y = np.array(["ang", "neu"] * 10, dtype=object)
+    X = as_sequences([rng.normal(v == "ang", 1, (rng.integers(5, 15), 4)) for v in y])
+    clf = SemiSupervisedAttentionClassifier(
+        max_epochs=2, module__n_codes=8, module__hidden_size=4, random_state=0
+    ).fit(X, y)
+    path = save_model(clf, tmp_path / "net.skops")
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    schema = json.loads(members["schema.json"])
+    device = schema["content"]["params"]["content"]["device"]
+    assert device["content"] == '"cpu"'
+    device["content"] = '"cuda"'  # as written on a GPU machine
+    members["schema.json"] = json.dumps(schema).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.warns(UserWarning, match="no CUDA device is available"):
+        loaded = load_model(path, audio=False)
+    assert loaded.device == "cpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
