@@ -47,7 +47,7 @@ from sklearn_ser.datasets import (
     load_iemocap,
     load_librispeech,
 )
-from sklearn_ser.evaluation import evaluate
+from sklearn_ser.evaluation import evaluate, markdown_table, paired_table
 from sklearn_ser.pipelines import make_named_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
@@ -223,6 +223,7 @@ def write_results(args, corpora, reports, timings, total):
         f"random_state 0; {args.n_jobs} folds in parallel.",
         "",
     ]
+    lines += within_noise(names, reports)
     (out / "attention_table.md").write_text("\n".join(lines))
     payload = {
         "table": table,
@@ -233,6 +234,25 @@ def write_results(args, corpora, reports, timings, total):
     }
     (out / "attention_table.json").write_text(json.dumps(payload, indent=2) + "\n")
     print("\n".join(lines))
+
+
+def within_noise(names, reports):
+    """Markdown: each system against is10-svm, paired on the same test utterances."""
+    lines = [
+        "Which differences are within noise: each system against is10-svm on the "
+        "same utterances; UA difference, its 95% interval from a paired bootstrap "
+        "over speakers, McNemar's exact test; within noise when the interval holds "
+        "zero.",
+        "",
+    ]
+    for corpus in names:
+        try:
+            table = paired_table([reports[(corpus, s)] for s in SYSTEMS], as_text=True)
+        except ValueError as exc:  # not scored on the same utterances
+            lines += [f"{corpus}: no paired comparison ({exc})", ""]
+            continue
+        lines += [f"{corpus}:", "", markdown_table(table), ""]
+    return lines
 
 
 def plot_one(args, corpora, reports):

@@ -18,7 +18,10 @@ Run::
     python examples/reproduce_dae_table.py --out results/dae_table
 
 It prints both tables and the run time and writes ``dae_table.md`` and
-``dae_table.json`` into ``--out``.
+``dae_table.json`` into ``--out``. Every table says which differences are within
+noise: a paired comparison of each system with the static baseline (bootstrap over
+speakers, McNemar) and, with ``--seeds 0,1,2``, the spread of each system over
+random states (the neutral encoders stay those of ``--random-state``).
 """
 
 import argparse
@@ -36,7 +39,14 @@ from sklearn.svm import SVC
 
 from sklearn_ser import datasets
 from sklearn_ser.autoencoders import DenoisingAE, NeutralEmotionDAE
-from sklearn_ser.evaluation import compare_reports, evaluate, markdown_table
+from sklearn_ser.evaluation import (
+    compare_reports,
+    evaluate,
+    evaluate_seeds,
+    markdown_table,
+    paired_table,
+    seed_table,
+)
 from sklearn_ser.evaluation import recall_table as per_class_recall_table
 from sklearn_ser.features import OpenSmileIS10
 
@@ -135,6 +145,11 @@ def main(argv=None):
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument(
+        "--seeds",
+        default=None,
+        help="comma-separated random states to repeat every system with, e.g. 0,1,2",
+    )
+    parser.add_argument(
         "--corpora",
         nargs="+",
         default=None,
@@ -213,6 +228,34 @@ def main(argv=None):
                 f"({time.perf_counter() - t1:.0f} s)",
                 flush=True,
             )
+        noise = (
+            f"Paired comparisons ({corpus}, random state {args.random_state}): each "
+            "system against the static baseline on the same utterances; UA "
+            "difference, its 95% interval from a paired bootstrap over speakers, "
+            "McNemar's test; within noise when the interval holds zero.\n\n"
+            + markdown_table(paired_table(reports, as_text=True))
+        )
+        seeds = [int(v) for v in args.seeds.split(",")] if args.seeds else []
+        spread = None
+        if seeds:
+            seeded = []
+            for name, _, _, est in rows:
+                seeded += evaluate_seeds(
+                    est,
+                    X,
+                    data.target,
+                    data.groups,
+                    random_states=seeds,
+                    n_jobs=args.n_jobs,
+                    name=name,
+                )
+            spread = seed_table(seeded, reference=rows[0][0])
+            noise += (
+                f"\n\nSeed spread ({corpus}, random states {seeds}): pooled UA "
+                "over seeds; a difference to the static baseline is within noise "
+                "when it is at most twice the larger seed standard deviation.\n\n"
+                + markdown_table(spread)
+            )
         t_corpus = time.perf_counter() - t0
         t2 = table2(corpus, rows, reports)
         t3 = (
@@ -223,7 +266,7 @@ def main(argv=None):
         section = (
             f"## {corpus.upper()} ({len(X)} utterances, "
             f"{len(np.unique(data.groups))} speakers)\n\n{t2}\n\n{t3}\n\n{sentence}\n\n"
-            f"Run time for {corpus}: {t_corpus:.0f} s."
+            f"{noise}\n\nRun time for {corpus}: {t_corpus:.0f} s."
         )
         print("\n" + section + "\n", flush=True)
         markdown.append(section)
@@ -248,6 +291,10 @@ def main(argv=None):
                 for (name, method, h, _), r in zip(rows, reports)
             },
             "compare": json.loads(compare_reports(reports).to_json(orient="index")),
+            "paired": json.loads(paired_table(reports).to_json(orient="index")),
+            "seeds": None
+            if spread is None
+            else json.loads(spread.to_json(orient="index")),
         }
     total = time.perf_counter() - t_start
     results["total_time_s"] = total

@@ -15,10 +15,14 @@ from ._sequences import (
 )
 from .features import (
     ExtractionWarning,
+    FrameStandardScaler,
     FrameStatistics,
+    HuggingFaceEncoder,
     LogMelDeltas,
+    LongAudioWarning,
     OpenSmileFeatures,
     OpenSmileIS10,
+    WhisperEncoder,
 )
 
 __version__ = "0.1.0"
@@ -61,11 +65,15 @@ __all__ = [
     "list_pipelines",
     "make_named_pipeline",
     "ExtractionWarning",
+    "FrameStandardScaler",
     "FrameStatistics",
+    "HuggingFaceEncoder",
     "LogMelDeltas",
+    "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
     "UnsafeModelError",
+    "WhisperEncoder",
     "__version__",
     "as_sequences",
     "check_sequences",

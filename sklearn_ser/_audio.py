@@ -4,30 +4,37 @@ An extractor's ``X`` is one of
 
 * a sequence (list, tuple, 1-D object array) of paths (``str`` or
   :class:`os.PathLike`) to anything libsndfile reads (WAV, FLAC, OGG, AIFF, ...);
-* a sequence of waveforms, each a float array of shape ``(n_samples,)`` or
-  ``(n_samples, n_channels)`` (soundfile's layout), together with the extractor's
-  ``sampling_rate`` parameter; a 2-D float array is read as one waveform per row;
+* a sequence of waveforms, each a numeric array of shape ``(n_samples,)`` (mono) or
+  ``(n_samples, n_channels)`` (soundfile's layout: one row per sample, one column per
+  channel, fewer channels than samples), together with the extractor's
+  ``sampling_rate`` parameter;
 * a :class:`pandas.Series` (or one-column DataFrame) of either.
+
+A 2-D numeric array as ``X`` is refused (:class:`TypeError`): it could be several
+mono clips or one multi-channel clip, so say which with ``list(X)`` or ``[X]``. A
+2-D waveform with at least as many columns as rows, such as a channels-first
+``(2, n_samples)`` array, is refused too (:class:`AudioError`); pass its transpose.
 
 Multi-channel audio is averaged to mono unless ``channel`` picks one channel; every
 signal is then resampled to the extractor's rate with soxr's high-quality resampler
 (through :func:`librosa.resample`).
 
 Errors name the item at fault: a missing file raises :class:`FileNotFoundError` with
-its path; an unreadable file, an empty signal, NaN/inf samples or an item of the wrong
-type raise :class:`AudioError` (a :class:`ValueError`) or :class:`TypeError` naming the
-item's index and path.
+its path; an unreadable, truncated or damaged file, an empty signal, NaN/inf samples
+or an item of the wrong type raise :class:`AudioError` (a :class:`ValueError`) or
+:class:`TypeError` naming the item's index and path.
 """
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 
 import librosa
 import numpy as np
 import soundfile as sf
 
-__all__ = ["AudioError", "AudioItem", "as_audio_items", "load_audio"]
+__all__ = ["AudioError", "AudioItem", "as_audio_items", "audio_duration", "load_audio"]
 
 
 class AudioError(ValueError):
@@ -119,7 +126,12 @@ def as_audio_items(X, sampling_rate=None, name="X"):
         if X.ndim == 1 and X.dtype.kind in "US":
             X = list(X)
         elif X.ndim == 2 and X.dtype.kind in "fiu":
-            X = list(X)
+            raise TypeError(
+                f"{name} is a 2-D numeric array of shape {X.shape}; pass a list of "
+                "waveforms, each of shape (n_samples,) (mono) or (n_samples, "
+                "n_channels), with sampling_rate: list(X) if each row is a mono clip, "
+                f"[{name}] if it is one clip with one column per channel."
+            )
         elif X.ndim == 1 and X.dtype.kind in "fiu":
             raise TypeError(
                 f"{name} is a single 1-D waveform; pass a list of waveforms "
@@ -151,6 +163,13 @@ def as_audio_items(X, sampling_rate=None, name="X"):
                     f"samples x channels) numeric array; got dtype {arr.dtype}, "
                     f"shape {arr.shape}."
                 )
+            if arr.ndim == 2 and arr.shape[1] >= arr.shape[0]:
+                raise AudioError(
+                    f"{name} item {i} (waveform) has shape {arr.shape}: a 2-D waveform "
+                    "is (n_samples, n_channels), one row per sample, with fewer "
+                    "channels than samples. If it is channels-first, pass its "
+                    "transpose (x.T)."
+                )
             if sampling_rate is None:
                 raise ValueError(
                     f"{name} item {i} is an in-memory waveform: set the extractor's "
@@ -165,15 +184,59 @@ def as_audio_items(X, sampling_rate=None, name="X"):
     return items
 
 
+def audio_duration(item):
+    """Length of an item in seconds (a file's from its header), or None if unknown."""
+    if item.path is None:
+        return item.waveform.shape[0] / item.sampling_rate
+    try:
+        return sf.info(item.path).duration
+    except (sf.LibsndfileError, RuntimeError, TypeError, OSError):
+        return None  # reading it will say what is wrong
+
+
+# libsndfile's log of a header whose audio chunk is longer than the file, e.g.
+# "data : 75094 (should be 56)" for a WAV cut after 100 bytes (AIFF: "SSND").
+_CHUNK_LENGTH = re.compile(r"^\s*(data|SSND)\s*:\s*(\d+)\s*\(should be (\d+)\)", re.M)
+# Writers that cannot seek back (pipes, streams) leave this length, meaning "up to the
+# end of the file"; libsndfile reads such files whole.
+_UNKNOWN_LENGTH = 0xFFFFFFFF
+
+
+def _damage(log, frames, n_read, exact_length=True):
+    """Why a file that libsndfile opened is truncated or damaged, or None."""
+    for m in _CHUNK_LENGTH.finditer(log):
+        promised, held = int(m[2]), int(m[3])
+        if promised > held and promised != _UNKNOWN_LENGTH:
+            return (
+                f"truncated or damaged: its header promises {promised} bytes of audio "
+                f"in the '{m[1]}' chunk but the file holds {held}"
+            )
+    if exact_length and n_read < frames:
+        return (
+            f"truncated or damaged: its header promises {frames} frames but only "
+            f"{n_read} could be decoded"
+        )
+    return None
+
+
 def _read(item):
     if item.path is None:
         return item.waveform, item.sampling_rate
     if not os.path.exists(item.path):
         raise FileNotFoundError(f"Audio file not found: {item.path} ({item.name})")
     try:
-        data, sr = sf.read(item.path, dtype="float32", always_2d=False)
+        with sf.SoundFile(item.path) as f:
+            frames, log, kind = f.frames, f.extra_info, f.format
+            data = f.read(dtype="float32", always_2d=False)
+            sr = f.samplerate
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
         raise AudioError(f"Cannot read {item.name}: {exc}") from exc
+    # A WAV cut short reads without error as the samples that are there (which
+    # min_duration would then pad with silence): check the header's promise.
+    # An MP3 without a Xing/Info header only has an estimated length.
+    reason = _damage(log, frames, len(data), exact_length=kind != "MP3")
+    if reason is not None:
+        raise AudioError(f"Cannot use {item.name}: {reason}.")
     return data, sr
 
 

@@ -8,12 +8,19 @@ file, or a content hash for an in-memory waveform. Each entry is written atomica
 extraction keeps what it finished and concurrent processes (joblib workers, several
 folds of a grid search) never read a half-written entry.
 
+Each entry is an ordinary ``.npy`` file followed by a 16-byte BLAKE2b digest of it
+(``np.load`` ignores the trailer). An entry whose digest does not match (a damaged
+disk, a file overwritten in place, an entry from an older version) or whose dtype or
+shape is not the extractor's is treated as missing: it is recomputed and replaced,
+never returned.
+
 We store plain arrays instead of going through :class:`joblib.Memory` because a hit
 must cost a ``stat`` and an ``np.load``: a cross-validation or grid search reads every
 item once per fold and candidate.
 """
 
 import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -51,8 +58,24 @@ def get_cache_dir():
     return os.path.expanduser(os.path.join(base, "sklearn-ser", "features"))
 
 
+_CHECKSUM_BYTES = 16
+
+
 def _digest(obj):
     return hashlib.sha1(repr(obj).encode()).hexdigest()
+
+
+def _checksum(data):
+    return hashlib.blake2b(data, digest_size=_CHECKSUM_BYTES).digest()
+
+
+def _fits(value, like):
+    """Whether a stored array has ``like``'s dtype and shape (any number of frames)."""
+    if value.dtype != like.dtype or value.ndim != like.ndim:
+        return False
+    if value.ndim == 1:
+        return value.shape == like.shape
+    return value.shape[1:] == like.shape[1:]
 
 
 class ItemCache:
@@ -85,21 +108,38 @@ class ItemCache:
         h = _digest(key)
         return self.directory / h[:2] / f"{h}.npy"
 
-    def get(self, key):
-        """The stored array, or None."""
+    def get(self, key, like=None):
+        """The stored array, or None when it is missing, damaged or not like ``like``.
+
+        ``like`` is an array of the expected dtype and shape; for 2-D and higher
+        arrays the first axis (frames) may differ.
+        """
         try:
-            return np.load(self._path(key), allow_pickle=False)
-        except (FileNotFoundError, ValueError, OSError, EOFError):
+            data = self._path(key).read_bytes()
+        except OSError:
             # Missing, or unreadable (e.g. a disk that filled up): recompute.
             return None
+        body, stored = data[:-_CHECKSUM_BYTES], data[-_CHECKSUM_BYTES:]
+        if len(data) <= _CHECKSUM_BYTES or _checksum(body) != stored:
+            return None
+        try:
+            value = np.load(io.BytesIO(body), allow_pickle=False)
+        except (ValueError, OSError, EOFError):
+            return None
+        if like is not None and not _fits(value, like):
+            return None
+        return value
 
     def put(self, key, value):
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.save(buffer, np.asarray(value), allow_pickle=False)
+        body = buffer.getvalue()
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                np.save(f, np.asarray(value), allow_pickle=False)
+                f.write(body + _checksum(body))
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):

@@ -252,6 +252,7 @@ def trusted_types():
     from . import autoencoders, classifiers, evaluation, features
     from .classifiers._data import SequenceDataset, sequence_loader
     from .classifiers._module import AttentionBLSTMModule
+    from .classifiers._targets import PseudoClassTargets
 
     estimators = []
     for package in (features, autoencoders, classifiers, evaluation):
@@ -271,6 +272,8 @@ def trusted_types():
         AttentionBLSTMModule,
         SequenceDataset,
         sequence_loader,
+        # the fitted classifier's classes and output weights (arrays only)
+        PseudoClassTargets,
         torch.nn.CrossEntropyLoss,
         torch.optim.Adam,
     ]
@@ -438,6 +441,20 @@ def _describe(model):
     return name
 
 
+def _takes_audio(model):
+    """Whether ``model`` starts with an audio extractor (in every branch of a union)."""
+    from .features import BaseAudioExtractor
+
+    step = model
+    while hasattr(step, "steps"):
+        step = step.steps[0][1]
+    if hasattr(step, "transformer_list"):  # a FeatureUnion of audio pipelines
+        return bool(step.transformer_list) and all(
+            _takes_audio(t) for _, t in step.transformer_list if t != "drop"
+        )
+    return isinstance(step, BaseAudioExtractor)
+
+
 def _check_model(model, path, *, audio):
     from sklearn.base import BaseEstimator
     from sklearn.exceptions import NotFittedError
@@ -454,16 +471,10 @@ def _check_model(model, path, *, audio):
         raise ValueError(
             f"{path} holds an unfitted {_describe(model)}; {WHAT_A_MODEL_IS}."
         ) from None
-    if audio:
-        from .features import BaseAudioExtractor
-
-        step = model
-        while hasattr(step, "steps"):
-            step = step.steps[0][1]
-        if not isinstance(step, BaseAudioExtractor):
-            raise ValueError(
-                f"{path} holds a {_describe(model)}, which takes numeric feature "
-                "arrays, not audio; a model for audio files is a pipeline that "
-                "starts with an audio feature extractor (OpenSmileIS10, "
-                f"LogMelDeltas, ...): {WHAT_A_MODEL_IS}."
-            )
+    if audio and not _takes_audio(model):
+        raise ValueError(
+            f"{path} holds a {_describe(model)}, which takes numeric feature "
+            "arrays, not audio; a model for audio files is a pipeline that "
+            "starts with an audio feature extractor (OpenSmileIS10, "
+            f"LogMelDeltas, ...): {WHAT_A_MODEL_IS}."
+        )

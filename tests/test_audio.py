@@ -140,3 +140,62 @@ def test_very_short_audio_does_not_crash():
     seq = LogMelDeltas(sampling_rate=16000).fit_transform([tiny, tiny[:50]])
     assert seq[0].shape == (2, 120) and seq[1].shape == (1, 120)
     assert all(np.isfinite(s).all() for s in seq)
+
+
+def _cut(src, dst, n_bytes):
+    dst.write_bytes(src.read_bytes()[:n_bytes])
+    return str(dst)
+
+
+@pytest.mark.parametrize("keep", [100, 0.5, -1])
+def test_truncated_wav_is_refused_naming_it(data_home, tmp_path, keep):
+    src = data_home / "emovo" / "m3" / "dis-m3-b1.wav"
+    size = src.stat().st_size
+    n = keep if keep >= 1 else int(size * keep) if keep > 0 else size + keep
+    cut = _cut(src, tmp_path / "cut.wav", n)
+    with pytest.raises(AudioError, match=r"item 1 \(.*cut\.wav\).*truncated"):
+        OpenSmileIS10().transform([str(src), cut])
+    with pytest.warns(ExtractionWarning, match="cut.wav"):
+        out = OpenSmileIS10(on_error="warn").transform([str(src), cut])
+    assert np.isnan(out[1]).all() and np.isfinite(out[0]).all()
+
+
+def test_truncated_aiff_and_flac_are_refused_a_streamed_wav_is_not(tmp_path, voice):
+    sig = voice(1.0)
+    for fmt in ("AIFF", "FLAC"):
+        whole = tmp_path / f"whole.{fmt.lower()}"
+        sf.write(whole, sig, 16000, format=fmt)
+        cut = _cut(whole, tmp_path / f"cut.{fmt.lower()}", whole.stat().st_size // 2)
+        with pytest.raises(AudioError, match=f"cut.{fmt.lower()}"):
+            LogMelDeltas().fit([cut])
+    # Writers that cannot seek back (pipes) leave 0xFFFFFFFF as the data length,
+    # meaning "up to the end of the file": such a file is whole.
+    pcm = np.round(sig * 32767).astype(np.int16)
+    path = tmp_path / "stream.wav"
+    sf.write(path, pcm, 16000, subtype="PCM_16")
+    raw = bytearray(path.read_bytes())
+    at = raw.find(b"data") + 4
+    raw[at : at + 4] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(raw))
+    (item,) = as_audio_items([str(path)])
+    data, _ = load_audio(item)
+    np.testing.assert_array_equal(data, pcm / np.float32(32768))
+
+
+def test_2d_array_as_X_is_refused(voice):
+    stereo = np.stack([voice(0.5, seed=1), voice(0.5, seed=2)], axis=1)
+    for X in (stereo, stereo.T):
+        with pytest.raises(TypeError, match=r"2-D numeric array.*list\(X\).*\[X\]"):
+            as_audio_items(X, sampling_rate=16000)
+
+
+def test_channels_first_waveform_is_refused(voice):
+    stereo = np.stack([voice(0.5, seed=1), voice(0.5, seed=2)], axis=1)
+    with pytest.raises(AudioError, match=r"item 1 \(waveform\).*\(2, 8000\).*x\.T"):
+        as_audio_items([voice(0.5), stereo.T], sampling_rate=16000)
+    with pytest.raises(AudioError, match=r"\(3, 3\)"):
+        as_audio_items([np.zeros((3, 3), np.float32)], sampling_rate=16000)
+    # soundfile's layout, (n_samples, n_channels), is the one accepted
+    (item,) = as_audio_items([stereo], sampling_rate=16000)
+    mono, _ = load_audio(item)
+    np.testing.assert_allclose(mono, stereo.mean(axis=1), atol=1e-7)

@@ -368,7 +368,7 @@ def test_sparse_ae_loss_masks_padding():
     [
         (
             DenoisingAE(**FAST),
-            {"ae__hidden_layer_sizes": [3, (5, 3)], "ae__noise_std": [0.0, 0.2]},
+            {"ae__hidden_layer_sizes": [3, (5, 4)], "ae__noise_std": [0.0, 0.2]},
         ),
         (
             NeutralEmotionDAE(neutral_label=1, **FAST),
@@ -387,9 +387,13 @@ def test_grid_search_in_pipeline(step, grid, rng):
     groups = np.arange(48) % 4
     pipe = Pipeline([("ae", step), ("clf", LogisticRegression(max_iter=300))])
     search = GridSearchCV(pipe, grid, cv=GroupKFold(2)).fit(X, y, groups=groups)
-    assert len(search.cv_results_["params"]) == 4
+    # a candidate that failed to fit would score NaN
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-    assert search.best_estimator_.predict(X).shape == (48,)
+    # the searched code width reached the refitted autoencoder
+    best = search.best_params_
+    width = best.get("ae__n_hidden", best.get("ae__hidden_layer_sizes"))
+    width = width if isinstance(width, int) else width[-1]
+    assert search.best_estimator_[:-1].transform(X).shape == (48, width)
 
 
 def _mean_pool(X):
@@ -412,3 +416,65 @@ def test_sparse_ae_sequences_cross_val_parallel(rng):
     )
     scores = cross_val_score(pipe, seqs, y, cv=3, n_jobs=2)
     assert scores.mean() > 0.8
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng: DenoisingAE(hidden_layer_sizes=(5, 3), **FAST),
+        lambda rng: NeutralEmotionDAE(
+            n_hidden=3, neutral_encoder=FrozenEstimator(_neutral_encoder(rng)), **FAST
+        ),
+    ],
+)
+def test_refit_without_y_forgets_the_previous_fit(make, rng):
+    X, y = _blobs(rng)
+    est = make(rng)
+    est.fit(X, y)
+    assert est.classes_.tolist() == [0, 1, 2] and hasattr(est, "finetune_coef_")
+    est.fit(X)
+    # no stale fine-tuning layer, classes or history of the supervised fit
+    assert not hasattr(est, "finetune_coef_")
+    assert not hasattr(est, "finetune_intercept_")
+    assert "finetune" not in est.history_ and len(est.classes_) == 0
+    fresh = clone(est).fit(X)
+    np.testing.assert_array_equal(est.transform(X), fresh.transform(X))
+
+
+def test_weight_decay_on_weight_matrices_only_everywhere():
+    from sklearn_ser.autoencoders._base import _make_optimizer
+
+    layer = torch.nn.Linear(3, 2)
+    opt = _make_optimizer(layer.parameters(), "adam", 1e-3, weight_decay=0.5)
+    decay = {id(p): g["weight_decay"] for g in opt.param_groups for p in g["params"]}
+    assert decay == {id(layer.weight): 0.5, id(layer.bias): 0.0}
+    # SGD: one step on a zero loss moves the weights by -lr * wd * w, not the biases
+    with torch.no_grad():
+        layer.bias.fill_(1.0)
+    w0 = layer.weight.detach().clone()
+    opt = _make_optimizer(layer.parameters(), "sgd", 0.1, weight_decay=0.5)
+    (layer(torch.zeros(1, 3)).sum() * 0.0).backward()
+    opt.step()
+    np.testing.assert_allclose(layer.weight.detach(), w0 * (1 - 0.1 * 0.5), rtol=1e-6)
+    np.testing.assert_array_equal(layer.bias.detach(), [1.0, 1.0])
+
+
+def test_sparse_ae_loss_by_hand():
+    """Masked squared error plus beta * KL(rho || rho_hat), rho_hat on valid frames."""
+    gen = torch.Generator().manual_seed(1)
+    x = torch.randn(2, 4, 3, generator=gen, dtype=torch.float64)
+    z = torch.randn(2, 4, 3, generator=gen, dtype=torch.float64)
+    h = torch.rand(2, 4, 5, generator=gen, dtype=torch.float64)
+    lengths = [4, 2]
+    mask = torch.arange(4) < torch.tensor(lengths)[:, None]
+    rho, beta = 0.1, 0.7
+    valid = [(b, t) for b, n in enumerate(lengths) for t in range(n)]
+    xn, zn, hn = x.numpy(), z.numpy(), h.numpy()
+    recon = np.mean([((zn[b, t] - xn[b, t]) ** 2).sum() for b, t in valid])
+    rho_hat = np.mean([hn[b, t] for b, t in valid], axis=0)
+    kl = np.sum(
+        rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    )
+    loss, r, k = sparse_ae_loss(x, z, h, mask, rho=rho, beta=beta, return_parts=True)
+    np.testing.assert_allclose([r.item(), k.item()], [recon, kl], rtol=1e-10)
+    np.testing.assert_allclose(loss.item(), recon + beta * kl, rtol=1e-10)

@@ -16,6 +16,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Every benchmark of the script, on a few files: about four minutes on 2 busy cores.
+pytestmark = pytest.mark.slow
+
 RATIO_KEYS = [
     "is10_overhead_vs_opensmile",
     "is10_parallel_speedup_2_jobs",

@@ -114,6 +114,7 @@ def test_extract_functionals_and_sequences(wav_files, tmp_path, capsys):
     assert ".npz" in _error_line(capsys)
 
 
+@pytest.mark.slow  # the whole of EMOVO
 def test_benchmark_console_script_matches_cross_validate(
     tmp_path, data_home, feature_cache
 ):
@@ -153,6 +154,7 @@ def test_benchmark_console_script_matches_cross_validate(
     assert 0.25 < entry["UA_pooled"] < 0.5  # EMOVO LOSO: hard, above chance (1/7)
 
 
+@pytest.mark.slow  # the whole of EMOVO
 def test_default_run_and_spkstd_label(
     tmp_path, data_home, feature_cache, capsys, monkeypatch
 ):
@@ -184,6 +186,7 @@ def test_default_run_and_spkstd_label(
     assert "adapts to the test speaker" in md
 
 
+@pytest.mark.slow  # the whole of EMOVO
 def test_train_predict_round_trip(tmp_path, data_home, feature_cache, capsys):
     model_path = tmp_path / "model.skops"
     args = ["train", "--corpus", "emovo", "--pipeline", "is10-svm", "--quiet"]

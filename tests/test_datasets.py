@@ -20,6 +20,7 @@ from sklearn_ser.datasets import (
     load_emovo,
     load_iemocap,
     load_librispeech,
+    load_ravdess,
 )
 
 
@@ -89,6 +90,7 @@ def test_default_home_error_lists_places(monkeypatch, tmp_path):
         (load_iemocap, ["iemocap", "IEMOCAP_full_release", "IEMOCAP"]),
         (load_casia, ["casia", "CASIA"]),
         (load_librispeech, ["librispeech_neutral", "LibriSpeech", "librispeech"]),
+        (load_ravdess, ["ravdess", "RAVDESS", "Audio_Speech_Actors_01-24"]),
     ],
 )
 def test_not_found_lists_every_place(loader, folders, tmp_path):
@@ -573,3 +575,105 @@ def test_casia_not_confused_with_another_corpus_in_the_data_home(data_home):
     # data_home holds emovo/<spk>/<file>.wav, which has CASIA's bare shape
     with pytest.raises(FileNotFoundError, match="CASIA corpus not found"):
         load_casia(str(data_home))
+
+
+# ------------------------------------------------------------------ RAVDESS (real)
+
+RAVDESS_SEVEN = ("anger", "disgust", "fear", "happiness", "sadness", "surprise")
+
+
+def test_load_ravdess_real(data_home):
+    ravdess = load_ravdess(data_home, as_frame=True)
+    _check_bunch(ravdess)
+    assert ravdess.filenames.shape == (1440,)
+    assert len(set(ravdess.groups)) == 24
+    assert Counter(ravdess.groups)["Actor_24"] == 60
+    assert Counter(ravdess.target) == {
+        "neutral": 96,
+        "calm": 192,
+        **{label: 192 for label in RAVDESS_SEVEN},
+    }
+    assert len(ravdess.target_names) == 8
+    assert all(f.endswith(".flac") for f in ravdess.filenames)
+    i = list(ravdess.filenames).index(
+        str(data_home / "ravdess" / "Actor_07" / "03-01-06-02-01-02-07.flac")
+    )
+    assert ravdess.target[i] == "fear"
+    assert ravdess.groups[i] == "Actor_07"
+    assert ravdess.genders[i] == "male"
+    assert ravdess.intensities[i] == "strong"
+    assert ravdess.statements[i] == "Kids are talking by the door"
+    assert ravdess.repetitions[i] == 2
+    row = ravdess.frame.iloc[i]
+    assert (row["emotion_code"], row["intensity"]) == ("06", "strong")
+    assert Counter(ravdess.genders) == {"female": 720, "male": 720}
+    # The corpus folder itself is accepted as well as the data home.
+    direct = load_ravdess(data_home / "ravdess")
+    np.testing.assert_array_equal(direct.filenames, ravdess.filenames)
+
+
+def test_load_ravdess_calm(data_home):
+    merged = load_ravdess(data_home, calm="neutral", as_frame=True)
+    assert merged.filenames.shape == (1440,)
+    assert Counter(merged.target)["neutral"] == 288
+    assert "calm" not in merged.target_names
+    assert set(merged.frame["emotion_code"][merged.target == "neutral"]) == {
+        "01",
+        "02",
+    }
+    dropped = load_ravdess(data_home, calm="drop")
+    assert dropped.filenames.shape == (1248,)
+    assert list(dropped.target_names) == sorted([*RAVDESS_SEVEN, "neutral"])
+    with pytest.raises(ValueError, match="calm"):
+        load_ravdess(data_home, calm="merge")
+
+
+def test_load_ravdess_official_tree(tmp_path, voice):
+    # The official archive's folder name, WAV as distributed, song and video files of
+    # the same actors mixed in, and names a damaged copy may hold.
+    root = tmp_path / "Audio_Speech_Actors_01-24"
+    _write_wav(root / "Actor_01" / "03-01-01-01-01-01-01.wav", voice, 1)
+    _write_wav(root / "Actor_01" / "03-01-02-02-02-02-01.wav", voice, 2)
+    _write_wav(root / "Actor_02" / "03-01-05-02-01-01-02.WAV", voice, 3)
+    sf.write(root / "Actor_02" / "03-01-08-01-02-01-02.flac", voice(0.05), 16000)
+    _write_wav(root / "Actor_02" / "03-02-05-01-01-01-02.wav", voice)  # song
+    (root / "Actor_02" / "01-01-05-01-01-01-02.mp4").write_bytes(b"video")
+    (root / "Actor_02" / "._03-01-05-01-01-01-02.wav").write_bytes(b"fork")
+    (root / "Actor_02" / "notes.txt").write_text("not audio")
+    ravdess = load_ravdess(tmp_path)
+    _check_bunch(ravdess)
+    assert [Path(f).name for f in ravdess.filenames] == [
+        "03-01-01-01-01-01-01.wav",
+        "03-01-02-02-02-02-01.wav",
+        "03-01-05-02-01-01-02.WAV",
+        "03-01-08-01-02-01-02.flac",
+    ]
+    assert list(ravdess.target) == ["neutral", "calm", "anger", "surprise"]
+    assert list(ravdess.groups) == ["Actor_01", "Actor_01", "Actor_02", "Actor_02"]
+    assert list(ravdess.genders) == ["male", "male", "female", "female"]
+    assert list(ravdess.statements[:2]) == [
+        "Kids are talking by the door",
+        "Dogs are sitting by the door",
+    ]
+    assert list(ravdess.repetitions) == [1, 2, 1, 1]
+
+    _write_wav(root / "Actor_01" / "03-01-09-01-01-01-01.wav", voice)  # emotion 09
+    _write_wav(root / "Actor_01" / "03-01-01-01-01-01-02.wav", voice)  # actor 02
+    _write_wav(root / "Actor_01" / "03-01-01-01-01-01-01 (1).wav", voice)  # a copy
+    _write_wav(root / "Actor_01" / "03-01-03-03-01-01-01.wav", voice)  # intensity
+    with pytest.raises(ValueError) as err:
+        load_ravdess(root)
+    msg = str(err.value)
+    assert msg.startswith("4 RAVDESS files with unexpected names")
+    assert "03-01-09-01-01-01-01.wav: unknown emotion code '09'" in msg
+    assert "03-01-01-01-01-01-02.wav: actor '02' in a folder named 'Actor_01'" in msg
+    assert "01 (1).wav: not <MM>-<VV>" in msg
+    assert "unknown intensity code '03'" in msg
+    with pytest.warns(UserWarning, match="Skipped 4 RAVDESS") as record:
+        assert len(load_ravdess(root, on_error="warn").filenames) == 4
+    assert len(record) == 1
+
+
+def test_ravdess_not_confused_with_another_corpus(data_home):
+    with pytest.raises(FileNotFoundError, match="RAVDESS corpus not found"):
+        load_ravdess(data_home / "emovo")

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -10,6 +12,7 @@ def _python_blocks():
     return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
+@pytest.mark.slow  # the quick start cross-validates a quarter of EMOVO
 def test_readme_python_blocks_run(tmp_path, monkeypatch, data_home, capsys):
     """As a newcomer runs them: from a fresh clone, no SKLEARN_SER_DATA set.
 

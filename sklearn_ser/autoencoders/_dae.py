@@ -1,48 +1,16 @@
 """DenoisingAE: the tied-weight (stacked) denoising autoencoder as a transformer."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
-import numpy as np
 import torch
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.preprocessing import MinMaxScaler
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
-from torch.nn import functional as F
+from torch import nn
 
+from .._compat import Interval
 from .._torch import resolve_device
-from ._base import (
-    _SOLVERS,
-    _check_semi_supervised_y,
-    _encode_in_batches,
-    _generators,
-    _make_optimizer,
-    _run_epochs,
-    _to_tensor,
-)
+from ._base import _BaseTiedDAE, _encode_in_batches
 from ._modules import TiedAutoencoderLayer
 
 __all__ = ["DenoisingAE"]
-
-# Parameters shared by the two tied-weight denoising autoencoders.
-_TRAINING_CONSTRAINTS = {
-    "noise_std": [Interval(Real, 0, None, closed="left")],
-    "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
-    "pretrain_lr": [Interval(Real, 0, None, closed="neither")],
-    "finetune_epochs": [Interval(Integral, 0, None, closed="left")],
-    "finetune_lr": [Interval(Real, 0, None, closed="neither")],
-    "solver": [StrOptions(set(_SOLVERS))],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "weight_decay": [Interval(Real, 0, None, closed="left")],
-    "random_state": ["random_state"],
-    "device": [str, torch.device],
-    "verbose": ["verbose"],
-}
 
 
 def _check_layer_sizes(hidden_layer_sizes):
@@ -59,58 +27,20 @@ def _check_layer_sizes(hidden_layer_sizes):
     return tuple(int(h) for h in sizes)
 
 
-def _corrupted_recon_loss(layer_forward, X_t, noise_std, generator):
-    """``batch_loss(idx)`` for ``||z(x + noise) - x||^2`` averaged over the batch."""
+class _TiedStack(nn.Module):
+    """Tied-weight layers applied one after the other; ``encode`` is the top code."""
 
-    def batch_loss(idx):
-        xb = X_t[idx]
-        xt = xb
-        if noise_std > 0:
-            noise = torch.randn(
-                xb.shape, generator=generator, device=xb.device, dtype=xb.dtype
-            )
-            xt = xb + noise_std * noise
-        z = layer_forward(xt)[0]
-        return ((z - xb) ** 2).sum(dim=1).mean()
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = nn.ModuleList(layers)
 
-    return batch_loss
+    def encode(self, x):
+        for layer in self.layers:
+            x = layer.encode(x)
+        return x
 
 
-def _finetune(encode, params, X_t, y_idx, n_classes, n_code, est, gens, device):
-    """Softmax layer on the code, cross-entropy, all ``params`` updated."""
-    init_gen, train_gen = gens
-    head = torch.nn.Linear(n_code, n_classes)
-    bound = 1.0 / np.sqrt(n_code)
-    with torch.no_grad():
-        head.weight.uniform_(-bound, bound, generator=init_gen)
-        head.bias.zero_()
-    head = head.to(device)
-    y_t = torch.as_tensor(y_idx, device=device)
-    opt = _make_optimizer(
-        list(params) + list(head.parameters()),
-        est.solver,
-        est.finetune_lr,
-        est.weight_decay,
-    )
-
-    def batch_loss(idx):
-        return F.cross_entropy(head(encode(X_t[idx])), y_t[idx])
-
-    losses = _run_epochs(
-        batch_loss,
-        opt,
-        len(X_t),
-        epochs=est.finetune_epochs,
-        batch_size=est.batch_size,
-        generator=train_gen,
-        device=device,
-        verbose=est.verbose,
-        stage="finetune",
-    )
-    return head, losses
-
-
-class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class DenoisingAE(_BaseTiedDAE):
     """Tied-weight denoising autoencoder (stacked), with optional fine-tuning.
 
     The "traditional" DAE of Xia & Liu (2013). The input is scaled to [0, 1] by a
@@ -155,7 +85,8 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     batch_size : int, default=32
         Mini-batch size.
     weight_decay : float, default=0.0
-        L2 penalty passed to the optimiser.
+        L2 penalty on the weight matrices (not the biases), as in every
+        autoencoder of sklearn-ser.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the corruption noise and the shuffling. An int
         makes ``fit`` reproducible (on CPU: identical ``transform`` output).
@@ -207,7 +138,7 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        **_TRAINING_CONSTRAINTS,
+        **_BaseTiedDAE._parameter_constraints,
     }
 
     def __init__(
@@ -239,87 +170,33 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         self.device = device
         self.verbose = verbose
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Pre-train the layers on ``X``; fine-tune on the labelled part of ``y``.
+    def _check_fit_args(self, X, y, labeled):
+        _check_layer_sizes(self.hidden_layer_sizes)
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training features (e.g. IS10 functionals).
-        y : array-like of shape (n_samples,), default=None
-            Class labels; ``-1`` marks an unlabeled sample (pre-training only).
-            None: unsupervised only.
-
-        Returns
-        -------
-        self : DenoisingAE
-        """
-        sizes = _check_layer_sizes(self.hidden_layer_sizes)
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        if y is not None:
-            labeled, self.classes_, y_idx = _check_semi_supervised_y(y, len(X))
-        else:
-            labeled, self.classes_, y_idx = None, np.array([]), None
-        device = resolve_device(self.device)
-        gens = _generators(self.random_state, device)
-        init_gen, train_gen = gens
-
-        self.scaler_ = MinMaxScaler(clip=True).fit(X)
-        X_t = _to_tensor(self.scaler_.transform(X), device)
-        self.history_ = {}
+    def _pretrain(self, X_t, y, labeled, generators):
+        # Each layer learns to denoise the clean code of the layer below.
+        init_gen, train_gen = generators
         layers, inp = [], X_t
-        for i, n_hidden in enumerate(sizes):
+        for i, n_hidden in enumerate(_check_layer_sizes(self.hidden_layer_sizes)):
             layer = TiedAutoencoderLayer(inp.shape[1], n_hidden, generator=init_gen)
-            layer = layer.to(device)
-            opt = _make_optimizer(
-                layer.parameters(), self.solver, self.pretrain_lr, self.weight_decay
-            )
-            self.history_[f"pretrain_layer{i}"] = _run_epochs(
-                _corrupted_recon_loss(layer, inp, self.noise_std, train_gen),
-                opt,
-                len(inp),
-                epochs=self.pretrain_epochs,
-                batch_size=self.batch_size,
-                generator=train_gen,
-                device=device,
-                verbose=self.verbose,
-                stage=f"pretrain_layer{i}",
+            layer = layer.to(X_t.device)
+            self._pretrain_layer(
+                layer, layer.parameters(), inp, train_gen, f"pretrain_layer{i}"
             )
             with torch.no_grad():
                 inp = layer.encode(inp)
             layers.append(layer)
+        return _TiedStack(layers)
 
-        if labeled is not None and labeled.any() and self.finetune_epochs > 0:
+    def _store(self, model):
+        def numpy(t):
+            return t.detach().cpu().numpy().copy()
 
-            def encode(x):
-                for layer in layers:
-                    x = layer.encode(x)
-                return x
+        self.coefs_ = [numpy(layer.weight) for layer in model.layers]
+        self.intercepts_ = [numpy(layer.bias) for layer in model.layers]
+        self.intercepts_prime_ = [numpy(layer.bias_prime) for layer in model.layers]
 
-            params = [p for layer in layers for p in (layer.weight, layer.bias)]
-            head, self.history_["finetune"] = _finetune(
-                encode,
-                params,
-                X_t[torch.as_tensor(labeled, device=device)],
-                y_idx,
-                len(self.classes_),
-                sizes[-1],
-                self,
-                gens,
-                device,
-            )
-            self.finetune_coef_ = head.weight.detach().cpu().numpy()
-            self.finetune_intercept_ = head.bias.detach().cpu().numpy()
-
-        self.coefs_ = [layer.weight.detach().cpu().numpy() for layer in layers]
-        self.intercepts_ = [layer.bias.detach().cpu().numpy() for layer in layers]
-        self.intercepts_prime_ = [
-            layer.bias_prime.detach().cpu().numpy() for layer in layers
-        ]
-        return self
-
-    def _layers(self, device):
+    def _model(self, device):
         layers = []
         for W, b, bp in zip(self.coefs_, self.intercepts_, self.intercepts_prime_):
             layer = TiedAutoencoderLayer(W.shape[1], W.shape[0])
@@ -327,36 +204,8 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 layer.weight.copy_(torch.from_numpy(W))
                 layer.bias.copy_(torch.from_numpy(b))
                 layer.bias_prime.copy_(torch.from_numpy(bp))
-            layers.append(layer.to(device, torch.float64))
-        return layers
-
-    def _scaled(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return X, self.scaler_.transform(X)
-
-    def transform(self, X):
-        """Top code of the clean, [0, 1]-scaled input.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_hidden_top)
-            Sigmoid activations, in ``X``'s float dtype.
-        """
-        X, Xs = self._scaled(X)
-        device = resolve_device(self.device)
-        layers = self._layers(device)
-
-        def encode(x):
-            for layer in layers:
-                x = layer.encode(x)
-            return x
-
-        return _encode_in_batches(encode, Xs, device).astype(X.dtype, copy=False)
+            layers.append(layer)
+        return _TiedStack(layers).to(device, torch.float64)
 
     def reconstruction_error(self, X):
         """Mean ``||z - x||^2`` per sample of the first layer on clean scaled input.
@@ -371,7 +220,7 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         """
         _, Xs = self._scaled(X)
         device = resolve_device(self.device)
-        first = self._layers(device)[0]
+        first = self._model(device).layers[0]
         z = _encode_in_batches(lambda x: first(x)[0], Xs, device)
         return ((z - Xs) ** 2).sum(axis=1)
 
@@ -381,6 +230,5 @@ class DenoisingAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.non_deterministic = False
         return tags

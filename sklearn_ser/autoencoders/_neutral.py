@@ -4,27 +4,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-)
 from sklearn.frozen import FrozenEstimator
-from sklearn.preprocessing import MinMaxScaler
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compat import HasMethods, Interval, StrOptions
 from .._torch import resolve_device
-from ._base import (
-    _check_semi_supervised_y,
-    _encode_in_batches,
-    _generators,
-    _make_optimizer,
-    _run_epochs,
-    _to_tensor,
-)
-from ._dae import _TRAINING_CONSTRAINTS, _corrupted_recon_loss, _finetune
+from ._base import _BaseTiedDAE, _encode_in_batches
 from ._modules import NeutralEmotionModule, TiedAutoencoderLayer
 
 __all__ = ["NeutralEmotionDAE"]
@@ -43,9 +27,7 @@ def _layer_from(W, b, bp):
     return layer
 
 
-class NeutralEmotionDAE(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
-):
+class NeutralEmotionDAE(_BaseTiedDAE):
     """Denoising autoencoder with a fixed neutral and a learned emotion projection.
 
     The proposed model of Xia & Liu (2013). With ``x~`` the corrupted, [0, 1]-scaled
@@ -118,7 +100,8 @@ class NeutralEmotionDAE(
     batch_size : int, default=32
         Mini-batch size.
     weight_decay : float, default=0.0
-        L2 penalty passed to the optimiser.
+        L2 penalty on the weight matrices (not the biases), as in every
+        autoencoder of sklearn-ser.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, corruption noise and shuffling (an int: reproducible fit).
     device : {"cpu", "cuda", "auto"} or torch.device, default="cpu"
@@ -169,7 +152,7 @@ class NeutralEmotionDAE(
         "neutral_encoder": [HasMethods(["transform"]), None],
         "neutral_label": "no_validation",
         "input_scaling": [StrOptions({"fit", "neutral"})],
-        **_TRAINING_CONSTRAINTS,
+        **_BaseTiedDAE._parameter_constraints,
     }
 
     def __init__(
@@ -232,148 +215,76 @@ class NeutralEmotionDAE(
             )
         return enc.coefs_[0], enc.intercepts_[0], enc.intercepts_prime_[0], enc
 
-    @_fit_context(
-        # neutral_encoder is fitted already and must not be re-validated or refitted
-        prefer_skip_nested_validation=True
-    )
-    def fit(self, X, y=None):
-        """Pre-train the emotion branch (neutral fixed); fine-tune it on ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training features of emotional speech.
-        y : array-like of shape (n_samples,), default=None
-            Emotion labels, ``-1`` for unlabeled samples. Required when there is no
-            ``neutral_encoder`` (the neutral samples are found through it).
-
-        Returns
-        -------
-        self : NeutralEmotionDAE
-        """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        n_features = X.shape[1]
-        if y is not None:
-            labeled, self.classes_, y_idx = _check_semi_supervised_y(y, len(X))
-        else:
-            labeled, self.classes_, y_idx = None, np.array([]), None
-        if self.neutral_encoder is None:
-            if y is None:
-                raise ValueError(
-                    "NeutralEmotionDAE requires y to be passed, but the target y is "
-                    "None: without neutral_encoder the neutral branch is pre-trained "
-                    f"on the samples labelled neutral_label={self.neutral_label!r}. "
-                    "Pass y, or neutral_encoder=FrozenEstimator(DenoisingAE(...)"
-                    ".fit(X_neutral))."
-                )
-            if self.input_scaling == "neutral":
-                raise ValueError(
-                    "input_scaling='neutral' reuses the neutral encoder's scaler and "
-                    "needs neutral_encoder; use input_scaling='fit'."
-                )
-        device = resolve_device(self.device)
-        gens = _generators(self.random_state, device)
-        init_gen, train_gen = gens
-        self.history_ = {}
-
+    def _check_fit_args(self, X, y, labeled):
         if self.neutral_encoder is not None:
-            W_n, b_n, bp_n, enc = self._neutral_params(n_features)
-            self.scaler_ = (
-                enc.scaler_
-                if self.input_scaling == "neutral"
-                else MinMaxScaler(clip=True).fit(X)
+            self._neutral_params(X.shape[1])
+            return
+        if y is None:
+            raise ValueError(
+                "NeutralEmotionDAE requires y to be passed, but the target y is "
+                "None: without neutral_encoder the neutral branch is pre-trained "
+                f"on the samples labelled neutral_label={self.neutral_label!r}. "
+                "Pass y, or neutral_encoder=FrozenEstimator(DenoisingAE(...)"
+                ".fit(X_neutral))."
             )
-            X_t = _to_tensor(self.scaler_.transform(X), device)
+        if self.input_scaling == "neutral":
+            raise ValueError(
+                "input_scaling='neutral' reuses the neutral encoder's scaler and "
+                "needs neutral_encoder; use input_scaling='fit'."
+            )
+        if not self._neutral_samples(y, labeled).any():
+            raise ValueError(
+                f"No training sample is labelled neutral_label="
+                f"{self.neutral_label!r} (labels in y: {self.classes_.tolist()}). "
+                "Pass neutral_label=<the label of neutral speech in y>, or a "
+                "fitted neutral_encoder=FrozenEstimator(DenoisingAE("
+                "hidden_layer_sizes=n_hidden).fit(X_neutral))."
+            )
+
+    def _neutral_samples(self, y, labeled):
+        y = np.asarray(y, dtype=object)
+        return labeled & np.array([v == self.neutral_label for v in y], dtype=bool)
+
+    def _fit_scaler(self, X):
+        if self.neutral_encoder is not None and self.input_scaling == "neutral":
+            return self._neutral_params(X.shape[1])[3].scaler_
+        return super()._fit_scaler(X)
+
+    def _pretrain(self, X_t, y, labeled, generators):
+        init_gen, train_gen = generators
+        device = X_t.device
+        if self.neutral_encoder is not None:
+            W_n, b_n, bp_n, _ = self._neutral_params(X_t.shape[1])
             neutral = _layer_from(W_n, b_n, bp_n).to(device)
         else:
-            y_arr = np.asarray(y, dtype=object)
-            is_neutral = labeled & np.array(
-                [v == self.neutral_label for v in y_arr], dtype=bool
-            )
-            if not is_neutral.any():
-                raise ValueError(
-                    f"No training sample is labelled neutral_label="
-                    f"{self.neutral_label!r} (labels in y: {self.classes_.tolist()}). "
-                    "Pass neutral_label=<the label of neutral speech in y>, or a "
-                    "fitted neutral_encoder=FrozenEstimator(DenoisingAE("
-                    "hidden_layer_sizes=n_hidden).fit(X_neutral))."
-                )
-            self.scaler_ = MinMaxScaler(clip=True).fit(X)
-            X_t = _to_tensor(self.scaler_.transform(X), device)
-            neutral = TiedAutoencoderLayer(n_features, self.n_hidden, init_gen)
+            neutral = TiedAutoencoderLayer(X_t.shape[1], self.n_hidden, init_gen)
             neutral = neutral.to(device)
-            X_neu = X_t[torch.as_tensor(is_neutral, device=device)]
-            opt = _make_optimizer(
-                neutral.parameters(), self.solver, self.pretrain_lr, self.weight_decay
-            )
-            self.history_["neutral_pretrain"] = self._epochs(
-                _corrupted_recon_loss(neutral, X_neu, self.noise_std, train_gen),
-                opt,
-                len(X_neu),
+            is_neutral = torch.as_tensor(self._neutral_samples(y, labeled))
+            self._pretrain_layer(
+                neutral,
+                neutral.parameters(),
+                X_t[is_neutral.to(device)],
                 train_gen,
-                device,
                 "neutral_pretrain",
             )
+        emotion = TiedAutoencoderLayer(X_t.shape[1], self.n_hidden, init_gen)
+        model = NeutralEmotionModule(neutral, emotion.to(device), alpha=self.alpha)
+        # the neutral parameters are frozen: only the emotion branch learns
+        self._pretrain_layer(model, model.parameters(), X_t, train_gen, "pretrain")
+        return model
 
-        emotion = TiedAutoencoderLayer(n_features, self.n_hidden, init_gen).to(device)
-        module = NeutralEmotionModule(neutral, emotion, alpha=self.alpha)
-        opt = _make_optimizer(
-            emotion.parameters(), self.solver, self.pretrain_lr, self.weight_decay
-        )
-        self.history_["pretrain"] = self._epochs(
-            _corrupted_recon_loss(module, X_t, self.noise_std, train_gen),
-            opt,
-            len(X_t),
-            train_gen,
-            device,
-            "pretrain",
-        )
-
-        if labeled is not None and labeled.any() and self.finetune_epochs > 0:
-            head, self.history_["finetune"] = _finetune(
-                emotion.encode,
-                [emotion.weight, emotion.bias],
-                X_t[torch.as_tensor(labeled, device=device)],
-                y_idx,
-                len(self.classes_),
-                self.n_hidden,
-                self,
-                gens,
-                device,
-            )
-            self.finetune_coef_ = head.weight.detach().cpu().numpy()
-            self.finetune_intercept_ = head.bias.detach().cpu().numpy()
-
+    def _store(self, model):
         def numpy(t):
             return t.detach().cpu().numpy().copy()
 
-        self.neutral_coef_ = numpy(neutral.weight)
-        self.neutral_intercept_ = numpy(neutral.bias)
-        self.neutral_intercept_prime_ = numpy(neutral.bias_prime)
-        self.coef_ = numpy(emotion.weight)
-        self.intercept_ = numpy(emotion.bias)
-        self.intercept_prime_ = numpy(emotion.bias_prime)
-        return self
+        self.neutral_coef_ = numpy(model.neutral.weight)
+        self.neutral_intercept_ = numpy(model.neutral.bias)
+        self.neutral_intercept_prime_ = numpy(model.neutral.bias_prime)
+        self.coef_ = numpy(model.emotion.weight)
+        self.intercept_ = numpy(model.emotion.bias)
+        self.intercept_prime_ = numpy(model.emotion.bias_prime)
 
-    def _epochs(self, batch_loss, opt, n, generator, device, stage):
-        return _run_epochs(
-            batch_loss,
-            opt,
-            n,
-            epochs=self.pretrain_epochs,
-            batch_size=self.batch_size,
-            generator=generator,
-            device=device,
-            verbose=self.verbose,
-            stage=stage,
-        )
-
-    def _scaled(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return X, self.scaler_.transform(X)
-
-    def _module(self, device):
+    def _model(self, device):
         neutral = _layer_from(
             self.neutral_coef_, self.neutral_intercept_, self.neutral_intercept_prime_
         )
@@ -381,22 +292,6 @@ class NeutralEmotionDAE(
         return NeutralEmotionModule(neutral, emotion, alpha=self.alpha).to(
             device, torch.float64
         )
-
-    def transform(self, X):
-        """Emotion code ``y_e`` of the clean, [0, 1]-scaled input.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_hidden)
-        """
-        X, Xs = self._scaled(X)
-        device = resolve_device(self.device)
-        module = self._module(device)
-        return _encode_in_batches(module.encode, Xs, device).astype(X.dtype, copy=False)
 
     def reconstruction_error(self, X):
         """``||z - x||^2`` per sample of the mixed reconstruction, clean input.
@@ -411,8 +306,8 @@ class NeutralEmotionDAE(
         """
         _, Xs = self._scaled(X)
         device = resolve_device(self.device)
-        module = self._module(device)
-        z = _encode_in_batches(lambda x: module(x)[0], Xs, device)
+        model = self._model(device)
+        z = _encode_in_batches(lambda x: model(x)[0], Xs, device)
         return ((z - Xs) ** 2).sum(axis=1)
 
     @property
@@ -421,7 +316,6 @@ class NeutralEmotionDAE(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         # Without a neutral encoder the neutral samples are found through y.
         tags.target_tags.required = self.neutral_encoder is None
         return tags

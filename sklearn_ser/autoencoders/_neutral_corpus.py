@@ -24,11 +24,12 @@ def fit_neutral_encoder(
     *,
     n_hidden=400,
     memory=None,
+    extractor=None,
     random_state=None,
     device="cpu",
     **dae_params,
 ):
-    """A :class:`DenoisingAE` pre-trained on IS10 features of neutral read speech.
+    """A :class:`DenoisingAE` pre-trained on features of neutral read speech.
 
     Loads the LibriSpeech subset (:func:`~sklearn_ser.datasets.load_librispeech`),
     extracts openSMILE IS10 functionals (cached in ``memory``) and fits a
@@ -45,7 +46,13 @@ def fit_neutral_encoder(
     n_hidden : int, default=400
         Width of the neutral code.
     memory : str or path-like, default=None
-        Feature cache directory of the IS10 extractor.
+        Feature cache directory of the IS10 extractor (when ``extractor`` is None).
+    extractor : transformer, default=None
+        What turns the neutral corpus' audio into the autoencoder's input: None
+        means ``OpenSmileIS10(memory=memory)`` (the paper's); a pooled
+        :class:`~sklearn_ser.WhisperEncoder` pre-trains the neutral projection of a
+        NeutralEmotionDAE on Whisper features. Use the same extractor as the
+        pipeline the encoder goes into.
     random_state : int, RandomState instance or None, default=None
         Seed of the autoencoder fit.
     device : {"cpu", "cuda", "auto"}, default="cpu"
@@ -62,7 +69,9 @@ def fit_neutral_encoder(
     from ._dae import DenoisingAE
 
     libri = _librispeech(data_home)
-    X = OpenSmileIS10(memory=memory).fit_transform(libri.filenames)
+    if extractor is None:
+        extractor = OpenSmileIS10(memory=memory)
+    X = extractor.fit_transform(libri.filenames)
     return DenoisingAE(
         hidden_layer_sizes=n_hidden,
         random_state=random_state,

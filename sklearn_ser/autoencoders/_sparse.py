@@ -8,19 +8,24 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compat import (
+    ADAPTERS_MANAGER,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _get_output_config,
+)
 from .._sequences import check_sequences, concat_frames, split_frames
 from .._torch import resolve_device
 from ._base import (
     _SOLVERS,
     _encode_in_batches,
     _generators,
+    _make_optimizer,
     _run_epochs,
     _to_tensor,
 )
@@ -214,16 +219,8 @@ class SparseAE(
             generator=init_gen,
         ).to(device)
         X_t = _to_tensor(frames, device)
-        weights = [module.encoder.weight, module.decoder.weight]
-        biases = [module.encoder.bias, module.decoder.bias]
-        groups = [
-            {"params": weights, "weight_decay": self.weight_decay},
-            {"params": biases, "weight_decay": 0.0},
-        ]
-        opt = (
-            torch.optim.Adam(groups, lr=self.lr)
-            if self.solver == "adam"
-            else torch.optim.SGD(groups, lr=self.lr)
+        opt = _make_optimizer(
+            module.parameters(), self.solver, self.lr, self.weight_decay
         )
         parts = {"reconstruction": [], "kl": []}
         sums = {}

@@ -15,11 +15,13 @@ from ._data import (
 from ._module import AttentionBLSTMModule
 from ._pipeline import make_attention_pipeline
 from ._plot import plot_attention
+from ._targets import PseudoClassTargets
 
 __all__ = [
     "AttentionBLSTMModule",
     "LabelledValidationScores",
     "LengthBucketBatchSampler",
+    "PseudoClassTargets",
     "SemiSupervisedAttentionClassifier",
     "SequenceDataset",
     "ValidEarlyStopping",

@@ -6,16 +6,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    StrOptions,
-    validate_parameter_constraints,
-)
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNet, NeuralNetClassifier
+from skorch import NeuralNetClassifier
 from skorch.callbacks import (
     Callback,
     EarlyStopping,
@@ -25,40 +18,15 @@ from skorch.callbacks import (
 )
 from torch.utils.data import Subset
 
+from .._compat import Interval, StrOptions, validate_parameter_constraints
 from .._sequences import check_sequences
 from .._torch import resolve_device
 from ..autoencoders import sparse_ae_loss
 from ._data import SequenceDataset, dataset_targets, sequence_loader
 from ._module import AttentionBLSTMModule, length_mask
+from ._targets import PseudoClassTargets
 
 __all__ = ["SemiSupervisedAttentionClassifier"]
-
-
-def _unlabeled_mask(y):
-    """True where ``y == -1`` (int, float or object arrays; strings are labels)."""
-    if y.dtype.kind in "iuf":
-        return y == -1
-    if y.dtype.kind == "O":
-        return np.array(
-            [
-                isinstance(v, (int, float, np.integer, np.floating))
-                and not isinstance(v, bool)
-                and v == -1
-                for v in y
-            ],
-            dtype=bool,
-        )
-    if y.dtype.kind in "US":
-        if not (y.astype(str) == "-1").any():
-            return np.zeros(len(y), dtype=bool)
-        raise ValueError(
-            "y has a string dtype and holds '-1': the unlabeled marker is the "
-            "integer -1, which a string array cannot hold. Use "
-            "an object array with the integer -1 for unlabeled utterances, as "
-            "scikit-learn's semi-supervised estimators do: "
-            "np.array(labels, dtype=object)."
-        )
-    raise ValueError(f"y has an unsupported dtype {y.dtype}.")
 
 
 def holdout_split(y, groups, *, valid_size, n_classes, random_state=None):
@@ -139,12 +107,12 @@ class LabelledValidationScores(Callback):
             return
         y_pred = kwargs.get("y_pred")
         logits = y_pred[0] if isinstance(y_pred, (tuple, list)) else y_pred
-        n_classes = len(net.classes_)
+        targets = net.targets_
         y = batch[1].to(logits.device)
-        keep = y < n_classes
+        keep = ~targets.is_unlabeled(y)
         if not bool(keep.any()):
             return
-        real = logits[keep][:, :n_classes]
+        real = targets.real_logits(logits[keep])
         self.preds_.append(real.argmax(1).cpu().numpy())
         self.targets_.append(y[keep].cpu().numpy())
         self.ce_.append(
@@ -175,6 +143,10 @@ class ValidEarlyStopping(EarlyStopping):
         if self.monitor not in net.history[-1]:
             return
         super().on_epoch_end(net, **kwargs)
+
+
+# Options read only when a loader is built (see the classifier's set_params).
+_LOADER_PREFIXES = ("iterator_train__", "iterator_valid__", "dataset__")
 
 
 @contextmanager
@@ -215,6 +187,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
 
     Built on :class:`skorch.NeuralNetClassifier`; every skorch parameter works
     (``optimizer__weight_decay``, ``iterator_train__max_batch_frames``, ...).
+    ``optimizer__weight_decay`` is torch's, on every parameter (biases included),
+    unlike the autoencoders' ``weight_decay`` (weight matrices only).
     Mini-batches are padded per batch with explicit lengths (packed sequences in
     the LSTM) and hold utterances of similar length
     (:class:`~sklearn_ser.classifiers.LengthBucketBatchSampler`).
@@ -295,6 +269,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         Features per frame seen in ``fit``.
     class_weight_ : ndarray of shape (n_outputs,)
         Weights of the outputs in ``L_s`` (pseudo-class last).
+    targets_ : PseudoClassTargets
+        The target encoding, output width, class weights and ``L_s`` (every rule
+        about the pseudo-class).
     module_ : AttentionBLSTMModule
         The trained network (best validation epoch when early stopping ran).
     history_ : skorch.History
@@ -406,18 +383,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             ("print_log", PrintLog()),
         ]
 
-    def _validate_params(self):
-        # scikit-learn's constraints of the parameters this class adds, then
-        # skorch's check of argument names; the latter only once initialize() has
-        # registered the module's prefix (skorch calls this again at that point).
-        if "module" in self.prefixes_:
-            super()._validate_params()
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {key: getattr(self, key) for key in self._parameter_constraints},
-            caller_name=type(self).__name__,
-        )
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
@@ -428,30 +393,24 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         return tags
 
     def set_params(self, **params):
-        # skorch re-initialises components on set_params of a fitted net and does
-        # not know what to re-initialise for loader/dataset options (it raises);
-        # those only matter when the next loader is built, so store them as is.
-        loader = {
-            key: params.pop(key)
-            for key in list(params)
-            if key.startswith(("iterator_train__", "iterator_valid__", "dataset__"))
-        }
-        if params or not loader:
-            super().set_params(**params)
-        for key, value in loader.items():
-            setattr(self, key, value)
-            self._params_to_validate.add(key)
-        return self
+        # skorch (1.4) raises "Something went wrong" when an initialised net gets
+        # only loader or dataset options, which need nothing re-initialised: the
+        # next loader reads them. get_params and clone read them from the
+        # instance's attributes, so set them there.
+        if self.initialized_:
+            for key in [k for k in params if k.startswith(_LOADER_PREFIXES)]:
+                setattr(self, key, params.pop(key))
+        return super().set_params(**params)
 
     def initialize_module(self):
-        if not hasattr(self, "n_features_in_"):
+        if not hasattr(self, "targets_"):
             raise AttributeError(
                 f"{type(self).__name__} sizes its network from the data: call fit "
                 "instead of initialize()."
             )
         kwargs = self.get_params_for("module")
         kwargs.setdefault("n_features", self.n_features_in_)
-        kwargs.setdefault("n_outputs", len(self.classes_) + int(self.pseudo_class))
+        kwargs.setdefault("n_outputs", self.targets_.n_outputs)
         self.module_ = self.initialized_instance(self.module, kwargs)
         return self
 
@@ -460,11 +419,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         kwargs["reduction"] = "none"  # weighted and masked in get_loss
         self.criterion_ = self.initialized_instance(self.criterion, kwargs)
         return self
-
-    def check_data(self, X, y):
-        # classes_ is set by fit from the labelled targets; skorch's default would
-        # count the encoded pseudo-class as a class.
-        pass
 
     @contextmanager
     def _device_context(self):
@@ -489,75 +443,13 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         if requested == "auto":
             self.device = "auto"
 
-    # ------------------------------------------------------------------ targets
-
-    def _encode_targets(self, y, n_samples, classes=None):
-        """Encode labels as ``0..K-1``, unlabeled (-1) as ``K`` (the pseudo-class).
-
-        ``classes``: the label set to encode with (seen in fit); default the
-        ``classes`` parameter, else the sorted labelled values of ``y``.
-        """
-        y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError(f"y must be 1-D; got shape {y.shape}.")
-        if len(y) != n_samples:
-            raise ValueError(f"X has {n_samples} sequences but y has {len(y)} labels.")
-        unlabeled = _unlabeled_mask(y)
-        labelled_values = y[~unlabeled]
-        if len(labelled_values) == 0:
-            raise ValueError(
-                "y holds no labelled utterance (every value is -1); at least two "
-                "classes need labelled utterances."
-            )
-        if classes is None and self.classes is not None and len(self.classes):
-            classes = np.asarray(self.classes)
-        if classes is None:
-            classes = np.unique(labelled_values)
-            if len(classes) < 2:
-                raise ValueError(
-                    "The labelled utterances of y hold a single class "
-                    f"({classes[0]!r}); at least two classes are needed."
-                )
-        lookup = {c: i for i, c in enumerate(classes.tolist())}
-        unknown = {v for v in labelled_values.tolist() if v not in lookup}
-        if unknown:
-            raise ValueError(
-                f"y holds labels {sorted(map(str, unknown))} that are not among "
-                f"the classes {classes.tolist()}."
-            )
-        y_enc = np.full(len(y), len(classes), dtype=np.int64)
-        y_enc[~unlabeled] = [lookup[v] for v in labelled_values.tolist()]
-        return y_enc, classes, unlabeled
-
-    def _compute_class_weight(self, y_enc, classes, unlabeled):
-        n_out = len(classes) + int(self.pseudo_class)
-        weight = np.ones(n_out, dtype=np.float64)
-        if self.class_weight is None:
-            return weight
-        present = np.unique(y_enc if self.pseudo_class else y_enc[~unlabeled])
-        if isinstance(self.class_weight, str):
-            used = y_enc if self.pseudo_class else y_enc[~unlabeled]
-            weight[present] = compute_class_weight("balanced", classes=present, y=used)
-            return weight
-        for label, w in self.class_weight.items():
-            if isinstance(label, (int, np.integer)) and label == -1:
-                if self.pseudo_class:
-                    weight[-1] = w
-                continue
-            idx = np.flatnonzero(classes == label)
-            if len(idx) == 0:
-                raise ValueError(
-                    f"class_weight has a key {label!r} that is not a class of y "
-                    f"({list(classes)}); use -1 for the pseudo-class."
-                )
-            weight[idx[0]] = w
-        return weight
-
     # ------------------------------------------------------------------ fitting
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, groups=None):
         """Train on labelled and unlabeled utterances.
+
+        Every call starts from fresh weights (unless ``warm_start=True``) and
+        forgets the classes, sizes and weights of a previous fit.
 
         Parameters
         ----------
@@ -566,8 +458,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             (:func:`sklearn_ser.as_sequences`; the output of
             :class:`~sklearn_ser.LogMelDeltas`).
         y : array-like of shape (n_samples,)
-            Labels, ``-1`` for unlabeled utterances (object arrays for string
-            labels).
+            Labels, ``-1`` for unlabeled utterances (the rule of
+            :mod:`sklearn_ser._labels`).
         groups : array-like of shape (n_samples,), default=None
             Speaker of each utterance: early stopping then validates on held-out
             training speakers.
@@ -576,63 +468,68 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         -------
         self : SemiSupervisedAttentionClassifier
         """
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {key: getattr(self, key) for key in self._parameter_constraints},
+            caller_name=type(self).__name__,
+        )
         X = check_sequences(X, name="X")
-        y_enc, classes, unlabeled = self._encode_targets(y, len(X))
-        if groups is not None:
-            groups = np.asarray(groups)
-            if groups.shape != (len(X),):
-                raise ValueError(
-                    f"groups must have shape ({len(X)},) like y; got {groups.shape}."
-                )
+        targets = PseudoClassTargets.from_labels(
+            y,
+            n_samples=len(X),
+            classes=self.classes,
+            pseudo_class=self.pseudo_class,
+            class_weight=self.class_weight,
+        )
+        dataset = SequenceDataset(X, targets.encode(y), groups=groups)
+        self.targets_ = targets
         self.n_features_in_ = int(X[0].shape[1])
-        self.classes_inferred_ = classes
-        self.class_weight_ = self._compute_class_weight(y_enc, classes, unlabeled)
-        self._fit_groups = groups
-        try:
-            with self._device_context() as device:
-                with _seeded_torch(self.random_state, device):
-                    NeuralNet.fit(self, X, y_enc)
-        finally:
-            del self._fit_groups
-        return self
+        # read by skorch's ``classes_``
+        self.classes_inferred_ = targets.classes
+        self.class_weight_ = targets.weight
+        fresh = not self.warm_start or not self.initialized_
+        return self._train(dataset, initialize=fresh, _routing_method="fit")
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Continue training for ``max_epochs`` epochs (warm start).
 
-        Takes the same ``X`` and ``y`` as :meth:`fit` (with the classes seen there);
-        fit first.
+        Takes the same ``X`` and ``y`` as :meth:`fit` (with the classes seen there)
+        and optionally ``groups``; fit first.
         """
-        if fit_params.get("_routing_method") == "fit":  # called by NeuralNet.fit
-            return super().partial_fit(X, y, **fit_params)
-        check_is_fitted(self, "classes_inferred_")
+        check_is_fitted(self, "targets_")
         X = check_sequences(X, n_features=self.n_features_in_, name="X")
-        y_enc, _, _ = self._encode_targets(y, len(X), classes=self.classes_)
-        self._fit_groups = fit_params.pop("groups", None)
-        try:
-            with self._device_context() as device:
-                with _seeded_torch(self.random_state, device):
-                    super().partial_fit(X, y_enc, **fit_params)
-        finally:
-            del self._fit_groups
+        groups = fit_params.pop("groups", None)
+        dataset = SequenceDataset(X, self.targets_.encode(y, len(X)), groups=groups)
+        return self._train(dataset, **fit_params)
+
+    def _train(self, dataset, initialize=False, **fit_params):
+        # skorch takes a Dataset as X with y=None: the encoded targets and the
+        # speakers travel in it (skorch infers no classes from them).
+        with self._device_context() as device:
+            with _seeded_torch(self.random_state, device):
+                if initialize:
+                    self.initialize()
+                super().partial_fit(dataset, None, **fit_params)
         return self
 
     def get_split_datasets(self, X, y=None, **fit_params):
         dataset = self.get_dataset(X, y)
-        groups = getattr(self, "_fit_groups", None)
         if self.train_split is None:
             return dataset, None
+        y_enc = dataset_targets(dataset)
+        groups = getattr(dataset, "groups", None)
         if callable(self.train_split):
             if groups is None:
-                return self.train_split(dataset, y)
-            return self.train_split(dataset, y, groups=groups)
+                return self.train_split(dataset, y_enc)
+            return self.train_split(dataset, y_enc, groups=groups)
         if self.valid_size == 0:
             return dataset, None
         seed = int(torch.randint(np.iinfo(np.int32).max, (1,)).item())
         train_idx, valid_idx = holdout_split(
-            np.asarray(y),
+            y_enc,
             groups,
             valid_size=self.valid_size,
-            n_classes=len(self.classes_),
+            n_classes=self.targets_.n_classes,
             random_state=seed,
         )
         return Subset(dataset, train_idx), Subset(dataset, valid_idx)
@@ -647,7 +544,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             # every batch mixes labelled and unlabeled utterances in proportion
             y = dataset_targets(dataset)
             if y is not None:
-                kwargs.setdefault("strata", y >= len(self.classes_))
+                kwargs.setdefault("strata", self.targets_.is_unlabeled(y))
             # drawn from torch's RNG, which fit seeds from random_state
             kwargs.setdefault(
                 "seed", int(torch.randint(np.iinfo(np.int32).max, (1,)).item())
@@ -658,26 +555,15 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         """``L_s + reconstruction_weight * L_u`` for one mini-batch.
 
         ``y_pred`` is the module's ``(logits, reconstructions, codes)``; ``X`` the
-        batch dict (padded frames and lengths); ``y_true`` the encoded targets (the
-        pseudo-class is ``n_classes``).
+        batch dict (padded frames and lengths); ``y_true`` the encoded targets
+        (:class:`PseudoClassTargets`: the pseudo-class is ``n_classes``). ``L_s``
+        is :meth:`PseudoClassTargets.supervised_loss`, ``L_u``
+        :func:`~sklearn_ser.autoencoders.sparse_ae_loss` over the valid frames.
         """
         logits, z, h = y_pred
         device = logits.device
         y = torch.as_tensor(y_true, device=device)
-        n_classes = len(self.classes_)
-        keep = (
-            torch.ones_like(y, dtype=torch.bool) if self.pseudo_class else y < n_classes
-        )
-        weight = torch.as_tensor(self.class_weight_, dtype=logits.dtype, device=device)
-        if bool(keep.any()):
-            yk = y[keep]
-            w = weight[yk]
-            per_utt = self.criterion_(logits[keep], yk)
-            # Divided by the count, not by the sum of the weights: a batch of one
-            # class (length buckets can make one) keeps its class's weight.
-            loss = (per_utt * w).sum() / yk.numel()
-        else:  # a batch of unlabeled utterances without pseudo-class
-            loss = logits.sum() * 0.0
+        loss = self.targets_.supervised_loss(logits, y, self.criterion_)
         if self.reconstruction_weight > 0:
             frames = X["X"].to(device)
             mask = length_mask(X["lengths"].to(device), frames.shape[1])
@@ -695,7 +581,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     # ------------------------------------------------------------------ inference
 
     def _check_X(self, X):
-        check_is_fitted(self, "classes_inferred_")
+        check_is_fitted(self, "targets_")
         return check_sequences(X, n_features=self.n_features_in_, name="X")
 
     def _eval_batches(self, X):
@@ -738,7 +624,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; rows sum to 1.
         """
-        logits = self.forward(X)[:, : len(self.classes_)]
+        logits = self.forward(X)  # first: it raises NotFittedError
+        logits = self.targets_.real_logits(logits)
         # softmax over the K real logits == the (K+1)-way softmax renormalised
         return torch.softmax(logits.double(), dim=1).numpy()
 
@@ -750,7 +637,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         y_pred : ndarray of shape (n_samples,)
             Values of ``classes_``.
         """
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # first, for its NotFittedError
+        return self.classes_[proba.argmax(axis=1)]
 
     def attention_weights(self, X):
         """Attention weights of each utterance over its own frames.

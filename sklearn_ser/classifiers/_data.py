@@ -26,9 +26,10 @@ __all__ = [
 class SequenceDataset(torch.utils.data.Dataset):
     """A sequence dataset with its (encoded) targets, as a torch Dataset.
 
-    Item ``i`` is ``(X[i], y[i])``. Without targets (prediction time) item ``i`` is
-    ``(X[i], i)``: the index lets the classifier put the outputs of length-sorted
-    batches back in input order, whatever the batch sampler.
+    Item ``i`` is ``(X[i], y[i])`` (``y`` is kept as ``targets``). Without targets
+    (prediction time) item ``i`` is ``(X[i], i)``: the index lets the classifier
+    put the outputs of length-sorted batches back in input order, whatever the
+    batch sampler.
 
     Parameters
     ----------
@@ -36,14 +37,24 @@ class SequenceDataset(torch.utils.data.Dataset):
         Sequence dataset.
     y : array-like of int of shape (n_samples,), default=None
         Encoded targets.
+    groups : array-like of shape (n_samples,), default=None
+        Speaker of each utterance, read by the classifier's internal
+        train / validation split.
     """
 
-    def __init__(self, X, y=None):
+    def __init__(self, X, y=None, groups=None):
         self.X = X
-        self.y = None if y is None else np.asarray(y, dtype=np.int64)
-        if self.y is not None and len(self.y) != len(X):
+        # ``targets``, not skorch's ``y``: skorch would infer the classifier's
+        # classes from an attribute named y, and these are encoded targets.
+        self.targets = None if y is None else np.asarray(y, dtype=np.int64)
+        if self.targets is not None and len(self.targets) != len(X):
             raise ValueError(
-                f"X has {len(X)} sequences but y has {len(self.y)} targets."
+                f"X has {len(X)} sequences but y has {len(self.targets)} targets."
+            )
+        self.groups = None if groups is None else np.asarray(groups)
+        if self.groups is not None and self.groups.shape != (len(X),):
+            raise ValueError(
+                f"groups must have shape ({len(X)},) like y; got {self.groups.shape}."
             )
         self.lengths = sequence_lengths(X)
 
@@ -51,7 +62,7 @@ class SequenceDataset(torch.utils.data.Dataset):
         return len(self.X)
 
     def __getitem__(self, i):
-        return self.X[i], (i if self.y is None else self.y[i])
+        return self.X[i], (i if self.targets is None else self.targets[i])
 
 
 def dataset_lengths(dataset):
@@ -70,7 +81,7 @@ def dataset_lengths(dataset):
 def dataset_targets(dataset):
     """Targets of every item of a :class:`SequenceDataset` or a Subset of one."""
     if isinstance(dataset, SequenceDataset):
-        return dataset.y
+        return dataset.targets
     if isinstance(dataset, Subset):
         y = dataset_targets(dataset.dataset)
         return None if y is None else y[np.asarray(dataset.indices)]

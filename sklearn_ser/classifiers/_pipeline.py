@@ -26,6 +26,7 @@ def make_attention_pipeline(
     max_epochs=30,
     patience=6,
     batch_size=32,
+    front_end=None,
 ):
     """``LogMelDeltas -> SemiSupervisedAttentionClassifier``, ready for audio paths.
 
@@ -64,6 +65,12 @@ def make_attention_pipeline(
     lr, max_epochs, patience, batch_size
         Adam learning rate, epoch budget, early-stopping patience (epochs without
         a better labelled validation cross-entropy), mini-batch size.
+    front_end : estimator or None, default=None
+        What turns audio into standardised frame sequences. None:
+        ``LogMelDeltas(n_mels, hop_length, win_length, sampling_rate, memory)``;
+        otherwise e.g. ``make_pipeline(WhisperEncoder(pooling=None),
+        FrameStandardScaler())`` (``n_mels``, ``hop_length``, ``win_length``,
+        ``sampling_rate`` and ``memory`` are then the front end's business).
 
     Returns
     -------
@@ -94,13 +101,12 @@ def make_attention_pipeline(
     )
     with config_context(enable_metadata_routing=True):
         clf.set_fit_request(groups=True)
-    return make_pipeline(
-        LogMelDeltas(
+    if front_end is None:
+        front_end = LogMelDeltas(
             n_mels=n_mels,
             hop_length=hop_length,
             win_length=win_length,
             sampling_rate=sampling_rate,
             memory=memory,
-        ),
-        clf,
-    )
+        )
+    return make_pipeline(front_end, clf)

@@ -33,7 +33,9 @@ def plot_attention(
         Frames per second, to label the time axis in seconds; default frame index.
     title : str, default=None
     ax : matplotlib Axes, default=None
-        Draw there; default a new figure.
+        Draw there; default a new :class:`matplotlib.figure.Figure`, made without
+        pyplot: matplotlib's backend and pyplot's figure list are left alone (in
+        a notebook, the returned figure displays itself).
     path : str or path-like, default=None
         Also write the figure there (PNG by the extension).
 
@@ -49,11 +51,7 @@ def plot_attention(
     >>> len(fig.axes)
     2
     """
-    import matplotlib
-
-    if ax is None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     frames = np.asarray(frames, dtype=float)
     weights = np.asarray(weights, dtype=float)
@@ -68,7 +66,8 @@ def plot_attention(
         )
     n_mels = n_mels or max(1, frames.shape[1] // 3)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.2))
+        fig = Figure(figsize=(8, 3.2))
+        ax = fig.subplots()
     else:
         fig = ax.figure
     scale = 1.0 / frame_rate if frame_rate else 1.0

@@ -7,16 +7,28 @@ corpus-specific arrays (``sentences``, ``sessions``, ``genders``, ...).
 
 Where the corpora live: every loader's first argument ``data_home`` is either the
 *data home* holding one folder per corpus (``emovo/``, ``emodb/``, ``iemocap/``,
-``casia/``, ``librispeech_neutral/``) or the corpus folder itself. Without it the home
-is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data`` (:func:`get_data_home`).
+``casia/``, ``ravdess/``, ``cremad/``, ``savee/``, ``tess/``,
+``librispeech_neutral/``) or the corpus folder itself.
+Without it the home is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data``
+(:func:`get_data_home`).
+
+Your own data: :func:`load_manifest` reads a CSV/TSV table (path, label, speaker per
+row) and :func:`load_folder` a tree whose labels and speakers come from folder names
+or a file-name pattern; both return the same Bunch.
 """
 
 from ._base import EMOTIONS, get_data_home
 from ._casia import load_casia
+from ._cremad import load_cremad
 from ._emodb import EMODB_SHA256, EMODB_URL, fetch_emodb, load_emodb
 from ._emovo import load_emovo
+from ._folder import load_folder
 from ._iemocap import load_iemocap
 from ._librispeech import load_librispeech
+from ._manifest import load_manifest
+from ._ravdess import load_ravdess
+from ._savee import load_savee
+from ._tess import load_tess
 
 __all__ = [
     "EMODB_SHA256",
@@ -25,8 +37,14 @@ __all__ = [
     "fetch_emodb",
     "get_data_home",
     "load_casia",
+    "load_cremad",
     "load_emodb",
     "load_emovo",
+    "load_folder",
     "load_iemocap",
     "load_librispeech",
+    "load_manifest",
+    "load_ravdess",
+    "load_savee",
+    "load_tess",
 ]

@@ -11,11 +11,13 @@ in none of the places tried, :class:`FileNotFoundError` lists every one of them 
 it was rejected.
 """
 
+import functools
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 from sklearn.utils import Bunch
 
 __all__ = ["EMOTIONS", "get_data_home"]
@@ -24,6 +26,7 @@ __all__ = ["EMOTIONS", "get_data_home"]
 EMOTIONS = (
     "anger",
     "boredom",
+    "calm",
     "disgust",
     "fear",
     "happiness",
@@ -115,6 +118,54 @@ def _find_corpus(data_home, folder_names, looks_like, corpus, expected):
 def _is_hidden(path):
     # Skip dot-files such as macOS resource forks (._x.wav) that archives often carry.
     return path.name.startswith(".")
+
+
+@functools.cache
+def _audio_suffixes():
+    """File suffixes (lower case, with the dot) of the formats libsndfile reads here."""
+    suffixes = {f".{name.lower()}" for name in sf.available_formats()}
+    # Formats whose usual suffix is not their libsndfile name.
+    aliases = {".aiff": ".aif", ".ogg": ".oga", ".wavex": ".wav"}
+    suffixes |= {alias for name, alias in aliases.items() if name in suffixes}
+    if ".ogg" in suffixes:
+        suffixes.add(".opus")
+    return frozenset(suffixes)
+
+
+def _is_audio(path):
+    """Whether ``path`` is a visible file with a suffix libsndfile reads."""
+    return (
+        not _is_hidden(path)
+        and path.suffix.lower() in _audio_suffixes()
+        and path.is_file()
+    )
+
+
+def _map_label(raw, label_map):
+    """``(target, problem)`` for a raw label: exactly one of the two is None.
+
+    With ``label_map`` the raw label is looked up there first (a value of None
+    drops the utterance: ``(None, None)``); labels already in :data:`EMOTIONS` pass
+    through, matched without regard to case and surrounding spaces.
+    """
+    key = str(raw).strip()
+    if label_map is not None and (key in label_map or raw in label_map):
+        value = label_map[key] if key in label_map else label_map[raw]
+        if value is None:
+            return None, None
+        if str(value) not in EMOTIONS:
+            return None, (
+                f"label_map maps {key!r} to {value!r}, which is not in the "
+                f"vocabulary ({', '.join(EMOTIONS)})"
+            )
+        return str(value), None
+    if key.lower() in EMOTIONS:
+        return key.lower(), None
+    hint = "add it to label_map" if label_map is not None else "pass label_map="
+    return None, (
+        f"label {key!r} is not in the vocabulary ({', '.join(EMOTIONS)}); {hint} "
+        "(a value of None drops those rows)"
+    )
 
 
 def _any_file(root, pattern):

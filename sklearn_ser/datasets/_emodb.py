@@ -13,8 +13,7 @@ from pathlib import Path, PurePosixPath
 from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
 
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-
+from .._compat import Interval, StrOptions, validate_params
 from ._base import (
     _any_file,
     _build_bunch,

@@ -4,8 +4,8 @@ import os
 import re
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions, validate_params
 
+from .._compat import StrOptions, validate_params
 from ._base import _build_bunch, _find_corpus, _report
 
 __all__ = ["load_iemocap"]

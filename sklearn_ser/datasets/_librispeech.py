@@ -3,8 +3,7 @@
 import os
 import re
 
-from sklearn.utils._param_validation import StrOptions, validate_params
-
+from .._compat import StrOptions, validate_params
 from ._base import _build_bunch, _find_corpus, _is_hidden, _report
 
 __all__ = ["load_librispeech"]

@@ -9,11 +9,10 @@ import numpy as np
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, check_cv
-from sklearn.utils import _safe_indexing
 from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_object
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _check_method_params, _num_samples
 
+from .._compat import _check_method_params, _num_samples, _safe_indexing
 from .._parallel import streaming_parallel
 from ._metrics import labeled_mask
 from ._report import EvaluationReport
@@ -97,6 +96,8 @@ def _fit_predict_fold(
         "predict_time": predict_time,
         "learned_unlabeled": learned is not None
         and bool(np.any(~labeled_mask(np.asarray(learned)))),
+        # A search (GridSearchCV, ...) tuned inside the fold: what it chose.
+        "best_params": getattr(estimator, "best_params_", None),
         "estimator": estimator,
     }
 
@@ -139,7 +140,10 @@ def evaluate(
     whose ``fit`` (or ``predict``) has a ``groups`` parameter gets the training (or
     test) speakers; a meta-estimator such as a ``Pipeline`` gets them through
     scikit-learn metadata routing when one of its steps requests ``groups``
-    (routing is then enabled for the duration of each fold only).
+    (routing is then enabled for the duration of each fold only). So a
+    ``GridSearchCV`` with a speaker-grouped ``cv`` (``LeaveOneGroupOut()``,
+    ``GroupKFold``) is tuned inside each fold on the training speakers only, and
+    each fold's ``best_params_`` is kept in ``report.folds``.
 
     Parameters
     ----------
@@ -200,24 +204,80 @@ def evaluate(
     """
     if unlabeled not in ("fit", "drop"):
         raise ValueError(f"unlabeled must be 'fit' or 'drop'; got {unlabeled!r}.")
+    y, groups = _check_labels_and_groups(X, y, groups)
+    splits, cv_text = _make_splits(cv, y, groups, unlabeled)
+    route, routing = _groups_routing(estimator, groups)
+    results = _run_folds(
+        estimator,
+        X,
+        y,
+        groups,
+        splits,
+        params=params,
+        route=route,
+        routing=routing,
+        proba=proba,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        name=name,
+    )
+    if unlabeled == "fit" and any(r["learned_unlabeled"] for r in results):
+        warnings.warn(
+            "The fitted estimator has -1 among its classes_: it treated unlabeled "
+            "samples as a class. Use unlabeled='drop' for supervised estimators.",
+            UserWarning,
+            stacklevel=2,
+        )
+    report = _build_report(
+        X,
+        y,
+        groups,
+        splits,
+        results,
+        name=name or type(estimator).__name__,
+        description=description,
+        cv_text=cv_text,
+        adapts_to_test_speaker=adapts_to_test_speaker,
+    )
+    if return_estimators:
+        report.estimators_ = [r["estimator"] for r in results]
+    return report
+
+
+# ---------------------------------------------------------------- evaluate's steps
+def _check_labels_and_groups(X, y, groups):
+    """``y`` and ``groups`` as arrays, one entry per sample of ``X``."""
     n = _num_samples(X)
     y = np.asarray(y)
     if y.ndim != 1 or y.shape[0] != n:
         raise ValueError(f"y must be 1-D with one label per sample of X ({n}).")
+    if not labeled_mask(y).any():
+        raise ValueError("y holds no labeled sample (every label is -1).")
     if groups is not None:
         groups = np.asarray(groups)
         if groups.ndim != 1 or groups.shape[0] != n:
             raise ValueError(f"groups must be 1-D with one speaker per sample ({n}).")
+    return y, groups
+
+
+def _make_splits(cv, y, groups, unlabeled):
+    """The (train, test) index pairs and their description.
+
+    With ``unlabeled="drop"`` the unlabeled samples leave the training folds (they
+    stay in the test folds, predicted but never scored).
+    """
     splitter, cv_text = _resolve_cv(cv, groups)
-    splits = list(splitter.split(np.zeros((n, 1)), y, groups))
+    splits = list(splitter.split(np.zeros((y.shape[0], 1)), y, groups))
     if not splits:
         raise ValueError("cv produced no splits.")
-    labeled = labeled_mask(y)
-    if not labeled.any():
-        raise ValueError("y holds no labeled sample (every label is -1).")
     if unlabeled == "drop":
+        labeled = labeled_mask(y)
         splits = [(tr[labeled[tr]], te) for tr, te in splits]
+    return splits, cv_text
 
+
+def _groups_routing(estimator, groups):
+    """Which of fit/predict/predict_proba get ``groups``, and whether via routing."""
     route, routing = {}, False
     for method in ("fit", "predict", "predict_proba"):
         route[method], via_routing = _consumes(estimator, method)
@@ -226,7 +286,25 @@ def evaluate(
         raise ValueError(
             f"{type(estimator).__name__} requests groups, but groups is None."
         )
+    return route, routing
 
+
+def _run_folds(
+    estimator,
+    X,
+    y,
+    groups,
+    splits,
+    *,
+    params,
+    route,
+    routing,
+    proba,
+    n_jobs,
+    verbose,
+    name,
+):
+    """Fit a clone per split (in parallel), with a progress bar when verbose."""
     jobs = (
         delayed(_fit_predict_fold)(
             clone(estimator), X, y, groups, tr, te, params, route, routing, proba
@@ -249,15 +327,40 @@ def evaluate(
                 )
     if bar is not None:
         bar.close()
+    return results
 
-    if unlabeled == "fit" and any(r["learned_unlabeled"] for r in results):
-        warnings.warn(
-            "The fitted estimator has -1 among its classes_: it treated unlabeled "
-            "samples as a class. Use unlabeled='drop' for supervised estimators.",
-            UserWarning,
-            stacklevel=2,
-        )
 
+def _plain_params(params):
+    """Chosen hyper-parameters as JSON-ready values (``repr`` for objects)."""
+    plain = {}
+    for key, value in params.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            value = repr(value)
+        plain[str(key)] = value
+    return plain
+
+
+def _sample_ids(X, index):
+    """The audio path of each prediction when ``X`` is a list or array of paths."""
+    if isinstance(X, np.ndarray):
+        if X.ndim == 1 and X.dtype.kind in "OU":
+            if all(isinstance(v, str) for v in X[:10]):
+                return X[index].astype(str)
+        return None
+    if isinstance(X, (list, tuple)) and all(isinstance(v, str) for v in X[:10]):
+        return np.asarray(X, dtype=str)[index]
+    return None
+
+
+def _build_report(
+    X, y, groups, splits, results, *, name, description, cv_text, adapts_to_test_speaker
+):
+    """Gather the out-of-fold predictions of every split into one report.
+
+    Probabilities are kept only when every fold has them over the same classes.
+    """
     index, fold_ids, preds, folds = [], [], [], []
     probas, proba_classes = [], None
     for k, ((tr, te), res) in enumerate(zip(splits, results)):
@@ -281,32 +384,23 @@ def evaluate(
                 "predict_time": res["predict_time"],
             }
         )
+        if res["best_params"] is not None:
+            folds[-1]["best_params"] = _plain_params(res["best_params"])
     index = np.concatenate(index)
     keep_proba = proba_classes is not None and len(probas) == len(results)
-    X_arr = X if isinstance(X, np.ndarray) else None
-    sample_ids = None
-    if X_arr is not None and X_arr.ndim == 1 and X_arr.dtype.kind in "OU":
-        if all(isinstance(v, str) for v in X_arr[:10]):
-            sample_ids = X_arr[index].astype(str)
-    elif isinstance(X, (list, tuple)) and all(isinstance(v, str) for v in X[:10]):
-        sample_ids = np.asarray(X, dtype=str)[index]
-
-    report = EvaluationReport(
-        name=name or type(estimator).__name__,
-        labels=np.unique(y[labeled]),
+    return EvaluationReport(
+        name=name,
+        labels=np.unique(y[labeled_mask(y)]),
         index=index,
         fold=np.concatenate(fold_ids),
         y_true=y[index],
         y_pred=np.concatenate(preds),
         folds=folds,
         groups=None if groups is None else groups[index],
-        sample_ids=sample_ids,
+        sample_ids=_sample_ids(X, index),
         proba=np.concatenate(probas) if keep_proba else None,
         proba_classes=proba_classes if keep_proba else None,
         description=description,
         cv=cv_text,
         adapts_to_test_speaker=adapts_to_test_speaker,
     )
-    if return_estimators:
-        report.estimators_ = [r["estimator"] for r in results]
-    return report

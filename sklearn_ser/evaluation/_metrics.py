@@ -15,6 +15,8 @@ and ``"balanced_accuracy"`` is UA. When a test fold may hold unlabeled samples
 import numpy as np
 from sklearn.metrics import make_scorer
 
+from .._labels import unlabeled_mask
+
 __all__ = [
     "UA_SCORER",
     "WA_SCORER",
@@ -28,10 +30,14 @@ __all__ = [
 def labeled_mask(y):
     """Boolean mask of the labeled samples: every ``y`` that is not ``-1``.
 
+    The rule (shared by every estimator of sklearn-ser) is that of
+    :func:`sklearn_ser._labels.unlabeled_mask`: ``-1`` or its string form ``"-1"``
+    marks an unlabeled sample; a missing label (None, NaN) is an error.
+
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-        Labels; ``-1`` marks an unlabeled sample (integer or object arrays).
+        Labels; ``-1`` marks an unlabeled sample.
 
     Returns
     -------
@@ -41,17 +47,10 @@ def labeled_mask(y):
     --------
     >>> labeled_mask([0, -1, 2, 1]).tolist()
     [True, False, True, True]
-    >>> labeled_mask(["ang", "neu"]).tolist()
-    [True, True]
+    >>> labeled_mask(["ang", "neu", "-1"]).tolist()
+    [True, True, False]
     """
-    y = np.asarray(y)
-    if y.dtype.kind in "iuf":
-        return y != -1
-    if y.dtype.kind == "O":
-        return np.array(
-            [not (isinstance(v, (int, np.integer)) and v == -1) for v in y], dtype=bool
-        )
-    return np.ones(y.shape[0], dtype=bool)
+    return ~unlabeled_mask(y)
 
 
 def _recalls(y_true, y_pred):

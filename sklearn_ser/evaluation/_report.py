@@ -7,13 +7,24 @@ import numpy as np
 import pandas as pd
 
 from ._metrics import _recalls, labeled_mask
+from ._stats import DEFAULT_LEVEL, DEFAULT_N_BOOT, paired_comparison, speaker_bootstrap
 
-__all__ = ["EvaluationReport", "compare_reports", "load_report", "recall_table"]
+__all__ = [
+    "EvaluationReport",
+    "compare_reports",
+    "load_report",
+    "paired_table",
+    "recall_table",
+]
 
 _FORMAT_VERSION = 1
 ADAPTS_NOTE = (
     "adapts to the test speaker: features are standardised with statistics of each "
     "test speaker's own (unlabeled) features"
+)
+ADAPTS_CORPUS_NOTE = (
+    "adapts to the test corpus: features are standardised per corpus, the test "
+    "corpus with statistics of its own (unlabeled) features"
 )
 
 
@@ -111,7 +122,8 @@ class EvaluationReport:
         number, its true label (``-1`` = unlabeled) and the prediction.
     folds : list of dict
         One record per fold: ``fold``, ``test_groups``, ``n_train``, ``n_test``,
-        ``n_test_labeled``, ``fit_time``, ``predict_time`` (seconds).
+        ``n_test_labeled``, ``fit_time``, ``predict_time`` (seconds) and, when the
+        estimator is a search tuned inside the fold, ``best_params``.
     groups : array-like of shape (n_predictions,), default=None
         Speaker (group) of each prediction.
     sample_ids : array-like of shape (n_predictions,), default=None
@@ -126,6 +138,9 @@ class EvaluationReport:
         How it was cross-validated.
     adapts_to_test_speaker : bool, default=False
         Labels the figures as using statistics of the test speaker.
+    adapts_to_test_corpus : bool, default=False
+        Labels the figures as using statistics of the test corpus (cross-corpus
+        evaluation with per-corpus standardisation).
     meta : dict, default=None
         Anything else worth keeping (JSON-serialisable).
 
@@ -162,6 +177,7 @@ class EvaluationReport:
         description="",
         cv="",
         adapts_to_test_speaker=False,
+        adapts_to_test_corpus=False,
         meta=None,
     ):
         self.name = str(name)
@@ -180,7 +196,9 @@ class EvaluationReport:
         self.description = str(description)
         self.cv = str(cv)
         self.adapts_to_test_speaker = bool(adapts_to_test_speaker)
+        self.adapts_to_test_corpus = bool(adapts_to_test_corpus)
         self.meta = dict(meta or {})
+        self._intervals = {}
         self._score_folds()
 
     # ------------------------------------------------------------------ figures
@@ -250,6 +268,45 @@ class EvaluationReport:
         r = r[np.isfinite(r)]
         return float(r.mean()) if r.size else float("nan")
 
+    def confidence_intervals(
+        self, *, n_boot=DEFAULT_N_BOOT, level=DEFAULT_LEVEL, random_state=0
+    ):
+        """Intervals of the pooled WA and UA from a bootstrap over speakers.
+
+        Speakers, not utterances, are the independent unit: see
+        :func:`sklearn_ser.evaluation.speaker_bootstrap`. The draws are seeded, so
+        the same report always gives the same intervals.
+
+        Parameters
+        ----------
+        n_boot : int, default=1000
+            Bootstrap replicates.
+        level : float, default=0.95
+            Coverage.
+        random_state : int, default=0
+            Seeds the draws.
+
+        Returns
+        -------
+        intervals : dict or None
+            ``{"WA": (low, high), "UA": (low, high), "n_speakers", "level",
+            "n_boot"}``; None when the report has no speaker groups.
+        """
+        if self.groups is None or not self._scored.any():
+            return None
+        key = (int(n_boot), float(level), random_state)
+        if key not in self._intervals:
+            self._intervals[key] = speaker_bootstrap(
+                self.y_true,
+                self.y_pred,
+                self.groups,
+                labels=self.labels,
+                n_boot=n_boot,
+                level=level,
+                random_state=random_state,
+            )
+        return self._intervals[key]
+
     @property
     def fit_time(self):
         """Total fit time over folds, in seconds."""
@@ -303,7 +360,12 @@ class EvaluationReport:
         return pd.Series(np.diag(cm), index=self.labels, name=self.name)
 
     def summary(self):
-        """The headline figures as a dict (what ``results.json`` holds per system)."""
+        """The headline figures as a dict (what ``results.json`` holds per system).
+
+        ``WA_ci`` and ``UA_ci`` are the 95% intervals of the pooled figures from
+        :meth:`confidence_intervals` (None without speaker groups).
+        """
+        ci = self.confidence_intervals()
         return {
             "WA": _float(self.WA),
             "UA": _float(self.UA),
@@ -311,11 +373,14 @@ class EvaluationReport:
             "UA_std": _float(self.UA_std),
             "WA_pooled": _float(self.WA_pooled),
             "UA_pooled": _float(self.UA_pooled),
+            "WA_ci": None if ci is None else [_float(v) for v in ci["WA"]],
+            "UA_ci": None if ci is None else [_float(v) for v in ci["UA"]],
             "n_folds": self.n_folds,
             "n_scored": int(self._scored.sum()),
             "fit_time": self.fit_time,
             "predict_time": self.predict_time,
             "adapts_to_test_speaker": self.adapts_to_test_speaker,
+            "adapts_to_test_corpus": self.adapts_to_test_corpus,
         }
 
     # ------------------------------------------------------------------- tables
@@ -338,7 +403,16 @@ class EvaluationReport:
             frame = pd.DataFrame(self.folds).set_index("fold")
             frame["test_groups"] = [", ".join(map(str, g)) for g in frame.test_groups]
             cols = ["test_groups", "n_train", "n_test", "n_test_labeled", "WA", "UA"]
-            return frame[cols + ["fit_time", "predict_time"]]
+            cols += ["fit_time", "predict_time"]
+            if "best_params" in frame:  # tuned inside each fold: what was chosen
+                frame["best_params"] = [
+                    ", ".join(f"{k}={v}" for k, v in p.items())
+                    if isinstance(p, dict)
+                    else ""
+                    for p in frame.best_params
+                ]
+                cols.append("best_params")
+            return frame[cols]
         if kind == "summary":
             return pd.DataFrame([self.summary()], index=pd.Index([self.name]))
         if kind == "recall":
@@ -375,12 +449,25 @@ class EvaluationReport:
             out += [self.description, ""]
         if self.adapts_to_test_speaker:
             out += [f"**Note: {ADAPTS_NOTE}.**", ""]
+        if self.adapts_to_test_corpus:
+            out += [f"**Note: {ADAPTS_CORPUS_NOTE}.**", ""]
+        cross = self.meta.get("cross_corpus")
+        if cross:
+            out += [_cross_corpus_text(cross), ""]
+        ci = self.confidence_intervals()
+        ci_text = (
+            "No speaker groups: no confidence interval."
+            if ci is None
+            else f"Intervals: {100 * ci['level']:.0f}% bootstrap over the "
+            f"{ci['n_speakers']} test speakers ({ci['n_boot']} draws) of the pooled "
+            "figures."
+        )
         out += [
             f"Cross-validation: {self.cv or 'custom'}, {self.n_folds} folds, "
             f"{s['n_scored']} scored predictions. WA = accuracy, UA = balanced "
             "accuracy (mean per-class recall). Pooled figures score all out-of-fold "
             "predictions together and are the robust ones; per-fold figures are "
-            "averaged over folds.",
+            f"averaged over folds. {ci_text}",
             "",
             "## Summary",
             "",
@@ -417,7 +504,6 @@ class EvaluationReport:
             "name": self.name,
             "description": self.description,
             "cv": self.cv,
-            "adapts_to_test_speaker": self.adapts_to_test_speaker,
             **self.summary(),
             "labels": _py(self.labels),
             "per_class_recall": dict(zip(map(str, recall.index), _py(recall))),
@@ -459,6 +545,7 @@ class EvaluationReport:
         p = data["predictions"]
         folds = [
             {k: f[k] for k in ("fold", "test_groups", "n_train", "n_test")}
+            | ({"best_params": f["best_params"]} if "best_params" in f else {})
             | {
                 "fit_time": np.nan if f["fit_time"] is None else f["fit_time"],
                 "predict_time": (
@@ -482,6 +569,7 @@ class EvaluationReport:
             description=data.get("description", ""),
             cv=data.get("cv", ""),
             adapts_to_test_speaker=data.get("adapts_to_test_speaker", False),
+            adapts_to_test_corpus=data.get("adapts_to_test_corpus", False),
             meta=data.get("meta"),
         )
 
@@ -557,6 +645,8 @@ class EvaluationReport:
         )
         if self.adapts_to_test_speaker:
             title += "\nadapts to the test speaker"
+        if self.adapts_to_test_corpus:
+            title += "\nadapts to the test corpus"
         ax.set_title(title, fontsize=10)
         if path is not None:
             fig.savefig(path, dpi=dpi)
@@ -569,11 +659,36 @@ def load_report(source):
 
 
 def _system_name(report):
-    return report.name + (" (adapts to test speaker)" * report.adapts_to_test_speaker)
+    return (
+        report.name
+        + " (adapts to test speaker)" * report.adapts_to_test_speaker
+        + " (adapts to test corpus)" * report.adapts_to_test_corpus
+    )
+
+
+def _cross_corpus_text(cross):
+    dropped = "; ".join(
+        f"{corpus}: {', '.join(map(str, labels))}"
+        for corpus, labels in cross.get("dropped", {}).items()
+        if labels
+    )
+    return (
+        f"Cross-corpus: trained on {', '.join(cross['train'])}, tested on "
+        f"{', '.join(cross['test'])}. Only the classes both sides share are trained "
+        f"and scored: {', '.join(map(str, cross['classes']))}."
+        + (f" Left out: {dropped}." if dropped else "")
+    )
+
+
+def _interval_text(ci):
+    return "" if ci is None else f"{ci[0]:.3f}-{ci[1]:.3f}"
 
 
 def compare_reports(reports):
     """One row per system: WA/UA mean ± std over folds, pooled WA/UA, times.
+
+    ``WA_95ci`` and ``UA_95ci`` are the intervals of the pooled figures from a
+    bootstrap over speakers (:meth:`EvaluationReport.confidence_intervals`).
 
     Parameters
     ----------
@@ -600,6 +715,8 @@ def compare_reports(reports):
             "UA_std": s["UA_std"],
             "WA_pooled": s["WA_pooled"],
             "UA_pooled": s["UA_pooled"],
+            "WA_95ci": _interval_text(s["WA_ci"]),
+            "UA_95ci": _interval_text(s["UA_ci"]),
             "folds": s["n_folds"],
             "fit_predict_s": s["fit_time"] + s["predict_time"],
         }
@@ -639,4 +756,66 @@ def recall_table(reports):
         rows[_system_name(r)] = row
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "system"
+    return frame
+
+
+def paired_table(
+    reports, *, reference=0, n_boot=DEFAULT_N_BOOT, level=DEFAULT_LEVEL, as_text=False
+):
+    """Each system against a reference, paired on the same utterances.
+
+    One row per system other than the reference: the pooled UA difference
+    (system - reference), its interval from a paired bootstrap over speakers, the
+    bootstrap p-value, McNemar's exact p-value on the predictions and whether the
+    difference is within noise (the interval holds zero). See
+    :func:`sklearn_ser.evaluation.paired_comparison`.
+
+    Parameters
+    ----------
+    reports : sequence of EvaluationReport
+        Evaluations on the same utterances.
+    reference : int or str, default=0
+        The reference system: its position in ``reports`` or its name.
+    n_boot : int, default=1000
+        Bootstrap replicates.
+    level : float, default=0.95
+        Coverage of the intervals.
+    as_text : bool, default=False
+        For reading (markdown): p-values with three significant digits and
+        ``within_noise`` as ``"yes"``/``"no"`` instead of floats and booleans.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Indexed by ``"<system> vs <reference>"``.
+    """
+    reports = list(reports)
+    if isinstance(reference, str):
+        names = [r.name for r in reports]
+        if reference not in names:
+            raise ValueError(
+                f"reference {reference!r} is none of the systems: {names}."
+            )
+        reference = names.index(reference)
+    ref = reports[reference]
+    rows = {}
+    for k, r in enumerate(reports):
+        if k == reference:
+            continue
+        c = paired_comparison(ref, r, n_boot=n_boot, level=level)
+        lo, hi = c["UA_diff_ci"]
+        rows[f"{_system_name(r)} vs {_system_name(ref)}"] = {
+            "UA_diff": c["UA_diff"],
+            f"UA_diff_{100 * level:.0f}ci": f"[{lo:+.3f}, {hi:+.3f}]",
+            "p_bootstrap": c["p_bootstrap"],
+            "WA_diff": c["WA_diff"],
+            "p_mcnemar": c["p_mcnemar"],
+            "within_noise": bool(lo <= 0.0 <= hi),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "comparison"
+    if as_text:
+        for col in ("p_bootstrap", "p_mcnemar"):
+            frame[col] = [f"{v:.3g}" for v in frame[col]]
+        frame["within_noise"] = ["yes" if v else "no" for v in frame["within_noise"]]
     return frame

@@ -7,10 +7,10 @@ from sklearn.base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
-    _fit_context,
 )
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._compat import Interval, _fit_context
 
 __all__ = ["SpeakerStandardScaler"]
 

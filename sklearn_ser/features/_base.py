@@ -6,26 +6,38 @@ An extractor subclasses :class:`BaseAudioExtractor` and defines two things:
 the input (:mod:`sklearn_ser._audio`), looks every item up in the cache, computes the
 misses (in ``n_jobs`` joblib processes, each entry cached as soon as it is done),
 reports progress, and applies ``on_error``.
+
+Only real results are cached: features with NaN or infinite values are a failure of
+that item (an :class:`~sklearn_ser.AudioError` naming it), and a cached entry is
+returned only if it is intact and has the dtype and shape of ``_failed_value()``.
+Items longer than the extractor's ``_long_audio_seconds`` are extracted one at a
+time, after the others, with a :class:`LongAudioWarning`.
 """
 
 import os
 import warnings
+from itertools import chain
 from numbers import Integral
 
+import numpy as np
 from joblib import Memory, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
-from .._audio import AudioError, as_audio_items, load_audio
+from .._audio import AudioError, as_audio_items, audio_duration, load_audio
 from .._cache import ItemCache
+from .._compat import Interval, StrOptions
 from .._parallel import streaming_parallel
 
-__all__ = ["BaseAudioExtractor", "ExtractionWarning"]
+__all__ = ["BaseAudioExtractor", "ExtractionWarning", "LongAudioWarning"]
 
 
 class ExtractionWarning(UserWarning):
     """Some audio items failed and were replaced by NaN (``on_error="warn"``)."""
+
+
+class LongAudioWarning(UserWarning):
+    """Some audio items are long enough to need much memory; they run one at a time."""
 
 
 def _extract_chunk(extractor, items, cache):
@@ -39,6 +51,11 @@ def _extract_chunk(extractor, items, cache):
                 channel=extractor.channel,
             )
             value = extractor._compute(signal, sr)
+            if not np.isfinite(value).all():
+                raise AudioError(
+                    f"{type(extractor).__name__} gave NaN or infinite features for "
+                    f"{item.name}; they are not cached."
+                )
         except (FileNotFoundError, AudioError) as exc:
             out.append((item.index, exc))
             continue
@@ -62,14 +79,29 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
     }
 
     # -- what subclasses provide -------------------------------------------------
+    #: Items longer than this many seconds are extracted one at a time, after the
+    #: others, with a LongAudioWarning (None: no limit). Set by extractors whose
+    #: memory grows with the length of a file.
+    _long_audio_seconds = None
+
     def _config(self):
         raise NotImplementedError
 
     def _compute(self, signal, sampling_rate):
         raise NotImplementedError
 
+    def _prepare(self):
+        """Optional: one-time set-up in this process before any item is computed.
+
+        Called only when some item is not cached, before the progress bar starts.
+        """
+
     def _failed_value(self):
-        """What a failed item becomes with on_error='warn' (NaN of the right shape)."""
+        """What a failed item becomes with on_error='warn' (NaN of the right shape).
+
+        Its dtype and shape (but for the number of frames of a sequence) are also
+        what a cached entry must have to be used.
+        """
         raise NotImplementedError
 
     # -- the engine ----------------------------------------------------------------
@@ -82,6 +114,7 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
         """Features of every item of ``X``, in order, as a list."""
         items = as_audio_items(X, sampling_rate=self.sampling_rate)
         cache = self._cache()
+        like = self._failed_value() if cache is not None else None
         results = [None] * len(items)
         errors = {}
         todo = []
@@ -93,14 +126,17 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
                     raise
                 errors[item.index] = exc
                 continue
-            hit = cache.get(key) if cache is not None else None
+            hit = cache.get(key, like=like) if cache is not None else None
             if hit is None:
                 # The key travels with the item: a worker need not stat the file
                 # (or hash the waveform) a second time.
                 todo.append((item, key))
             else:
                 results[item.index] = hit
-        self._run(todo, cache, results, errors)
+        todo, long = self._split_long(todo)
+        if todo or long:
+            self._prepare()
+        self._run(todo, cache, results, errors, long=long)
         if errors:
             listing = "; ".join(f"{errors[i]}" for i in sorted(errors))
             warnings.warn(
@@ -113,17 +149,40 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
                 results[i] = self._failed_value()
         return results
 
-    def _run(self, todo, cache, results, errors):
-        if not todo:
+    def _split_long(self, todo):
+        """Set apart the items longer than ``_long_audio_seconds``, with a warning."""
+        limit = self._long_audio_seconds
+        if limit is None:
+            return todo, []
+        short, long = [], []
+        for pair in todo:
+            seconds = audio_duration(pair[0])
+            if seconds is not None and seconds > limit:
+                long.append((pair, seconds))
+            else:
+                short.append(pair)
+        if long:
+            listing = "; ".join(f"{p[0].name}: {s:.0f} s" for p, s in long)
+            warnings.warn(
+                f"{type(self).__name__}: {len(long)} audio items are longer than "
+                f"{limit:g} s and need much memory each, so they are extracted one "
+                f"at a time after the others: {listing}",
+                LongAudioWarning,
+                stacklevel=4,
+            )
+        return short, [p for p, _ in long]
+
+    def _run(self, todo, cache, results, errors, long=()):
+        if not todo and not long:
             return
         n_jobs = self.n_jobs if self.n_jobs is not None else 1
         bar = tqdm(
-            total=len(todo),
+            total=len(todo) + len(long),
             desc=f"{type(self).__name__}",
             unit="file",
             disable=not self.verbose,
         )
-        if n_jobs == 1:
+        if n_jobs == 1 or not todo:
             chunks = ([pair] for pair in todo)
             done = (_extract_chunk(self, c, cache) for c in chunks)
         else:
@@ -138,6 +197,8 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
             done = streaming_parallel(n_jobs)(
                 delayed(_extract_chunk)(self, c, cache) for c in chunks
             )
+        # Long items run in this process once the parallel ones are done.
+        done = chain(done, (_extract_chunk(self, [pair], cache) for pair in long))
         with bar:
             for chunk in done:
                 for index, value in chunk:

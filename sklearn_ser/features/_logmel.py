@@ -1,17 +1,53 @@
 """Log-Mel filterbank energies with deltas, as frame sequences."""
 
+import sys
+import threading
 import warnings
 from numbers import Integral, Real
 
 import librosa
 import numpy as np
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from .._compat import Interval
 from .._sequences import as_sequences, check_sequences
 from ._base import BaseAudioExtractor
 
 __all__ = ["LogMelDeltas"]
+
+# Seconds after which preparing librosa is worth a word (a warm start takes 1-5 s).
+_SLOW_PREPARATION = 3.0
+
+
+def _warm_librosa():
+    # librosa's numba functions compile on first use (then numba caches them on
+    # disk): importing its utilities and one tiny spectrogram compile all we use.
+    librosa.feature.melspectrogram(
+        y=np.zeros(1600, dtype=np.float32), sr=16000, n_fft=512, n_mels=8
+    )
+
+
+def _prepare_librosa(verbose):
+    """Warm librosa once per process, saying so on stderr when it takes long.
+
+    The first log-Mel extraction after installing librosa used to sit silent for
+    30-70 s while numba compiled; in parallel runs every worker compiled at once.
+    """
+    if getattr(_prepare_librosa, "done", False):
+        return
+    worker = threading.Thread(target=_warm_librosa, daemon=True)
+    worker.start()
+    worker.join(_SLOW_PREPARATION)
+    if worker.is_alive() and verbose:
+        print(
+            "LogMelDeltas: preparing librosa; its numba functions compile on first "
+            "use after installation (up to a minute, once) ...",
+            file=sys.stderr,
+            flush=True,
+        )
+    while worker.is_alive():
+        worker.join(0.5)
+    _prepare_librosa.done = True
 
 
 class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
@@ -175,6 +211,11 @@ class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
 
     def _failed_value(self):
         return np.full((1, 3 * self.n_mels), np.nan, dtype=np.float32)
+
+    def _prepare(self):
+        # Here, before joblib's workers start: they then load numba's cache instead
+        # of all compiling at once.
+        _prepare_librosa(self.verbose)
 
     def _validate_width(self):
         if self.delta_width % 2 == 0:

@@ -1,13 +1,15 @@
 """openSMILE feature sets as scikit-learn transformers."""
 
+import contextlib
 import functools
+import signal as _signal
+import threading
 from numbers import Real
 
 import numpy as np
 import opensmile
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import _get_output_config
 
+from .._compat import Interval, StrOptions, _get_output_config
 from .._sequences import as_sequences
 from ._base import BaseAudioExtractor
 
@@ -22,6 +24,34 @@ def _smile(feature_set, feature_level):
     # One openSMILE instance per process and configuration: building one parses
     # the config (~0.2 s), which would dominate the extraction of short files.
     return opensmile.Smile(_SETS[feature_set], _LEVELS[feature_level])
+
+
+@contextlib.contextmanager
+def _ctrl_c_after_opensmile():
+    """Hold Ctrl-C (SIGINT) while openSMILE runs, then deliver it.
+
+    openSMILE hands its features to Python through a ctypes callback; a
+    KeyboardInterrupt raised inside the callback is printed and dropped by ctypes, and
+    openSMILE then returns no features (a row of NaN) and the run goes on as if nothing
+    happened. So the interrupt is only noted while openSMILE runs (in C it could not be
+    acted on earlier anyway) and raised by the original handler once it returns.
+    """
+    previous = _signal.getsignal(_signal.SIGINT)
+    if (
+        not callable(previous)
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        # SIG_IGN/SIG_DFL, or a thread (only the main thread gets Python signals).
+        yield
+        return
+    frames = []
+    _signal.signal(_signal.SIGINT, lambda signum, frame: frames.append(frame))
+    try:
+        yield
+    finally:
+        _signal.signal(_signal.SIGINT, previous)
+    if frames:
+        previous(_signal.SIGINT, frames[0])
 
 
 class OpenSmileFeatures(BaseAudioExtractor):
@@ -73,6 +103,15 @@ class OpenSmileFeatures(BaseAudioExtractor):
     verbose : int, default=0
         Show a progress bar while extracting.
 
+    Notes
+    -----
+    openSMILE keeps a whole file's frames in memory, gigabytes for a file of several
+    minutes (see "Very long audio" in the user guide). Files longer than 120 s are
+    extracted one at a time, after the others, whatever ``n_jobs``, with a
+    :class:`~sklearn_ser.LongAudioWarning`. Ctrl-C during extraction stops after the
+    file openSMILE is processing, with :class:`KeyboardInterrupt`; files finished
+    before are kept in the cache.
+
     Examples
     --------
     >>> import numpy as np
@@ -90,6 +129,9 @@ class OpenSmileFeatures(BaseAudioExtractor):
         "feature_level": [StrOptions(set(_LEVELS))],
         "min_duration": [Interval(Real, 0, None, closed="left")],
     }
+
+    # See Notes; the measurements are in docs/user-guide/audio.md.
+    _long_audio_seconds = 120.0
 
     def __init__(
         self,
@@ -136,7 +178,8 @@ class OpenSmileFeatures(BaseAudioExtractor):
             pad = min_len - len(signal)
             signal = np.pad(signal, (pad // 2, pad - pad // 2))
         smile = _smile(self.feature_set, self.feature_level)
-        values = smile.process_signal(signal, sampling_rate).to_numpy(np.float32)
+        with _ctrl_c_after_opensmile():
+            values = smile.process_signal(signal, sampling_rate).to_numpy(np.float32)
         if self._functionals:
             return values[0]
         return values

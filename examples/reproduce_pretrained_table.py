@@ -1,0 +1,248 @@
+"""Pretrained speech encoders with the papers' back ends, on EMOVO and RAVDESS.
+
+Every system is evaluated speaker-independently on the same utterances: EMOVO
+leave-one-speaker-out (6 folds), RAVDESS in 6 speaker folds of 4 actors
+(``GroupKFold(6)``). Figures are pooled over all out-of-fold predictions (WA =
+accuracy, UA = mean per-class recall) with 95 % intervals from a bootstrap over
+speakers; each system is compared with ``is10-svm`` on the same utterances (paired
+bootstrap over speakers of the UA difference, McNemar's test).
+
+Systems (the named pipelines of :mod:`sklearn_ser.pipelines`):
+
+- ``is10-svm``, ``is10-dae-svm``: the DAE paper's baseline and autoencoder;
+- ``logmel-attention``: the attention paper's BLSTM on log-Mel frames (supervised);
+- ``whisper-svm``, ``whisper-logreg``: Whisper-base (CTranslate2, int8) last layer,
+  mean+std pooled, with an RBF SVM or a linear classifier;
+- ``whisper-is10-fusion``: Whisper and IS10 side by side;
+- ``whisper-dae-svm``, ``whisper-neutral-dae-svm``: the autoencoders on Whisper
+  features (the neutral projection pre-trained on the LibriSpeech subset's Whisper
+  features);
+- ``whisper-attention``: the attention BLSTM on Whisper frames (25 per second);
+- ``whisper-attention-semi``: the same, semi-supervised, its unlabeled data the
+  LibriSpeech subset (first 6 s of each of the 351 utterances) given in every
+  training fold with ``y == -1``.
+
+Each finished report is written at once (``<out>/pretrained/<corpus>/<system>.json``)
+and a rerun skips the systems already there, so a long run can be resumed.
+
+Usage::
+
+    SKLEARN_SER_WHISPER_MODEL=models/faster-whisper-base \\
+        python examples/reproduce_pretrained_table.py [--out docs/results] \\
+        [--corpora emovo,ravdess] [--systems whisper-logreg,is10-svm] [--n-jobs 1]
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+
+from sklearn_ser.datasets import load_emovo, load_librispeech, load_ravdess
+from sklearn_ser.evaluation import evaluate, load_report, markdown_table, paired_table
+from sklearn_ser.pipelines import get_pipeline_spec, make_named_pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+SYSTEMS = [
+    "is10-svm",
+    "is10-dae-svm",
+    "logmel-attention",
+    "whisper-svm",
+    "whisper-logreg",
+    "whisper-is10-fusion",
+    "whisper-dae-svm",
+    "whisper-neutral-dae-svm",
+    "whisper-attention",
+    "whisper-attention-semi",
+]
+CORPORA = {
+    "emovo": (load_emovo, LeaveOneGroupOut(), "leave-one-speaker-out (6 folds)"),
+    "ravdess": (load_ravdess, GroupKFold(6), "6 speaker folds of 4 actors"),
+}
+
+
+def default_data_home():
+    env = os.environ.get("SKLEARN_SER_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "data"
+
+
+def librispeech_waveforms(data_home, seconds=6.0):
+    """The unlabeled corpus: LibriSpeech waveforms cut to their first ``seconds``."""
+    data = load_librispeech(data_home)
+    waves = np.empty(len(data.filenames), dtype=object)
+    for i, path in enumerate(data.filenames):
+        signal, rate = sf.read(path, dtype="float32", frames=int(seconds * 16000))
+        if rate != 16000:
+            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
+        waves[i] = signal
+    return waves, np.array([f"libri-{g}" for g in data.groups])
+
+
+def build(system, args):
+    options = {"memory": args.cache, "random_state": 0}
+    spec = get_pipeline_spec(system)
+    if "neutral_data_home" in spec.options:
+        options["neutral_data_home"] = str(args.data_home)
+    if "max_epochs" in spec.options:
+        options["max_epochs"] = args.max_epochs
+    if "whisper_model" in spec.options and args.whisper_model:
+        options["whisper_model"] = args.whisper_model
+    return make_named_pipeline(system, **options)
+
+
+def evaluate_system(system, X, y, groups, cv, args, unlabeled):
+    pipe = build(system, args)
+    if not system.endswith("-semi"):
+        return evaluate(pipe, X, y, groups, cv=cv, n_jobs=args.n_jobs, name=system)
+    # Unlabeled utterances join every training fold; test folds are corpus only.
+    waves, wave_groups = unlabeled
+    n, m = len(X), len(waves)
+    X_all = np.empty(n + m, dtype=object)
+    X_all[:n], X_all[n:] = X, waves
+    y_all = np.empty(n + m, dtype=object)
+    y_all[:n], y_all[n:] = y, -1
+    extra = np.arange(n, n + m)
+    splits = [(np.concatenate([tr, extra]), te) for tr, te in cv.split(X, y, groups)]
+    return evaluate(
+        pipe,
+        X_all,
+        y_all,
+        np.concatenate([groups, wave_groups]),
+        cv=splits,
+        n_jobs=args.n_jobs,
+        name=system,
+    )
+
+
+def run(args):
+    unlabeled = None
+    for corpus in args.corpora:
+        loader, cv, cv_text = CORPORA[corpus]
+        data = loader(args.data_home)
+        X = np.asarray(data.filenames, dtype=object)
+        y = np.asarray(data.target, dtype=object)
+        groups = np.asarray(data.groups).astype(str)
+        folder = Path(args.out) / "pretrained" / corpus
+        folder.mkdir(parents=True, exist_ok=True)
+        for system in args.systems:
+            path = folder / f"{system}.json"
+            if path.exists() and not args.force:
+                print(f"{corpus:8s} {system:26s} kept ({path})", flush=True)
+                continue
+            if system.endswith("-semi") and unlabeled is None:
+                unlabeled = librispeech_waveforms(args.data_home)
+            start = time.perf_counter()
+            report = evaluate_system(system, X, y, groups, cv, args, unlabeled)
+            seconds = time.perf_counter() - start
+            data_out = report.to_dict()
+            data_out["run_time_s"] = round(seconds, 1)
+            data_out["cv_text"] = cv_text
+            path.write_text(json.dumps(data_out, indent=1))
+            s = report.summary()
+            print(
+                f"{corpus:8s} {system:26s} WA {s['WA_pooled']:.3f} "
+                f"UA {s['UA_pooled']:.3f} ({seconds:.0f} s)",
+                flush=True,
+            )
+
+
+def write_table(args):
+    """``<out>/pretrained.md`` from every report found (also a partial run's)."""
+    lines = [
+        "# Pretrained encoders with the papers' back ends: EMOVO and RAVDESS",
+        "",
+        "Written by `examples/reproduce_pretrained_table.py`. WA = accuracy, UA = "
+        "mean per-class recall, pooled over all out-of-fold predictions, with 95 % "
+        "intervals from a bootstrap over speakers; run time = the whole "
+        "cross-validation of that system (features from a warm cache, except where "
+        "noted in docs/results/pretrained_notes.md).",
+        "",
+    ]
+    summary = {}
+    for corpus in CORPORA:
+        folder = Path(args.out) / "pretrained" / corpus
+        found = [s for s in SYSTEMS if (folder / f"{s}.json").exists()]
+        if not found:
+            continue
+        reports, rows, times = [], {}, {}
+        for system in found:
+            raw = json.loads((folder / f"{system}.json").read_text())
+            times[system] = raw.pop("run_time_s", None)
+            cv_text = raw.pop("cv_text", "")
+            report = load_report(json.dumps(raw))
+            reports.append(report)
+            s = report.summary()
+            ci = report.confidence_intervals()
+            rows[system] = {
+                "WA": s["WA_pooled"],
+                "UA": s["UA_pooled"],
+                "UA 95% CI": f"[{ci['UA'][0]:.3f}, {ci['UA'][1]:.3f}]",
+                "run time (s)": times[system],
+            }
+            summary.setdefault(corpus, {})[system] = {
+                "WA_pooled": s["WA_pooled"],
+                "UA_pooled": s["UA_pooled"],
+                "UA_ci": list(ci["UA"]),
+                "run_time_s": times[system],
+                "per_class_recall": report.per_class_recall().to_dict(),
+            }
+        import pandas as pd
+
+        lines += [f"## {corpus.upper()} ({cv_text})", ""]
+        lines.append(markdown_table(pd.DataFrame(rows).T))
+        lines += ["", "Per-class recall:", ""]
+        recall = pd.DataFrame(
+            {s: r.per_class_recall() for s, r in zip(found, reports)}
+        ).T
+        lines.append(markdown_table(recall))
+        if "is10-svm" in found and len(found) > 1:
+            lines += ["", "Each system against is10-svm, on the same utterances:", ""]
+            lines.append(
+                markdown_table(
+                    paired_table(reports, reference="is10-svm", as_text=True)
+                )
+            )
+        lines.append("")
+    out = Path(args.out)
+    (out / "pretrained.md").write_text("\n".join(lines))
+    (out / "pretrained.json").write_text(json.dumps(summary, indent=1, default=float))
+    print("\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(REPO / "docs" / "results"))
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument("--corpora", default="emovo,ravdess")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument(
+        "--cache",
+        default=os.path.expanduser(
+            os.path.join("~", ".cache", "sklearn-ser", "features")
+        ),
+    )
+    parser.add_argument("--whisper-model", default=None)
+    parser.add_argument("--max-epochs", type=int, default=30)
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--force", action="store_true", help="recompute kept reports")
+    parser.add_argument("--table-only", action="store_true")
+    args = parser.parse_args(argv)
+    args.data_home = Path(args.data_home or default_data_home())
+    args.corpora = [c for c in args.corpora.split(",") if c]
+    args.systems = [s for s in args.systems.split(",") if s]
+    unknown = sorted(set(args.corpora) - set(CORPORA)) + sorted(
+        set(args.systems) - set(SYSTEMS)
+    )
+    if unknown:
+        parser.error(f"unknown corpora/systems: {unknown}")
+    if not args.table_only:
+        run(args)
+    write_table(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""What counts as an unlabeled sample: the one rule of every estimator and evaluate.
+
+**The rule.** A sample is *unlabeled* when its label is ``-1``: the number ``-1``
+(an int or a float, never a bool) or the string ``"-1"`` (``str`` or ``bytes``),
+whatever container ``y`` comes in. The string form counts because numpy and pandas
+make it out of a ``-1`` among string labels: ``np.array(["ang", -1])`` is a string
+array holding ``"-1"``, and so is a CSV column of emotions read back by pandas. So
+``[-1, ...]`` in a list, an int, float, object or string array, or a pandas Series
+all mean the same thing, as in :mod:`sklearn.semi_supervised` for numbers.
+
+A *missing* label (``None``, NaN, ``pd.NA``, ``NaT``, or the string ``"nan"`` that
+numpy makes of a NaN among strings) is not "unlabeled": it usually comes from a
+failed join or a typo, so it is an error naming how many labels are missing and
+where. Mark unlabeled samples with ``-1`` explicitly, or drop them.
+
+:class:`~sklearn_ser.DenoisingAE`, :class:`~sklearn_ser.NeutralEmotionDAE`,
+:class:`~sklearn_ser.SemiSupervisedAttentionClassifier` and
+:func:`~sklearn_ser.evaluation.evaluate` (through
+:func:`~sklearn_ser.evaluation.labeled_mask`) all call :func:`unlabeled_mask`.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["UNLABELED", "encode_labels", "is_unlabeled_value", "unlabeled_mask"]
+
+#: The label of an unlabeled sample (its string form ``"-1"`` counts too).
+UNLABELED = -1
+
+
+def is_unlabeled_value(v):
+    """Whether one label value marks an unlabeled sample (``-1`` or ``"-1"``)."""
+    if isinstance(v, bool | np.bool_):
+        return False
+    if isinstance(v, numbers.Real):
+        return v == -1
+    if isinstance(v, str):
+        return v == "-1"
+    if isinstance(v, bytes):
+        return v == b"-1"
+    return False
+
+
+def _missing_mask(y):
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    if y.dtype.kind in "mM":
+        return np.isnat(y)
+    if y.dtype.kind == "U":
+        return y == "nan"
+    if y.dtype.kind == "S":
+        return y == b"nan"
+    if y.dtype.kind == "O":
+        import pandas as pd
+
+        return np.fromiter(
+            (v == "nan" if isinstance(v, str) else bool(np.all(pd.isna(v))) for v in y),
+            dtype=bool,
+            count=len(y),
+        )
+    return np.zeros(len(y), dtype=bool)
+
+
+def unlabeled_mask(y, *, name="y"):
+    """Boolean mask of the unlabeled samples of ``y`` (the ``-1`` or ``"-1"`` ones).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels: a list, a numpy array of any dtype or a pandas Series.
+    name : str, default="y"
+        Name of ``y`` in error messages.
+
+    Returns
+    -------
+    mask : ndarray of bool of shape (n_samples,)
+        True where the sample is unlabeled.
+
+    Raises
+    ------
+    ValueError
+        When a label is missing (None, NaN, ``pd.NA``...), naming how many and the
+        first positions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unlabeled_mask([0, -1, 2]).tolist()
+    [False, True, False]
+    >>> unlabeled_mask(np.array(["ang", -1])).tolist()  # numpy made "-1" of -1
+    [False, True]
+    >>> unlabeled_mask(np.array(["ang", "-1", -1], dtype=object)).tolist()
+    [False, True, True]
+    >>> unlabeled_mask(np.array(["ang", None, "neu", np.nan], dtype=object))
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y holds 2 missing labels (None or NaN), at positions [1, 3]; ...
+    """
+    y = np.asarray(y)
+    if y.ndim == 0:
+        raise ValueError(f"{name} must be 1-D; got a scalar {y!r}.")
+    y = y.reshape(len(y), -1)[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got shape {y.shape}.")
+    missing = _missing_mask(y)
+    if missing.any():
+        where = np.flatnonzero(missing)
+        shown = where[:10].tolist()
+        more = f" (first 10 of {len(where)})" if len(where) > 10 else ""
+        raise ValueError(
+            f"{name} holds {len(where)} missing label{'s' * (len(where) > 1)} "
+            f"(None or NaN), at positions {shown}{more}; mark unlabeled samples "
+            "with -1 or drop them."
+        )
+    if y.dtype.kind in "iuf":
+        return y == -1
+    if y.dtype.kind == "U":
+        return y == "-1"
+    if y.dtype.kind == "S":
+        return y == b"-1"
+    if y.dtype.kind == "O":
+        return np.fromiter((is_unlabeled_value(v) for v in y), dtype=bool, count=len(y))
+    return np.zeros(len(y), dtype=bool)
+
+
+def encode_labels(y, *, classes=None, name="y"):
+    """Split ``y`` into labelled and unlabeled samples and encode the labelled ones.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels, ``-1`` (or ``"-1"``) for unlabeled samples.
+    classes : array-like, default=None
+        The classes to encode with (e.g. those seen in ``fit``); default the
+        sorted distinct labels of the labelled samples.
+    name : str, default="y"
+        Name of ``y`` in error messages.
+
+    Returns
+    -------
+    labeled : ndarray of bool of shape (n_samples,)
+    classes : ndarray
+        The classes (never containing the unlabeled marker).
+    codes : ndarray of int64 of shape (n_labeled,)
+        Index into ``classes`` of each labelled sample, in order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labeled, classes, codes = encode_labels(np.array(["sad", -1, "ang"]))
+    >>> labeled.tolist(), classes.tolist(), codes.tolist()
+    ([True, False, True], ['ang', 'sad'], [1, 0])
+    """
+    labeled = ~unlabeled_mask(y, name=name)
+    y = np.asarray(y)
+    if y.ndim == 2:
+        y = y[:, 0]
+    values = y[labeled]
+    if classes is None:
+        try:
+            classes, codes = np.unique(values, return_inverse=True)
+        except TypeError as exc:
+            kinds = sorted({type(v).__name__ for v in values.tolist()})
+            raise ValueError(
+                f"{name} mixes label types {kinds} that cannot be sorted; use one "
+                "type for the labels (and -1 for unlabeled samples)."
+            ) from exc
+        return labeled, classes, codes.reshape(-1).astype(np.int64)
+    classes = np.asarray(classes)
+    lookup = {c: i for i, c in enumerate(classes.tolist())}
+    unknown = {v for v in values.tolist() if v not in lookup}
+    if unknown:
+        raise ValueError(
+            f"{name} holds labels {sorted(map(str, unknown))} that are not among "
+            f"the classes {classes.tolist()}."
+        )
+    codes = np.fromiter(
+        (lookup[v] for v in values.tolist()), dtype=np.int64, count=len(values)
+    )
+    return labeled, classes, codes

@@ -1,0 +1,311 @@
+"""The Whisper encoder through CTranslate2 (faster-whisper's model format)."""
+
+import os
+import struct
+from numbers import Integral
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from .._compat import Interval, StrOptions
+from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
+
+__all__ = ["WhisperEncoder"]
+
+SAMPLING_RATE = 16000
+WINDOW_SECONDS = 30
+HOP = 160  # samples between log-Mel frames: 100 per second; the encoder halves it
+WINDOW_MEL_FRAMES = WINDOW_SECONDS * SAMPLING_RATE // HOP  # 3000
+MIN_SAMPLES = 400  # one FFT window of the log-Mel: 2 frames, 1 encoder frame
+
+_MODELS = {}  # per-process: (path, device, compute_type, threads) -> loaded model
+
+
+def resolve_ct2_device(device):
+    """``"cpu" | "cuda" | "auto"`` for CTranslate2, with a clear error for no CUDA."""
+    ct2 = require("ctranslate2", "WhisperEncoder")
+    n_gpus = ct2.get_cuda_device_count()
+    if device == "auto":
+        return "cuda" if n_gpus > 0 else "cpu"
+    if device == "cuda" and n_gpus == 0:
+        raise ValueError(
+            "device='cuda' was requested but CTranslate2 sees no CUDA device on "
+            "this machine; use device='cpu' or device='auto'."
+        )
+    return device
+
+
+def resolve_whisper_model(model):
+    """The local folder of ``model`` (a folder, or a size name faster-whisper knows)."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ValueError(
+                f"model={str(model)!r} is a folder without model.bin: a WhisperEncoder "
+                "model is a faster-whisper/CTranslate2 Whisper folder (model.bin, "
+                "config.json, tokenizer.json, vocabulary.txt)."
+            )
+        return str(path)
+    fw_utils = require("faster_whisper.utils", "WhisperEncoder")
+    names = fw_utils.available_models()
+    if str(model) not in names:
+        raise ValueError(
+            f"model={str(model)!r} is neither an existing folder nor a Whisper size "
+            f"name ({', '.join(names)})."
+        )
+    try:
+        return fw_utils.download_model(str(model))
+    except Exception as exc:  # no network, hub error: one line, with the way out
+        raise OSError(
+            f"could not obtain the Whisper model {str(model)!r} through faster-whisper "
+            f"({type(exc).__name__}: {exc}); on a machine without internet pass "
+            "model=<path of a local faster-whisper/CTranslate2 model folder>."
+        ) from None
+
+
+def ct2_variable_shape(path, name):
+    """The shape of variable ``name`` in a CTranslate2 ``model.bin``, or None.
+
+    Walks the file's header (version, spec name, revision, then for each variable
+    its name, shape, dtype and byte count) and seeks past the data: milliseconds,
+    without loading the model.
+    """
+    try:
+        with open(path, "rb") as f:
+
+            def read(fmt):
+                return struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0]
+
+            def string():
+                return f.read(read("H"))[:-1].decode()
+
+            read("I"), string(), read("I")  # binary version, spec name, revision
+            for _ in range(read("I")):
+                var = string()
+                shape = [read("I") for _ in range(read("B"))]
+                read("B")  # dtype
+                n_bytes = read("I")
+                if var == name:
+                    return shape
+                f.seek(n_bytes, os.SEEK_CUR)
+    except (OSError, struct.error, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _load(path, device, compute_type, threads):
+    key = (path, device, compute_type, threads)
+    if key not in _MODELS:
+        ct2 = require("ctranslate2", "WhisperEncoder")
+        _MODELS[key] = ct2.models.Whisper(
+            path, device=device, compute_type=compute_type, intra_threads=threads
+        )
+    return _MODELS[key]
+
+
+class WhisperEncoder(BasePretrainedEncoder):
+    """Whisper's audio encoder as a feature extractor, through CTranslate2.
+
+    Each utterance is resampled to 16 kHz, turned into Whisper's log-Mel input
+    (faster-whisper's feature extractor) and passed through the encoder of a
+    faster-whisper / CTranslate2 Whisper model (``ctranslate2.models.Whisper.encode``),
+    which gives 50 frames per second of ``d`` values (512 for ``base``). The frames
+    are cached per item and pooled by ``pooling``.
+
+    Whisper's window is 30 s. Longer audio is encoded window by window and the
+    frames concatenated. Shorter audio is encoded at its own length
+    (``pad_to_window=False``, the default; CTranslate2 allows it and it is about
+    15 times faster for 4-second utterances) or, as Whisper does when it
+    transcribes, padded to the 30 s window (``pad_to_window=True``). Either way only
+    the frames that cover the audio are kept. docs/results/pretrained.md compares
+    the two on EMOVO.
+
+    CTranslate2 exposes the last encoder layer only; for intermediate layers use
+    :class:`~sklearn_ser.HuggingFaceEncoder`.
+
+    Parameters
+    ----------
+    model : str or path, default="base"
+        A folder holding a faster-whisper/CTranslate2 Whisper model (``model.bin``,
+        ``config.json``, ...), or a size name (``"tiny"``, ``"base"``, ``"small"``,
+        ``"large-v3"``, ...) that faster-whisper resolves, downloading it from the
+        Hugging Face hub on a machine with internet.
+    pooling : {"mean+std", "mean"} or None, default="mean+std"
+        How an utterance's frames become one row; None returns the frames (a
+        sequence dataset) for a sequence model.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where CTranslate2 runs; "auto" takes CUDA when CTranslate2 sees a GPU.
+    compute_type : str, default=None
+        CTranslate2's computation type: None means ``"int8"`` on the CPU and
+        ``"float16"`` on CUDA; ``"float32"``, ``"int8_float16"``, ... as
+        CTranslate2 accepts.
+    cpu_threads : int, default=None
+        OpenMP threads of each loaded model; None lets CTranslate2 choose with one
+        job and uses 1 per process with ``n_jobs`` > 1.
+    batch_size : int, default=1
+        30-second windows of one utterance encoded per call (GPU use with long
+        audio and ``pad_to_window=True``).
+    pad_to_window : bool, default=False
+        Pad each window's log-Mel input to 30 s, as Whisper's decoding does.
+    sampling_rate, channel, on_error, n_jobs, memory, verbose
+        As in :class:`~sklearn_ser.OpenSmileFeatures`. Each process loads the model
+        once. The cache key holds a sha256 of the model's files (not its name or
+        path) and every parameter that changes the frames.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.svm import SVC
+    >>> pipe = make_pipeline(WhisperEncoder(model="base"), StandardScaler(), SVC())
+    """
+
+    _parameter_constraints: dict = {
+        **BasePretrainedEncoder._parameter_constraints,
+        "model": [str, os.PathLike],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "compute_type": [str, None],
+        "cpu_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "pad_to_window": ["boolean"],
+    }
+    _parameter_constraints.pop("target_sampling_rate", None)
+
+    # Whisper's feature extractor is defined at 16 kHz; get_params() reads
+    # __init__'s signature, so this stays a fixed attribute.
+    target_sampling_rate = SAMPLING_RATE
+
+    def __init__(
+        self,
+        *,
+        model="base",
+        pooling="mean+std",
+        device="cpu",
+        compute_type=None,
+        cpu_threads=None,
+        batch_size=1,
+        pad_to_window=False,
+        sampling_rate=None,
+        channel=None,
+        on_error="raise",
+        n_jobs=None,
+        memory=None,
+        verbose=0,
+    ):
+        self.model = model
+        self.pooling = pooling
+        self.device = device
+        self.compute_type = compute_type
+        self.cpu_threads = cpu_threads
+        self.batch_size = batch_size
+        self.pad_to_window = pad_to_window
+        self.sampling_rate = sampling_rate
+        self.channel = channel
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.verbose = verbose
+
+    # -- model -------------------------------------------------------------------
+    def _settings(self):
+        """(folder, device, compute type, threads), resolved once per call site."""
+        device = resolve_ct2_device(self.device)
+        compute_type = self.compute_type or ("int8" if device == "cpu" else "float16")
+        threads = self.cpu_threads
+        if threads is None:
+            threads = 1 if (self.n_jobs or 1) != 1 else 0
+        return resolve_whisper_model(self.model), device, compute_type, threads
+
+    def _model(self):
+        return _load(*self._settings())
+
+    def _dimension(self):
+        # CTranslate2 does not expose d_model. Read it from model.bin's header (no
+        # model load: a cached rerun never loads the model); encode 0.1 s if the
+        # file's layout is not the one known.
+        path = resolve_whisper_model(self.model)
+        key = ("dim", path, os.stat(os.path.join(path, "model.bin")).st_mtime_ns)
+        if key not in _MODELS:
+            shape = ct2_variable_shape(
+                os.path.join(path, "model.bin"), "encoder/conv1/weight"
+            )
+            if shape is None:
+                shape = self._encode_window(
+                    self._model(), np.zeros(SAMPLING_RATE // 10, np.float32)
+                ).shape[::-1]
+            _MODELS[key] = int(shape[0])
+        return _MODELS[key]
+
+    def _config(self):
+        path, device, compute_type, _ = self._settings()
+        ct2 = require("ctranslate2", "WhisperEncoder")
+        fw = require("faster_whisper", "WhisperEncoder")
+        return (
+            "whisper-encoder/2",  # 2: log-Mel with one BLAS thread
+            folder_fingerprint(path),
+            device,
+            compute_type,
+            self.pad_to_window,
+            self.channel,
+            ct2.__version__,
+            fw.__version__,
+        )
+
+    # -- encoding ----------------------------------------------------------------
+    def _features(self, model, window):
+        fe_mod = require("faster_whisper.feature_extractor", "WhisperEncoder")
+        key = ("fe", model.n_mels)
+        if key not in _MODELS:
+            _MODELS[key] = fe_mod.FeatureExtractor(feature_size=model.n_mels)
+        if len(window) < MIN_SAMPLES:
+            # Under one FFT window the log-Mel has no frame: pad with silence so
+            # that every utterance (and a long one's last window) has a frame.
+            window = np.pad(window, (0, MIN_SAMPLES - len(window)))
+        # One BLAS thread: the Mel filterbank product then sums in one order in
+        # every process (joblib workers run with one thread). The int8 encoder
+        # turns a 1e-7 difference of its input into up to 1e0 in a frame.
+        if "blas" not in _MODELS:
+            # Scanning the loaded libraries costs ~40 ms: once per process.
+            _MODELS["blas"] = ThreadpoolController()
+        with _MODELS["blas"].limit(limits=1, user_api="blas"):
+            mel = _MODELS[key](window, padding=0)
+        n_frames = mel.shape[1]
+        if self.pad_to_window:
+            mel = np.pad(mel, ((0, 0), (0, WINDOW_MEL_FRAMES - mel.shape[1])))
+        # The encoder's second convolution has stride 2: frame j covers mel frames
+        # 2j-1 .. 2j+1, so ceil(n / 2) encoder frames cover the audio.
+        return mel.astype(np.float32, copy=False), (n_frames + 1) // 2
+
+    def _encode_window(self, model, window):
+        return self._encode_batch(model, [window])[0]
+
+    def _encode_batch(self, model, windows):
+        ct2 = require("ctranslate2", "WhisperEncoder")
+        feats = [self._features(model, w) for w in windows]
+        out = []
+        # Windows of equal input length share one encode call.
+        i = 0
+        while i < len(feats):
+            j = i + 1
+            while (
+                j < len(feats)
+                and j - i < self.batch_size
+                and feats[j][0].shape == feats[i][0].shape
+            ):
+                j += 1
+            batch = np.ascontiguousarray(np.stack([f[0] for f in feats[i:j]]))
+            encoded = model.encode(ct2.StorageView.from_array(batch), to_cpu=True)
+            encoded = np.array(encoded, dtype=np.float32)
+            for k, (_, n_keep) in enumerate(feats[i:j]):
+                out.append(encoded[k, :n_keep])
+            i = j
+        return out
+
+    def _compute(self, signal, sampling_rate):
+        model = self._model()
+        step = WINDOW_SECONDS * SAMPLING_RATE
+        signal = np.asarray(signal, dtype=np.float32)
+        windows = [signal[i : i + step] for i in range(0, max(len(signal), 1), step)]
+        frames = self._encode_batch(model, windows)
+        return np.concatenate(frames, axis=0).astype(np.float32, copy=False)

@@ -1,0 +1,108 @@
+"""The pretrained-encoder pipelines: Whisper front ends with the papers' back ends."""
+
+import numpy as np
+import pytest
+from sklearn import config_context
+from sklearn.base import clone
+
+from sklearn_ser import FrameStandardScaler, WhisperEncoder, as_sequences
+from sklearn_ser.evaluation import evaluate
+from sklearn_ser.pipelines import (
+    get_pipeline_spec,
+    make_named_pipeline,
+    whisper_model_default,
+)
+
+WHISPER_PIPELINES = [
+    "whisper-svm",
+    "whisper-logreg",
+    "whisper-is10-fusion",
+    "whisper-dae-svm",
+    "whisper-neutral-dae-svm",
+    "whisper-attention",
+    "whisper-attention-semi",
+]
+
+
+def test_model_comes_from_the_option_then_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("SKLEARN_SER_WHISPER_MODEL", raising=False)
+    assert whisper_model_default() == "base"
+    monkeypatch.setenv("SKLEARN_SER_WHISPER_MODEL", str(tmp_path))
+    assert whisper_model_default() == str(tmp_path)
+    assert whisper_model_default("elsewhere") == "elsewhere"
+    pipe = make_named_pipeline("whisper-svm", memory=str(tmp_path))
+    assert pipe[0].model == str(tmp_path) and pipe[0].memory == str(tmp_path)
+
+
+def test_registry_entries(whisper_model):
+    assert get_pipeline_spec("whisper-logreg").default
+    for name in WHISPER_PIPELINES:
+        spec = get_pipeline_spec(name)
+        assert "whisper_model" in spec.options and not spec.adapts_to_test_speaker
+    union = make_named_pipeline("whisper-is10-fusion", whisper_model=whisper_model)[0]
+    parts = [type(p[0]).__name__ for _, p in union.transformer_list]
+    assert parts == ["WhisperEncoder", "OpenSmileIS10"]
+    assert union.transformer_weights == {"is10": 0.5}
+    frames = make_named_pipeline("whisper-attention", whisper_model=whisper_model)[0]
+    assert isinstance(frames[0], WhisperEncoder) and frames[0].pooling is None
+    assert isinstance(frames[1], FrameStandardScaler) and frames[1].stride == 2
+    semi = make_named_pipeline("whisper-attention-semi", whisper_model=whisper_model)
+    assert semi[-1].pseudo_class and semi[-1].reconstruction_weight > 0
+
+
+def test_frame_scaler_standardises_over_all_frames(rng):
+    X = as_sequences([rng.normal(3, 2, (n, 4)) for n in (5, 40, 11)])
+    scaler = FrameStandardScaler().fit(X)
+    frames = np.concatenate(list(X))
+    np.testing.assert_allclose(scaler.mean_, frames.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(scaler.scale_, frames.std(0), rtol=1e-5)
+    Z = np.concatenate(list(scaler.transform(X)))
+    np.testing.assert_allclose(Z.mean(0), 0, atol=1e-5)
+    np.testing.assert_allclose(Z.std(0), 1, atol=1e-5)
+    strided = FrameStandardScaler(stride=2).fit_transform(X)
+    assert [len(x) for x in strided] == [3, 20, 6]
+    np.testing.assert_allclose(strided[1], scaler.transform(X)[1][::2])
+    with pytest.raises(ValueError, match="expecting 4 features"):
+        scaler.transform(as_sequences([np.zeros((2, 3))]))
+
+
+@pytest.fixture(scope="module")
+def small_emovo(data_home):
+    from sklearn_ser.datasets import load_emovo
+
+    emovo = load_emovo(data_home)
+    keep = np.isin(emovo.groups, ["f1", "f2", "m1"]) & np.isin(
+        emovo.target, ["anger", "sadness", "neutral"]
+    )
+    return emovo.filenames[keep], emovo.target[keep], emovo.groups[keep]
+
+
+@pytest.fixture(scope="module")
+def small_neutral(data_home, tmp_path_factory):
+    """Six LibriSpeech files in their own neutral corpus folder."""
+    home = tmp_path_factory.mktemp("neutral")
+    corpus = home / "librispeech_neutral"
+    corpus.mkdir()
+    flacs = sorted((data_home / "librispeech_neutral").rglob("*.flac"))[:6]
+    for f in flacs:
+        (corpus / f.name).symlink_to(f)
+    return home
+
+
+@pytest.mark.parametrize("name", WHISPER_PIPELINES)
+def test_every_whisper_pipeline_fits_and_predicts(
+    name, whisper_model, small_emovo, small_neutral, tmp_path_factory
+):
+    files, y, groups = small_emovo
+    cache = str(tmp_path_factory.getbasetemp() / "whisper-cache")
+    options = {"memory": cache, "whisper_model": whisper_model, "random_state": 0}
+    if name == "whisper-neutral-dae-svm":
+        options["neutral_data_home"] = str(small_neutral)
+    if "attention" in name:
+        options["max_epochs"] = 2
+    pipe = make_named_pipeline(name, **options)
+    clone(pipe)
+    with config_context(enable_metadata_routing=True):
+        report = evaluate(pipe, files, y, groups, cv="loso")
+    assert len(report.y_pred) == len(files)
+    assert set(report.y_pred) <= set(y)
