@@ -1,6 +1,8 @@
 """sklearn-ser: scikit-learn compatible speech emotion recognition."""
 
 from ._audio import AudioError
+from ._cache import get_cache_dir
+from ._persistence import UnsafeModelError, load_model, save_model, trusted_types
 from ._sequences import (
     as_sequences,
     check_sequences,
@@ -70,14 +72,19 @@ __all__ = [
     "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
+    "UnsafeModelError",
     "WhisperEncoder",
     "__version__",
     "as_sequences",
     "check_sequences",
     "concat_frames",
+    "get_cache_dir",
     "is_sequences",
+    "load_model",
     "pad_sequences",
+    "save_model",
     "sequence_lengths",
     "split_frames",
+    "trusted_types",
     "unpad_sequences",
 ]

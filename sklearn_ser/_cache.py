@@ -28,7 +28,34 @@ from pathlib import Path
 import numpy as np
 from joblib import Memory
 
-__all__ = ["ItemCache"]
+__all__ = ["ItemCache", "get_cache_dir"]
+
+CACHE_ENV = "SKLEARN_SER_CACHE"
+
+
+def get_cache_dir():
+    """The default feature cache folder, shared by the command line and the API.
+
+    ``$SKLEARN_SER_CACHE`` when set and not empty, else
+    ``$XDG_CACHE_HOME/sklearn-ser/features``, else
+    ``~/.cache/sklearn-ser/features``. Pass it as an extractor's ``memory`` to share
+    the command line's cache; the folder is created on first write.
+
+    Returns
+    -------
+    path : str
+        Expanded path (it may not exist yet).
+
+    Examples
+    --------
+    >>> from sklearn_ser import OpenSmileIS10, get_cache_dir
+    >>> extractor = OpenSmileIS10(memory=get_cache_dir())
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return os.path.expanduser(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
+    return os.path.expanduser(os.path.join(base, "sklearn-ser", "features"))
 
 
 _CHECKSUM_BYTES = 16

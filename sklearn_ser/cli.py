@@ -21,6 +21,7 @@ CORPORA = ("emovo", "emodb", "iemocap", "casia", "ravdess", "cremad", "savee", "
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au")
 DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
 CACHE_ENV = "SKLEARN_SER_CACHE"
+MODEL_SUFFIX = ".skops"
 
 
 class CLIError(Exception):
@@ -37,34 +38,15 @@ def _one_line(message):
 
 # --------------------------------------------------------------------------- helpers
 def _default_cache():
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return env
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
-    return os.path.expanduser(os.path.join(base, "sklearn-ser", "features"))
+    from ._cache import get_cache_dir
+
+    return get_cache_dir()
 
 
 def _cache_dir(args):
     if getattr(args, "no_cache", False):
         return None
     return args.cache or _default_cache()
-
-
-def _fallback_homes():
-    """Local ``shared/data`` folders next to the working directory or the checkout."""
-    here = Path.cwd()
-    checkout = Path(__file__).resolve().parents[1]
-    seen, homes = set(), []
-    for p in (here / "shared" / "data", here.parent / "shared" / "data"):
-        homes.append(p)
-    homes.append(checkout.parent / "shared" / "data")
-    out = []
-    for p in homes:
-        key = str(p.resolve()) if p.exists() else str(p)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
 
 
 def _parse_label_map(text):
@@ -126,9 +108,9 @@ def load_corpus(corpus, data_home=None, *, pattern=None, columns=None, label_map
     ``corpus`` is a corpus name, a manifest file (CSV/TSV, see
     :func:`~sklearn_ser.datasets.load_manifest`; ``columns`` names its path, label
     and speaker columns) or a folder (:func:`~sklearn_ser.datasets.load_folder`
-    with ``pattern``). Without ``data_home`` and without ``$SKLEARN_SER_DATA``, a
-    named corpus is looked for in the default data home first, then in
-    ``shared/data`` next to the working directory and the checkout.
+    with ``pattern``). A named corpus is found through ``data_home``, else
+    ``$SKLEARN_SER_DATA``, else the default data home
+    (:func:`sklearn_ser.datasets.get_data_home`).
     """
     from . import datasets
 
@@ -148,21 +130,66 @@ def load_corpus(corpus, data_home=None, *, pattern=None, columns=None, label_map
     try:
         return loader(data_home)
     except FileNotFoundError as exc:
-        first = exc
-    if data_home is None and not os.environ.get("SKLEARN_SER_DATA"):
-        for home in _fallback_homes():
-            # The loader knows the corpus' folder names (IEMOCAP_full_release/,
-            # CASIA/, ...), so let it decide rather than checking home/<corpus>.
-            try:
-                return loader(str(home))
-            except FileNotFoundError:
-                pass
-        tried = ", ".join(str(h) for h in _fallback_homes())
+        message = str(exc).split(" Pass data_home=")[0].rstrip(".")
         raise CLIError(
-            f"{_one_line(first)}; also tried: {tried}; pass --data-home DIR or set "
-            "SKLEARN_SER_DATA"
+            f"{_one_line(message)}; point sklearn-ser at the folder holding your "
+            f"corpora ({corpus}/ ...) with --data-home DIR or the environment "
+            "variable SKLEARN_SER_DATA=DIR"
+        ) from None
+
+
+def _check_writable(path, what):
+    """Refuse, before any work, an output ``path`` whose folder cannot be written.
+
+    ``path`` is the folder itself when ``what`` ends in "folder", else a file; the
+    folder is created, and a probe file written and removed in it, so a read-only
+    disk, a missing permission or a file in the way is reported now, not after
+    hours of training.
+    """
+    import tempfile
+
+    path = Path(path)
+    folder = path if what.endswith("folder") else path.parent
+    if not what.endswith("folder") and path.is_dir():
+        raise CLIError(f"the {what} {path} is a folder; give a file name")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".sklearn-ser-write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CLIError(
+            f"cannot write the {what} {path}: {reason} ({exc.filename or folder}); "
+            "choose a writable place, nothing has been computed yet"
+        ) from None
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of processes, or -1 for all; got {text!r}"
+        ) from None
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            "must not be 0: give a number of processes (1, 2, ...), or -1 for all "
+            "processors (-2 all but one, ...)"
         )
-    raise CLIError(_one_line(first))
+    return value
+
+
+def _random_state(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 0 to 2**32 - 1; got {text!r}"
+        )
+    return value
 
 
 def _parse_pipelines(text):
@@ -183,12 +210,17 @@ def _parse_pipelines(text):
     return names
 
 
-def _build(name, *, memory, random_state, n_jobs=None, probability=False):
+def _build(
+    name, *, memory, random_state, data_home=None, n_jobs=None, probability=False
+):
     """A registry pipeline with the options its factory accepts."""
     from .pipelines import get_pipeline_spec, make_named_pipeline
 
     spec = get_pipeline_spec(name)
     wanted = {"memory": memory, "random_state": random_state}
+    if data_home is not None:
+        # pipelines that pre-train on a neutral corpus find it where the corpora are
+        wanted["neutral_data_home"] = data_home
     if probability:
         wanted["probability"] = True
     options = {k: v for k, v in wanted.items() if k in spec.options}
@@ -275,6 +307,87 @@ def cmd_pipelines(args):
     return 0
 
 
+TABLE_HEADER = (
+    "| pipeline | WA | UA | WA pooled | UA pooled | wall time (s) | UA pooled 95% CI |"
+)
+
+
+def _legend(data, cv, n_folds):
+    """What the table's figures mean: columns, chance level, why WA may equal UA."""
+    import numpy as np
+    import pandas as pd
+
+    labels, counts = np.unique(np.asarray(data.target), return_counts=True)
+    k = len(labels)
+    folds = (
+        f"{n_folds} folds, one held-out speaker each"
+        if cv == "loso"
+        else f"{n_folds} folds of held-out speakers"
+    )
+    lines = [
+        "WA = accuracy; UA = unweighted (balanced) accuracy, the mean of the "
+        f"per-class recalls. WA and UA are means over the {folds}; the pooled "
+        "figures score all out-of-fold predictions together.",
+        f"Chance level: UA {1 / k:.3f} (1/{k} classes, for any guess that ignores "
+        f"the audio); WA {counts.max() / counts.sum():.3f} (always answering the "
+        f"most frequent class, {labels[np.argmax(counts)]}).",
+    ]
+    if counts.min() == counts.max():
+        per_speaker = pd.crosstab(np.asarray(data.groups), np.asarray(data.target))
+        within = (per_speaker.to_numpy() == per_speaker.to_numpy()[:, :1]).all()
+        lines.append(
+            f"The {k} classes are balanced ({counts[0]} utterances each"
+            + (", and within every speaker" if within else "")
+            + "), so accuracy equals balanced accuracy: WA = UA by construction"
+            + (", per fold and pooled." if within and cv == "loso" else " (pooled).")
+        )
+    else:
+        lines.append(
+            f"The classes are unbalanced ({counts.min()} to {counts.max()} "
+            "utterances): UA weighs every class equally, WA every utterance."
+        )
+    lines.append(
+        "wall time (s): the whole run of one pipeline on this machine, feature "
+        "extraction (or reading the feature cache) and every fold's fit and "
+        "predict. fit_predict_s in the per-fold table below: only the folds' fit "
+        "and predict seconds, summed over folds."
+    )
+    lines.append(
+        "UA pooled 95% CI: the interval of the pooled UA from a bootstrap over "
+        "speakers (WA_ci and UA_ci in results.json)."
+    )
+    return lines
+
+
+def _summary(corpus, data, cv, rows, reports, legend):
+    from .evaluation import compare_reports, markdown_table, recall_table
+
+    table = "\n".join([TABLE_HEADER, "|---|---|---|---|---|---|---|", *rows])
+    text = [
+        f"# sklearn-ser benchmark: {corpus}",
+        "",
+        f"{len(data.filenames)} utterances, {len(set(data.groups))} speakers, cv={cv}.",
+        "",
+        table,
+        "",
+        *[f"- {line}" for line in legend],
+        "",
+    ]
+    if reports:
+        text += [
+            "## Per-fold mean and standard deviation",
+            "",
+            markdown_table(compare_reports(reports)),
+            "",
+            "## Per-class recall (pooled)",
+            "",
+            markdown_table(recall_table(reports)),
+            "",
+            *_paired_section(reports),
+        ]
+    return table, "\n".join(text)
+
+
 _RESULT_KEYS = (
     "WA",
     "UA",
@@ -350,7 +463,7 @@ def _paired_section(reports, *, what=""):
 
 
 def cmd_benchmark(args):
-    from .evaluation import compare_reports, evaluate, markdown_table, recall_table
+    from .evaluation import evaluate
 
     if args.train or args.test or args.leave_one_corpus_out:
         return _benchmark_cross_corpus(args)
@@ -358,40 +471,61 @@ def cmd_benchmark(args):
         raise CLIError(
             "--per-corpus-std needs --train/--test or --leave-one-corpus-out"
         )
+    # Everything a run needs is checked before the first extraction.
     names = _parse_pipelines(args.pipelines)
     cv = _parse_cv(args.cv)
+    label_map = _parse_label_map(args.label_map)
+    corpus = corpus_name(args.corpus)
+    out = Path(args.out or DEFAULT_OUT.format(corpus=corpus))
+    _check_writable(out, "output folder")
     data = load_corpus(
         args.corpus,
         args.data_home,
         pattern=args.pattern,
         columns=args.columns,
-        label_map=_parse_label_map(args.label_map),
+        label_map=label_map,
     )
-    corpus = corpus_name(args.corpus)
-    out = Path(args.out or DEFAULT_OUT.format(corpus=corpus))
     out.mkdir(parents=True, exist_ok=True)
     memory = _cache_dir(args)
     results_path = out / "results.json"
     results = _load_results(results_path)
+    n_folds = len(set(data.groups)) if cv == "loso" else cv
+    legend = _legend(data, cv, n_folds)
     reports, rows = [], []
     for name in names:
-        spec, estimator = _build(name, memory=memory, random_state=args.random_state)
-        if not args.quiet:
-            print(f"== {name}: {spec.description}", file=sys.stderr)
-        t0 = time.perf_counter()
-        _warm_cache(estimator, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
-        report = evaluate(
-            estimator,
-            data.filenames,
-            data.target,
-            data.groups,
-            cv=cv,
-            n_jobs=args.n_jobs,
-            verbose=0 if args.quiet else 1,
-            name=name,
-            description=spec.description,
-            adapts_to_test_speaker=spec.adapts_to_test_speaker,
-        )
+        try:
+            spec, estimator = _build(
+                name,
+                memory=memory,
+                random_state=args.random_state,
+                data_home=args.data_home,
+            )
+            if not args.quiet:
+                print(f"== {name}: {spec.description}", file=sys.stderr)
+            t0 = time.perf_counter()
+            _warm_cache(estimator, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
+            report = evaluate(
+                estimator,
+                data.filenames,
+                data.target,
+                data.groups,
+                cv=cv,
+                n_jobs=args.n_jobs,
+                verbose=0 if args.quiet else 1,
+                name=name,
+                description=spec.description,
+                adapts_to_test_speaker=spec.adapts_to_test_speaker,
+            )
+        except BaseException:
+            if rows:
+                # the pipelines that finished are on disk; show their table too
+                print(_summary(corpus, data, cv, rows, reports, legend)[0])
+                print(
+                    f"{name} failed; the results of {len(rows)} finished "
+                    f"pipeline(s) are in {out}",
+                    file=sys.stderr,
+                )
+            raise
         wall = time.perf_counter() - t0
         reports.append(report)
         entry = _write_report(report, out, name, corpus=corpus, wall=wall)
@@ -403,38 +537,13 @@ def cmd_benchmark(args):
         rows.append(
             f"| {label} | {_fmt(entry['WA'])} | {_fmt(entry['UA'])} | "
             f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
-            f"{_ci_text(entry['UA_ci'])} | {wall:.1f} |"
+            f"{wall:.1f} | {_ci_text(entry['UA_ci'])} |"
         )
-    table = "\n".join(
-        [
-            "| pipeline | WA | UA | WA pooled | UA pooled | UA pooled 95% CI | "
-            "time (s) |",
-            "|---|---|---|---|---|---|---|",
-            *rows,
-        ]
-    )
-    summary = [
-        f"# sklearn-ser benchmark: {corpus}",
-        "",
-        f"{len(data.filenames)} utterances, {len(set(data.groups))} speakers, "
-        f"cv={cv}. WA = accuracy, UA = balanced accuracy; WA/UA are means over "
-        "folds, pooled figures score all out-of-fold predictions together; 95% "
-        "intervals of the pooled figures from a bootstrap over speakers.",
-        "",
-        table,
-        "",
-        "## Per-fold mean and standard deviation",
-        "",
-        markdown_table(compare_reports(reports)),
-        "",
-        "## Per-class recall (pooled)",
-        "",
-        markdown_table(recall_table(reports)),
-        "",
-        *_paired_section(reports),
-    ]
-    (out / "report.md").write_text("\n".join(summary))
+        table, summary = _summary(corpus, data, cv, rows, reports, legend)
+        (out / "report.md").write_text(summary)
     print(table)
+    print()
+    print("\n".join(legend))
     if len(reports) > 1:
         print("\n".join(["", *_paired_section(reports)]))
     if not args.quiet:
@@ -460,86 +569,15 @@ def _cross_corpus_plan(args):
     return [(train, args.test)]
 
 
-def _benchmark_cross_corpus(args):
-    import numpy as np
+CROSS_TABLE_HEADER = (
+    "| pipeline | train -> test | classes | WA | UA | WA 95% CI | UA 95% CI | "
+    "wall time (s) |"
+)
 
-    from .evaluation import evaluate_cross_corpus
 
-    names = _parse_pipelines(args.pipelines)
-    plan = _cross_corpus_plan(args)
-    label_map = _parse_label_map(args.label_map)
-    wanted = list(dict.fromkeys(c for train, test in plan for c in [*train, test]))
-    corpora = {
-        corpus_name(c): load_corpus(
-            _corpus_path(c),
-            args.data_home,
-            pattern=args.pattern,
-            columns=args.columns,
-            label_map=label_map,
-        )
-        for c in wanted
-    }
-    if len(corpora) != len(wanted):
-        raise CLIError(
-            f"two corpora share a name: {', '.join(wanted)}; name them NAME=PATH"
-        )
-    plan = [([corpus_name(c) for c in tr], corpus_name(te)) for tr, te in plan]
-    tag = "loso" if args.leave_one_corpus_out else "cross"
-    default = f"{'+'.join(plan[0][0])}-to-{plan[0][1]}" if len(plan) == 1 else tag
-    out = Path(args.out or DEFAULT_OUT.format(corpus=default))
-    out.mkdir(parents=True, exist_ok=True)
-    memory = _cache_dir(args)
-    results_path = out / "results.json"
-    results = _load_results(results_path)
-    std = args.per_corpus_std
-    suffix = "__corpus-std" if std else ""
-    by_pair, rows = {}, []
-    for name in names:
-        spec, estimator = _build(name, memory=memory, random_state=args.random_state)
-        if not args.quiet:
-            print(f"== {name}: {spec.description}", file=sys.stderr)
-        files = np.concatenate([corpora[c].filenames for c in corpora])
-        _warm_cache(estimator, files, n_jobs=args.n_jobs, quiet=args.quiet)
-        for train, test in plan:
-            t0 = time.perf_counter()
-            report = evaluate_cross_corpus(
-                estimator,
-                {c: corpora[c] for c in train},
-                {test: corpora[test]},
-                per_corpus_standardization=std,
-                name=name,
-                description=spec.description,
-                adapts_to_test_speaker=spec.adapts_to_test_speaker,
-                n_jobs=args.n_jobs,
-                verbose=0 if args.quiet else 1,
-            )
-            wall = time.perf_counter() - t0
-            pair = f"{'+'.join(train)} -> {test}"
-            key = f"{name}__{'+'.join(train)}-to-{test}{suffix}"
-            entry = _write_report(report, out, key, corpus=pair, wall=wall)
-            entry["cross_corpus"] = report.meta["cross_corpus"]
-            results[key] = entry
-            results_path.write_text(json.dumps(results, indent=1))
-            by_pair.setdefault(pair, []).append(report)
-            label = (
-                name
-                + (" (adapts to test corpus)" if std else "")
-                + (" (adapts to test speaker)" if spec.adapts_to_test_speaker else "")
-            )
-            rows.append(
-                f"| {label} | {pair} | {len(report.labels)} | "
-                f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
-                f"{_ci_text(entry['WA_ci'])} | {_ci_text(entry['UA_ci'])} | "
-                f"{wall:.1f} |"
-            )
-    table = "\n".join(
-        [
-            "| pipeline | train -> test | classes | WA | UA | WA 95% CI | "
-            "UA 95% CI | time (s) |",
-            "|---|---|---|---|---|---|---|---|",
-            *rows,
-        ]
-    )
+def _cross_summary(rows, by_pair, std):
+    """The cross-corpus table and ``report.md`` text of the finished runs."""
+    table = "\n".join([CROSS_TABLE_HEADER, "|---|---|---|---|---|---|---|---|", *rows])
     lines = [
         "# sklearn-ser cross-corpus benchmark",
         "",
@@ -551,7 +589,10 @@ def _benchmark_cross_corpus(args):
             "feature statistics, so the figures adapt to the test corpus."
             if std
             else ""
-        ),
+        )
+        + " wall time (s): fitting on the training corpora and predicting the test "
+        "corpus; the features are extracted (or read from the feature cache) once "
+        "per pipeline before, not counted here.",
         "",
         table,
         "",
@@ -569,7 +610,105 @@ def _benchmark_cross_corpus(args):
             "",
             *_paired_section(reports, what=f" ({pair})"),
         ]
-    (out / "report.md").write_text("\n".join(lines))
+    return table, "\n".join(lines)
+
+
+def _benchmark_cross_corpus(args):
+    import numpy as np
+
+    from .evaluation import evaluate_cross_corpus
+
+    # Everything a run needs is checked before the first extraction.
+    names = _parse_pipelines(args.pipelines)
+    plan = _cross_corpus_plan(args)
+    label_map = _parse_label_map(args.label_map)
+    wanted = list(dict.fromkeys(c for train, test in plan for c in [*train, test]))
+    if len({corpus_name(c) for c in wanted}) != len(wanted):
+        raise CLIError(
+            f"two corpora share a name: {', '.join(wanted)}; name them NAME=PATH"
+        )
+    plan = [([corpus_name(c) for c in tr], corpus_name(te)) for tr, te in plan]
+    tag = "loso" if args.leave_one_corpus_out else "cross"
+    default = f"{'+'.join(plan[0][0])}-to-{plan[0][1]}" if len(plan) == 1 else tag
+    out = Path(args.out or DEFAULT_OUT.format(corpus=default))
+    _check_writable(out, "output folder")
+    corpora = {
+        corpus_name(c): load_corpus(
+            _corpus_path(c),
+            args.data_home,
+            pattern=args.pattern,
+            columns=args.columns,
+            label_map=label_map,
+        )
+        for c in wanted
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    memory = _cache_dir(args)
+    results_path = out / "results.json"
+    results = _load_results(results_path)
+    std = args.per_corpus_std
+    suffix = "__corpus-std" if std else ""
+    by_pair, rows = {}, []
+    for name in names:
+        try:
+            spec, estimator = _build(
+                name,
+                memory=memory,
+                random_state=args.random_state,
+                data_home=args.data_home,
+            )
+            if not args.quiet:
+                print(f"== {name}: {spec.description}", file=sys.stderr)
+            files = np.concatenate([corpora[c].filenames for c in corpora])
+            _warm_cache(estimator, files, n_jobs=args.n_jobs, quiet=args.quiet)
+            for train, test in plan:
+                t0 = time.perf_counter()
+                report = evaluate_cross_corpus(
+                    estimator,
+                    {c: corpora[c] for c in train},
+                    {test: corpora[test]},
+                    per_corpus_standardization=std,
+                    name=name,
+                    description=spec.description,
+                    adapts_to_test_speaker=spec.adapts_to_test_speaker,
+                    n_jobs=args.n_jobs,
+                    verbose=0 if args.quiet else 1,
+                )
+                wall = time.perf_counter() - t0
+                pair = f"{'+'.join(train)} -> {test}"
+                key = f"{name}__{'+'.join(train)}-to-{test}{suffix}"
+                entry = _write_report(report, out, key, corpus=pair, wall=wall)
+                entry["cross_corpus"] = report.meta["cross_corpus"]
+                results[key] = entry
+                results_path.write_text(json.dumps(results, indent=1))
+                by_pair.setdefault(pair, []).append(report)
+                label = (
+                    name
+                    + (" (adapts to test corpus)" if std else "")
+                    + (
+                        " (adapts to test speaker)"
+                        if spec.adapts_to_test_speaker
+                        else ""
+                    )
+                )
+                rows.append(
+                    f"| {label} | {pair} | {len(report.labels)} | "
+                    f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
+                    f"{_ci_text(entry['WA_ci'])} | {_ci_text(entry['UA_ci'])} | "
+                    f"{wall:.1f} |"
+                )
+                table, text = _cross_summary(rows, by_pair, std)
+                (out / "report.md").write_text(text)
+        except BaseException:
+            if rows:
+                # the runs that finished are on disk; show their table too
+                print(_cross_summary(rows, by_pair, std)[0])
+                print(
+                    f"{name} failed; the results of {len(rows)} finished "
+                    f"run(s) are in {out}",
+                    file=sys.stderr,
+                )
+            raise
     print(table)
     for pair, reports in by_pair.items():
         cross = reports[0].meta["cross_corpus"]
@@ -586,9 +725,16 @@ def cmd_extract(args):
 
     from . import features
 
-    files = _collect_audio(args.inputs)
     out = Path(args.output)
     suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq", ".npz"):
+        raise CLIError(f"-o must end in .csv, .parquet or .npz; got {out}")
+    if args.features.lower() == "logmel" and suffix != ".npz":
+        raise CLIError(
+            f"logmel gives frame sequences; write them to a .npz file, not {out}"
+        )
+    _check_writable(out, "output file")
+    files = _collect_audio(args.inputs)
     memory = _cache_dir(args)
     common = dict(memory=memory, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1)
     name = args.features
@@ -654,26 +800,39 @@ def _groups_for(model, files):
 
 
 def cmd_train(args):
-    import joblib
     from sklearn import config_context
 
+    from ._persistence import save_model
     from .evaluation._evaluate import _consumes
 
+    # Everything the run needs is checked before the first extraction.
     names = _parse_pipelines(args.pipeline)
     if len(names) != 1:
         raise CLIError("--pipeline takes exactly one pipeline name")
     name = names[0]
+    out = Path(args.output)
+    if args.pickle:
+        if out.suffix.lower() == MODEL_SUFFIX:
+            raise CLIError(f"--pickle writes a pickle: name it .joblib, not {out}")
+    elif out.suffix.lower() != MODEL_SUFFIX:
+        raise CLIError(
+            f"-o names the model file, which ends in {MODEL_SUFFIX} (skops' secure "
+            f"format); got {out}. A pickle (.joblib) only with --pickle"
+        )
+    label_map = _parse_label_map(args.label_map)
+    _check_writable(out, "model file")
     data = load_corpus(
         args.corpus,
         args.data_home,
         pattern=args.pattern,
         columns=args.columns,
-        label_map=_parse_label_map(args.label_map),
+        label_map=label_map,
     )
     spec, model = _build(
         name,
         memory=_cache_dir(args),
         random_state=args.random_state,
+        data_home=args.data_home,
         probability=True,
     )
     _warm_cache(model, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
@@ -688,9 +847,19 @@ def cmd_train(args):
         **{k: None for k in params if k.endswith("memory")},
         **{k: 0 for k in params if k.endswith("verbose")},
     )
-    out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, out)
+    if args.pickle:
+        import joblib
+
+        print(
+            f"warning: {out} is a pickle; loading it runs any code in it, so "
+            "`sklearn-ser predict` loads it only with --allow-pickle. Share .skops "
+            "files instead.",
+            file=sys.stderr,
+        )
+        joblib.dump(model, out)
+    else:
+        save_model(model, out)
     if not args.quiet:
         note = " (adapts to the test speaker)" if spec.adapts_to_test_speaker else ""
         print(
@@ -702,22 +871,31 @@ def cmd_train(args):
 
 
 def cmd_predict(args):
-    import joblib
+    import warnings
+
     import numpy as np
     import pandas as pd
     from sklearn import config_context
 
+    from ._persistence import load_model
     from .evaluation._evaluate import _consumes
 
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() not in (".csv", ".json"):
+            raise CLIError(f"-o must end in .csv or .json; got {out}")
+        _check_writable(out, "output file")
     path = Path(args.model)
-    if not path.is_file():
-        raise CLIError(f"model file not found: {path}")
-    try:
-        model = joblib.load(path)
-    except Exception as exc:
-        raise CLIError(f"cannot load model {path}: {_one_line(exc)}") from None
-    if not hasattr(model, "predict"):
-        raise CLIError(f"{path} does not hold a fitted estimator")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            model = load_model(path, trusted=args.trust, allow_pickle=args.allow_pickle)
+        except FileNotFoundError as exc:
+            raise CLIError(str(exc)) from None
+        except ValueError as exc:
+            raise CLIError(f"cannot load model {path}: {_one_line(exc)}") from None
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
     files = np.asarray(_collect_audio(args.inputs))
     groups = _groups_for(model, files)
     _, routed = _consumes(model, "predict")
@@ -743,6 +921,7 @@ def cmd_predict(args):
             frame[f"proba_{c}"] = np.round(proba[:, j], 6)
     if args.output:
         out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".json":
             frame.to_json(out, orient="records", indent=1)
         else:
@@ -776,8 +955,8 @@ def build_parser():
     def data_args(p):
         p.add_argument(
             "--data-home",
-            help="folder holding the corpora (default: $SKLEARN_SER_DATA, "
-            "~/sklearn_ser_data, then ./shared/data or ../shared/data)",
+            help="folder holding the corpora, one sub-folder each (emovo/, "
+            "emodb/, ...) (default: $SKLEARN_SER_DATA, else ~/sklearn_ser_data)",
         )
 
     def own_data_args(p):
@@ -801,12 +980,15 @@ def build_parser():
 
     def run_args(p):
         p.add_argument(
-            "--n-jobs", type=int, default=None, help="parallel processes (-1: all)"
+            "--n-jobs",
+            type=_n_jobs,
+            default=None,
+            help="parallel processes (-1: all; not 0)",
         )
         p.add_argument(
             "--cache",
             help=f"feature cache folder (default: ${CACHE_ENV} or "
-            "~/.cache/sklearn-ser/features)",
+            "~/.cache/sklearn-ser/features, as sklearn_ser.get_cache_dir())",
         )
         p.add_argument("--no-cache", action="store_true", help="do not cache features")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -833,7 +1015,7 @@ def build_parser():
     b.add_argument(
         "--out", help="output folder (default: ./sklearn-ser-results/<corpus>)"
     )
-    b.add_argument("--random-state", type=int, default=0)
+    b.add_argument("--random-state", type=_random_state, default=0)
     b.add_argument(
         "--train",
         help="cross-corpus: train on these corpora (comma-separated names, paths "
@@ -883,8 +1065,20 @@ def build_parser():
         "(.csv/.tsv with path, label, speaker columns) or a folder",
     )
     t.add_argument("--pipeline", required=True, help="a pipeline name")
-    t.add_argument("-o", "--output", required=True, help="model file (.joblib)")
-    t.add_argument("--random-state", type=int, default=0)
+    t.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help=f"model file ({MODEL_SUFFIX}: skops' secure format, loads without "
+        "running code)",
+    )
+    t.add_argument(
+        "--pickle",
+        action="store_true",
+        help="write a joblib pickle (.joblib) instead; loading a pickle runs any "
+        "code in it, so share only .skops files",
+    )
+    t.add_argument("--random-state", type=_random_state, default=0)
     own_data_args(t)
     data_args(t)
     run_args(t)
@@ -897,7 +1091,22 @@ def build_parser():
         "probabilities. Models that standardise per speaker take the speaker from "
         "each file's folder name.",
     )
-    p.add_argument("model", help="a model written by `sklearn-ser train`")
+    p.add_argument(
+        "model", help=f"a {MODEL_SUFFIX} model file written by `sklearn-ser train`"
+    )
+    p.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also load a pickle/joblib model; this runs any code in the file: "
+        "only for files you made yourself",
+    )
+    p.add_argument(
+        "--trust",
+        action="append",
+        metavar="TYPE",
+        help="trust this type (module.Class) in a .skops file besides sklearn-ser's "
+        "and scikit-learn's own (repeatable)",
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
     p.add_argument("-o", "--output", help="output .csv or .json (default: stdout)")
     p.set_defaults(func=cmd_predict)

@@ -65,5 +65,7 @@ def test_is10_neutral_dae_svm_uses_librispeech(
 
 
 def test_fit_neutral_encoder_missing_corpus_is_clear(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Pass neutral_data_home="):
+    # the message names fit_neutral_encoder's own parameter, and the pipeline's
+    with pytest.raises(FileNotFoundError, match="pass data_home=") as exc:
         fit_neutral_encoder(tmp_path / "nowhere", n_hidden=4)
+    assert "neutral_data_home=" in str(exc.value).split("pipeline's option is")[1]

@@ -4,18 +4,21 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import skops.io as sio
 from sklearn.model_selection import LeaveOneGroupOut, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 import sklearn_ser
+from sklearn_ser import load_model
 from sklearn_ser.cli import main
 from sklearn_ser.datasets import load_emovo
 from sklearn_ser.features import OpenSmileIS10
@@ -160,7 +163,17 @@ def test_default_run_and_spkstd_label(
     monkeypatch.setenv("SKLEARN_SER_CACHE", feature_cache)
     monkeypatch.chdir(tmp_path)
     assert main([]) == 0
+    printed = capsys.readouterr().out
+    # what the figures mean, the chance level, and why WA equals UA on EMOVO
+    assert "| pipeline | WA | UA | WA pooled | UA pooled | wall time (s) |" in printed
+    assert "Chance level: UA 0.143 (1/7 classes" in printed
+    assert "WA 0.143 (always answering the most frequent class" in printed
+    assert "balanced (84 utterances each, and within every speaker)" in printed
+    assert "WA = UA by construction, per fold and pooled." in printed
+    assert "wall time (s): the whole run of one pipeline" in printed
     out = Path("sklearn-ser-results/emovo")
+    assert "Chance level: UA 0.143" in (out / "report.md").read_text()
+    assert "fit_predict_s" in (out / "report.md").read_text()
     assert list(json.loads((out / "results.json").read_text())) == ["is10-svm"]
     args = ["benchmark", "--pipelines", "is10-svm-spkstd", "--quiet", "--out", str(out)]
     assert main(args) == 0
@@ -175,10 +188,14 @@ def test_default_run_and_spkstd_label(
 
 @pytest.mark.slow  # the whole of EMOVO
 def test_train_predict_round_trip(tmp_path, data_home, feature_cache, capsys):
-    model_path = tmp_path / "model.joblib"
+    model_path = tmp_path / "model.skops"
     args = ["train", "--corpus", "emovo", "--pipeline", "is10-svm", "--quiet"]
     args += ["--data-home", str(data_home), "--cache", feature_cache]
     assert main([*args, "-o", str(model_path)]) == 0
+    # skops' format: a zip of JSON and arrays, no pickle
+    with zipfile.ZipFile(model_path) as zf:
+        assert "schema.json" in zf.namelist()
+        assert not any(zf.read(n).startswith(b"\x80") for n in zf.namelist())
 
     emovo = load_emovo(data_home)
     files = [str(f) for f in emovo.filenames[::75]]  # 8 files, several speakers
@@ -195,7 +212,7 @@ def test_train_predict_round_trip(tmp_path, data_home, feature_cache, capsys):
     fresh.fit(emovo.filenames, emovo.target)
     np.testing.assert_array_equal(pred.label, fresh.predict(np.asarray(files)))
     # and the reloaded model does too, with the same probabilities
-    model = joblib.load(model_path)
+    model = load_model(model_path)
     np.testing.assert_array_equal(model.predict(np.asarray(files)), pred.label)
     np.testing.assert_allclose(
         model.predict_proba(np.asarray(files)), pred[proba_cols], atol=1e-6
@@ -206,3 +223,146 @@ def test_train_predict_round_trip(tmp_path, data_home, feature_cache, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("file,label,proba_anger")
     assert lines[1].split(",")[1] == pred.label[0]
+
+    # a pickle only on request, with a warning, and loaded only with --allow-pickle
+    pickled = tmp_path / "model.joblib"
+    assert main([*args, "-o", str(pickled)]) == 2
+    assert "ends in .skops" in _error_line(capsys)
+    assert main([*args, "--pickle", "-o", str(pickled)]) == 0
+    assert "warning: " in capsys.readouterr().err
+    assert main(["predict", str(pickled), files[0]]) == 2
+    assert "--allow-pickle" in _error_line(capsys)
+    assert main(["predict", "--allow-pickle", str(pickled), files[0]]) == 0
+    captured = capsys.readouterr()
+    assert "warning: Loading the pickle" in captured.err
+    assert captured.out.strip().splitlines()[1].split(",")[1] == pred.label[0]
+
+
+class _RunsCode:
+    """Unpickling this creates a file: the proof that loading ran code."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_predict_refuses_someone_elses_pickle(tmp_path, wav_files, capsys):
+    marker = tmp_path / "code-ran"
+    model = tmp_path / "model.joblib"
+    joblib.dump(_RunsCode(marker), model)
+    assert main(["predict", str(model), wav_files[0]]) == 2
+    line = _error_line(capsys)
+    assert "is a pickle" in line and "--allow-pickle" in line
+    assert not marker.exists()
+
+
+def test_predict_says_what_a_model_file_is(tmp_path, wav_files, capsys):
+    text = tmp_path / "model.txt"
+    text.write_text("110\n")
+    assert main(["predict", str(text), wav_files[0]]) == 2
+    line = _error_line(capsys)
+    assert "is a text file, not a model" in line and ".skops file written by" in line
+    # a scikit-learn classifier of feature arrays, not of audio: skops or pickle
+    svc = SVC().fit(np.random.default_rng(0).normal(size=(6, 3)), [0, 1] * 3)
+    sio.dump(svc, tmp_path / "svc.skops")
+    joblib.dump(svc, tmp_path / "svc.joblib")
+    for args in (["svc.skops"], ["--allow-pickle", "svc.joblib"]):
+        args = [str(tmp_path / a) if a.startswith("svc") else a for a in args]
+        assert main(["predict", *args, wav_files[0]]) == 2
+        line = _error_line(capsys)
+        assert "holds a SVC, which takes numeric feature arrays, not audio" in line
+        assert "could not convert" not in line
+
+
+def test_outputs_and_options_are_checked_before_any_work(tmp_path, capsys):
+    """Checked before the corpus is even looked for (it does not exist here)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    nowhere = ["--data-home", str(tmp_path / "no-corpora")]
+    assert main(["benchmark", "--out", str(blocker / "out"), *nowhere]) == 2
+    assert "cannot write the output folder" in _error_line(capsys)
+    model = blocker / "model.skops"
+    args = ["train", "--pipeline", "is10-svm", "-o", str(model), *nowhere]
+    assert main(args) == 2
+    assert "cannot write the model file" in _error_line(capsys)
+    args = ["train", "--pipeline", "is10-svm,is10-dae-svm", "-o", "m.skops", *nowhere]
+    assert main(args) == 2
+    assert "exactly one pipeline" in _error_line(capsys)
+    for bad in (["--n-jobs", "0"], ["--n-jobs", "two"], ["--random-state", "-1"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["benchmark", *bad, *nowhere])
+        assert exc.value.code == 2
+        assert f"argument {bad[0]}: must" in capsys.readouterr().err
+    out = tmp_path / "features.txt"
+    assert main(["extract", "--features", "is10", str(tmp_path), "-o", str(out)]) == 2
+    assert "-o must end in .csv, .parquet or .npz" in _error_line(capsys)
+    assert main(["predict", "m.skops", "x.wav", "-o", str(blocker / "p.csv")]) == 2
+    assert "cannot write the output file" in _error_line(capsys)
+
+
+def test_benchmark_keeps_finished_pipelines_when_a_later_one_fails(
+    tmp_path, data_home, feature_cache, capsys
+):
+    """The second pipeline needs LibriSpeech, missing from this data home."""
+    home = tmp_path / "corpora"
+    home.mkdir()
+    (home / "emovo").symlink_to(data_home / "emovo")
+    out = tmp_path / "out"
+    args = ["benchmark", "--pipelines", "is10-svm,is10-neutral-dae-svm", "--quiet"]
+    args += ["--data-home", str(home), "--cache", feature_cache, "--out", str(out)]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "LibriSpeech" in captured.err
+    table = captured.out.strip().splitlines()
+    assert table[0].startswith("| pipeline | WA | UA |")
+    assert table[2].startswith("| is10-svm |") and len(table) == 3
+    assert "is10-neutral-dae-svm failed" in captured.err
+    assert (out / "is10-svm.json").is_file()
+    assert "| is10-svm |" in (out / "report.md").read_text()
+    assert list(json.loads((out / "results.json").read_text())) == ["is10-svm"]
+
+
+def test_cli_knows_no_checkout_layout(tmp_path, monkeypatch, data_home, capsys):
+    """A ../shared/data next to the working directory is not looked at."""
+    monkeypatch.delenv("SKLEARN_SER_DATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "data").symlink_to(data_home)
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    monkeypatch.chdir(clone)
+    args = ["benchmark", "--pipelines", "is10-svm", "--cv", "2", "--quiet"]
+    assert main([*args, "--no-cache", "--out", str(tmp_path / "out")]) == 2
+    line = _error_line(capsys)
+    assert "EMOVO corpus not found" in line
+    assert str(tmp_path / "home" / "sklearn_ser_data") in line
+    assert "--data-home DIR or the environment variable SKLEARN_SER_DATA" in line
+    assert "shared" not in line
+
+
+def test_cli_and_api_share_one_cache_folder(tmp_path, monkeypatch):
+    from sklearn_ser import get_cache_dir
+    from sklearn_ser.cli import _default_cache
+
+    for var in ("SKLEARN_SER_CACHE", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert _default_cache() == get_cache_dir()
+    assert get_cache_dir() == str(tmp_path / ".cache" / "sklearn-ser" / "features")
+    monkeypatch.setenv("SKLEARN_SER_CACHE", str(tmp_path / "c"))
+    assert _default_cache() == get_cache_dir() == str(tmp_path / "c")
+
+
+def test_library_code_builds_no_shared_data_path():
+    """Only tests, examples, benchmarks and .ci/ may know where the corpora are."""
+    import ast
+
+    offenders = []
+    for path in sorted((REPO / "sklearn_ser").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value == "shared" or "shared/data" in node.value:
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []

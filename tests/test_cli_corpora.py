@@ -144,14 +144,14 @@ def test_train_on_a_folder_with_a_pattern(tmp_path, voice, cache):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 f0 = (120 + 80 * k + 5 * take, 200 + 80 * k)
                 sf.write(path, voice(0.3, f0=f0, seed=take), 16000)
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.skops"
     args = ["train", "--corpus", str(root), "--pattern"]
     args += [r"(?P<speaker>p\d)-(?P<label>[a-z]+)-\d+", "--label-map", "angry=anger"]
     args += ["--pipeline", "is10-svm", "--quiet", "--cache", cache, "-o", str(model)]
     assert main(args) == 0
-    import joblib
+    from sklearn_ser import load_model
 
-    assert joblib.load(model).classes_.tolist() == ["anger", "neutral"]
+    assert load_model(model).classes_.tolist() == ["anger", "neutral"]
 
 
 def test_own_data_errors_name_the_row_or_file(tmp_path, voice, capsys):

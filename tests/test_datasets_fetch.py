@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from sklearn_ser.datasets import fetch_emodb, load_emodb
+from sklearn_ser.datasets import EMODB_URL, fetch_emodb, load_emodb
 
 EMODB_FILES = {
     "03a01Fa.wav": "happiness",
@@ -76,6 +76,10 @@ def server(tmp_path):
         thread.join()
 
 
+def _sha(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _leftovers(home):
     return sorted(p.name for p in Path(home).iterdir() if p.name != "emodb")
 
@@ -111,7 +115,12 @@ def test_fetch_emodb_downloads_checks_and_loads(server, tmp_path, voice, capsys)
 def test_fetch_emodb_archive_with_top_folder(server, tmp_path, voice):
     base, www, _ = server
     (www / "emodb.zip").write_bytes(_make_zip(voice, prefix="EmoDB/"))
-    emodb = fetch_emodb(tmp_path / "home", url=f"{base}/emodb.zip", verbose=False)
+    emodb = fetch_emodb(
+        tmp_path / "home",
+        url=f"{base}/emodb.zip",
+        sha256=_sha(www / "emodb.zip"),
+        verbose=False,
+    )
     assert len(emodb.filenames) == 7
     assert (tmp_path / "home" / "emodb" / "wav" / "03a01Fa.wav").is_file()
     assert _leftovers(tmp_path / "home") == []
@@ -121,7 +130,7 @@ def test_fetch_emodb_404(server, tmp_path):
     base, _, requests = server
     url = f"{base}/missing.zip"
     with pytest.raises(OSError, match=r"Could not download EmoDB from .*missing\.zip"):
-        fetch_emodb(tmp_path, url=url, verbose=False, delay=0)
+        fetch_emodb(tmp_path, url=url, sha256="0" * 64, verbose=False, delay=0)
     assert requests == ["/missing.zip"]  # a 404 is not retried
     assert not (tmp_path / "emodb").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name != "www"] == []
@@ -133,7 +142,9 @@ def test_fetch_emodb_connection_refused(tmp_path):
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/download.zip"
     with pytest.raises(OSError, match=rf"{url} \(2 attempts\)"):
-        fetch_emodb(tmp_path, url=url, n_retries=1, delay=0, verbose=False)
+        fetch_emodb(
+            tmp_path, url=url, sha256="0" * 64, n_retries=1, delay=0, verbose=False
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -158,7 +169,7 @@ def test_fetch_emodb_corrupt_download(server, tmp_path, voice, corrupt, message)
     home = tmp_path / "home"
     url = f"{base}/download.zip"
     with pytest.raises(ValueError, match=message) as err:
-        fetch_emodb(home, url=url, verbose=False)
+        fetch_emodb(home, url=url, sha256=_sha(www / "download.zip"), verbose=False)
     assert url in str(err.value)
     assert not (home / "emodb").exists() and _leftovers(home) == []
 
@@ -192,7 +203,9 @@ def test_fetch_emodb_wrong_layout(server, tmp_path, voice, members, message):
     (www / "odd.zip").write_bytes(buf.getvalue())
     home = tmp_path / "home"
     with pytest.raises(ValueError, match="Not the EmoDB layout") as err:
-        fetch_emodb(home, url=f"{base}/odd.zip", verbose=False)
+        fetch_emodb(
+            home, url=f"{base}/odd.zip", sha256=_sha(www / "odd.zip"), verbose=False
+        )
     assert re.search(message, str(err.value))
     assert f"{base}/odd.zip" in str(err.value)
     assert not (home / "emodb").exists() and _leftovers(home) == []
@@ -210,9 +223,27 @@ def test_fetch_emodb_refuses_to_overwrite(server, tmp_path, voice):
     (www / "download.zip").write_bytes(_make_zip(voice))
     (tmp_path / "emodb").mkdir()
     (tmp_path / "emodb" / "mine.txt").write_text("keep me")
+    url, sha256 = f"{base}/download.zip", _sha(www / "download.zip")
     with pytest.raises(FileExistsError, match="holds no wav"):
-        fetch_emodb(tmp_path, url=f"{base}/download.zip", verbose=False)
+        fetch_emodb(tmp_path, url=url, sha256=sha256, verbose=False)
     assert requests == [] and (tmp_path / "emodb" / "mine.txt").is_file()
     # An empty folder is simply replaced.
     (tmp_path / "emodb" / "mine.txt").unlink()
-    assert len(fetch_emodb(tmp_path, url=f"{base}/download.zip").filenames) == 7
+    assert len(fetch_emodb(tmp_path, url=url, sha256=sha256).filenames) == 7
+
+
+def test_fetch_emodb_refuses_to_download_unchecked(server, tmp_path, voice):
+    """No checksum given and none pinned: nothing is fetched, the error says why."""
+    base, www, requests = server
+    (www / "download.zip").write_bytes(_make_zip(voice))
+    with pytest.raises(ValueError, match="fetch_emodb needs sha256=") as err:
+        fetch_emodb(tmp_path / "home", url=f"{base}/download.zip", verbose=False)
+    assert f"{base}/download.zip" in str(err.value)
+    assert requests == [] and not (tmp_path / "home").exists()
+    # the default, official link: https, and no unchecked download either
+    assert EMODB_URL.startswith("https://")
+    with pytest.raises(ValueError, match="no checksum of the official EmoDB"):
+        fetch_emodb(tmp_path / "home", verbose=False)
+    with pytest.raises(ValueError, match="must be 64 hexadecimal digits"):
+        fetch_emodb(tmp_path / "home", sha256="abc", verbose=False)
+    assert not (tmp_path / "home").exists()

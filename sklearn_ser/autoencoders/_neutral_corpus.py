@@ -1,8 +1,5 @@
 """Pre-train the neutral projection of NeutralEmotionDAE on a neutral corpus."""
 
-import os
-from pathlib import Path
-
 __all__ = ["fit_neutral_encoder"]
 
 
@@ -12,17 +9,14 @@ def _librispeech(data_home):
     try:
         return load_librispeech(data_home)
     except FileNotFoundError as exc:
-        first = exc
-    if data_home is None and not os.environ.get("SKLEARN_SER_DATA"):
-        # a source checkout next to the shared corpora (as the command line does)
-        shared = Path(__file__).resolve().parents[3] / "shared" / "data"
-        if (shared / "librispeech_neutral").is_dir():
-            return load_librispeech(str(shared))
-    raise FileNotFoundError(
-        f"{first} Pass neutral_data_home=<folder holding librispeech_neutral/>, or "
-        "build NeutralEmotionDAE(neutral_label='neutral') to learn the neutral "
-        "projection from the neutral utterances of the emotional corpus."
-    ) from None
+        raise FileNotFoundError(
+            f"{exc} fit_neutral_encoder: pass data_home=<folder holding "
+            "librispeech_neutral/> (the is10-neutral-dae-svm pipeline's option is "
+            "neutral_data_home=, the command line's --data-home), or set "
+            "SKLEARN_SER_DATA; or build NeutralEmotionDAE(neutral_label='neutral') "
+            "to learn the neutral projection from the neutral utterances of the "
+            "emotional corpus."
+        ) from None
 
 
 def fit_neutral_encoder(
@@ -47,7 +41,8 @@ def fit_neutral_encoder(
     ----------
     data_home : str or path-like, default=None
         Folder holding ``librispeech_neutral/`` (or that folder itself). None: the
-        default data home, then a ``shared/data`` folder next to the checkout.
+        default data home (:func:`~sklearn_ser.datasets.get_data_home`:
+        ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data``).
     n_hidden : int, default=400
         Width of the neutral code.
     memory : str or path-like, default=None

@@ -20,7 +20,7 @@ or a file-name pattern; both return the same Bunch.
 from ._base import EMOTIONS, get_data_home
 from ._casia import load_casia
 from ._cremad import load_cremad
-from ._emodb import EMODB_URL, fetch_emodb, load_emodb
+from ._emodb import EMODB_SHA256, EMODB_URL, fetch_emodb, load_emodb
 from ._emovo import load_emovo
 from ._folder import load_folder
 from ._iemocap import load_iemocap
@@ -31,6 +31,7 @@ from ._savee import load_savee
 from ._tess import load_tess
 
 __all__ = [
+    "EMODB_SHA256",
     "EMODB_URL",
     "EMOTIONS",
     "fetch_emodb",

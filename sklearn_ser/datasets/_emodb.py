@@ -23,10 +23,20 @@ from ._base import (
     get_data_home,
 )
 
-__all__ = ["EMODB_URL", "fetch_emodb", "load_emodb"]
+__all__ = ["EMODB_SHA256", "EMODB_URL", "fetch_emodb", "load_emodb"]
 
-#: The download link published on http://emodb.bilderbar.info/.
-EMODB_URL = "http://emodb.bilderbar.info/download/download.zip"
+#: The download link published on http://emodb.bilderbar.info/, over https.
+EMODB_URL = "https://emodb.bilderbar.info/download/download.zip"
+# The link as published (plain http): tried when the host does not answer https.
+_EMODB_HTTP_URL = "http://emodb.bilderbar.info/download/download.zip"
+
+#: SHA-256 of the official ``download.zip``. ``None``: not pinned, because no
+#: checksum published by the corpus' authors could be verified for this release, and
+#: a made-up one would be worse than none. :func:`fetch_emodb` therefore refuses to
+#: download without a ``sha256`` argument.
+EMODB_SHA256 = None
+
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 EMODB_EMOTIONS = {
     "W": "anger",  # Wut
@@ -319,9 +329,15 @@ def fetch_emodb(
         The data home (created if needed), or an existing EmoDB folder.
         ``None`` means :func:`get_data_home`.
     url : str, default=EMODB_URL
-        Where to download the zip from.
+        Where to download the zip from. The official link is tried over https
+        first, then as published (plain http) when the host does not answer https;
+        the checksum, not the transport, is what vouches for the file.
     sha256 : str, default=None
-        Expected SHA-256 of the zip (hex); ``None`` skips that check.
+        Expected SHA-256 of the zip (64 hex digits). ``None`` means
+        :data:`EMODB_SHA256` for the official link; since that is not pinned in
+        this release, a download then stops with a :class:`ValueError` before
+        anything is fetched: pass the checksum of an archive you trust (e.g. from
+        ``sha256sum download.zip`` on a copy you verified). Never skipped.
     download_if_missing : bool, default=True
         If False, raise :class:`FileNotFoundError` instead of downloading.
     as_frame, on_error
@@ -346,15 +362,17 @@ def fetch_emodb(
     OSError
         The download failed (network error, HTTP error); the message names the URL.
     ValueError
-        The download is not a sound zip, not in the EmoDB layout, or its sha256
-        differs; the message names the URL and the file.
+        No ``sha256`` to check a download against; or the download is not a sound
+        zip, not in the EmoDB layout, or its sha256 differs (the message names the
+        URL and the file).
     FileExistsError
         ``<data_home>/emodb`` exists and is not empty but holds no ``wav/*.wav``.
 
     Examples
     --------
     >>> from sklearn_ser.datasets import fetch_emodb
-    >>> emodb = fetch_emodb()  # doctest: +SKIP
+    >>> checksum = "<64 hex digits of an archive you trust>"
+    >>> emodb = fetch_emodb(sha256=checksum)  # doctest: +SKIP
     >>> emodb.groups[:3]  # doctest: +SKIP
     array(['03', '03', '03'], dtype='<U2')
     """
@@ -367,6 +385,23 @@ def fetch_emodb(
     else:
         return load_emodb(data_home, **kwargs)
 
+    if sha256 is None and url in (EMODB_URL, _EMODB_HTTP_URL):
+        sha256 = EMODB_SHA256
+    if sha256 is None:
+        raise ValueError(
+            f"fetch_emodb needs sha256= to check the archive it would download from "
+            f"{url}: no checksum of the official EmoDB archive is pinned in this "
+            "release, and an unchecked download could be altered on the way. Pass "
+            "sha256='<64 hex digits>' of an archive you trust, or download and "
+            "extract it yourself and pass data_home= (the folder holding "
+            "emodb/wav/)."
+        )
+    if not _SHA256.match(sha256):
+        raise ValueError(
+            f"The sha256 parameter of fetch_emodb must be 64 hexadecimal digits; got "
+            f"{sha256!r}."
+        )
+    urls = [url, _EMODB_HTTP_URL] if url == EMODB_URL else [url]
     home = Path(get_data_home(data_home))
     target = home / "emodb"
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -379,15 +414,21 @@ def fetch_emodb(
     os.close(fd)
     staging = None
     try:
-        _download(
-            url,
-            archive,
-            sha256=sha256,
-            timeout=timeout,
-            n_retries=n_retries,
-            delay=delay,
-            verbose=verbose,
-        )
+        for i, url in enumerate(urls):
+            try:
+                _download(
+                    url,
+                    archive,
+                    sha256=sha256,
+                    timeout=timeout,
+                    n_retries=n_retries,
+                    delay=delay,
+                    verbose=verbose,
+                )
+                break
+            except OSError:
+                if i == len(urls) - 1:
+                    raise
         prefix = _check_archive(archive, url)
         staging = tempfile.mkdtemp(dir=home, prefix=".emodb-extract-")
         with zipfile.ZipFile(archive) as zf:

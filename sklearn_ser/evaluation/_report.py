@@ -698,7 +698,12 @@ def compare_reports(reports):
     -------
     table : pandas.DataFrame
         Indexed by system name; a system that adapts to the test speaker is
-        labelled so in its name.
+        labelled so in its name. Columns: ``WA``, ``UA`` (means over folds) with
+        their standard deviations ``WA_std``, ``UA_std``; ``WA_pooled``,
+        ``UA_pooled`` (all out-of-fold predictions scored together); ``folds``; and
+        ``fit_predict_s``, the folds' fit and predict seconds summed over folds
+        (not the wall time of the run: feature extraction is outside it, and
+        parallel folds overlap).
     """
     rows = {}
     for r in reports:
@@ -713,7 +718,7 @@ def compare_reports(reports):
             "WA_95ci": _interval_text(s["WA_ci"]),
             "UA_95ci": _interval_text(s["UA_ci"]),
             "folds": s["n_folds"],
-            "time_s": s["fit_time"] + s["predict_time"],
+            "fit_predict_s": s["fit_time"] + s["predict_time"],
         }
     frame = pd.DataFrame.from_dict(rows, orient="index").astype(
         {"folds": int}, errors="ignore"
