@@ -211,7 +211,14 @@ def _parse_pipelines(text):
 
 
 def _build(
-    name, *, memory, random_state, data_home=None, n_jobs=None, probability=False
+    name,
+    *,
+    memory,
+    random_state,
+    data_home=None,
+    whisper_model=None,
+    n_jobs=None,
+    probability=False,
 ):
     """A registry pipeline with the options its factory accepts."""
     from .pipelines import get_pipeline_spec, make_named_pipeline
@@ -221,6 +228,8 @@ def _build(
     if data_home is not None:
         # pipelines that pre-train on a neutral corpus find it where the corpora are
         wanted["neutral_data_home"] = data_home
+    if whisper_model is not None:
+        wanted["whisper_model"] = whisper_model
     if probability:
         wanted["probability"] = True
     options = {k: v for k, v in wanted.items() if k in spec.options}
@@ -499,6 +508,7 @@ def cmd_benchmark(args):
                 memory=memory,
                 random_state=args.random_state,
                 data_home=args.data_home,
+                whisper_model=args.whisper_model,
             )
             if not args.quiet:
                 print(f"== {name}: {spec.description}", file=sys.stderr)
@@ -656,6 +666,7 @@ def _benchmark_cross_corpus(args):
                 memory=memory,
                 random_state=args.random_state,
                 data_home=args.data_home,
+                whisper_model=args.whisper_model,
             )
             if not args.quiet:
                 print(f"== {name}: {spec.description}", file=sys.stderr)
@@ -833,6 +844,7 @@ def cmd_train(args):
         memory=_cache_dir(args),
         random_state=args.random_state,
         data_home=args.data_home,
+        whisper_model=args.whisper_model,
         probability=True,
     )
     _warm_cache(model, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
@@ -992,6 +1004,12 @@ def build_parser():
         )
         p.add_argument("--no-cache", action="store_true", help="do not cache features")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
+        p.add_argument(
+            "--whisper-model",
+            default=None,
+            help="Whisper model of the whisper-* pipelines: a local faster-whisper "
+            "folder or a size name (default: $SKLEARN_SER_WHISPER_MODEL, else 'base')",
+        )
 
     b = sub.add_parser(
         "benchmark",
