@@ -6,6 +6,8 @@ The minimum versions in ``pyproject.toml`` are versions the test suite has run o
 """
 
 from sklearn.base import _fit_context
+from sklearn.calibration import _CalibratedClassifier, _SigmoidCalibration
+from sklearn.metrics._scorer import _Scorer
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -23,6 +25,9 @@ from sklearn.utils.validation import (
 
 __all__ = [
     "ADAPTERS_MANAGER",
+    "_CalibratedClassifier",
+    "_Scorer",
+    "_SigmoidCalibration",
     "HasMethods",
     "Interval",
     "StrOptions",

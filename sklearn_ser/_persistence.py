@@ -246,10 +246,11 @@ def trusted_types():
     """
     import torch
     from sklearn.base import BaseEstimator
-    from sklearn.calibration import _CalibratedClassifier, _SigmoidCalibration
+    from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
     from skorch import NeuralNet
 
     from . import autoencoders, classifiers, evaluation, features
+    from ._compat import _CalibratedClassifier, _Scorer, _SigmoidCalibration
     from .classifiers._data import SequenceDataset, sequence_loader
     from .classifiers._module import AttentionBLSTMModule
     from .classifiers._targets import PseudoClassTargets
@@ -276,6 +277,13 @@ def trusted_types():
         PseudoClassTargets,
         torch.nn.CrossEntropyLoss,
         torch.optim.Adam,
+        # what a pipeline that tunes inside its training speakers keeps
+        # (whisper-is10-fusion: GridSearchCV over speaker folds, scored by UA)
+        GroupKFold,
+        LeaveOneGroupOut,
+        _Scorer,
+        evaluation.unweighted_accuracy,
+        evaluation.weighted_accuracy,
     ]
     return sorted({_type_name(t) for t in estimators + others})
 
@@ -446,8 +454,9 @@ def _takes_audio(model):
     from .features import BaseAudioExtractor
 
     step = model
-    while hasattr(step, "steps"):
-        step = step.steps[0][1]
+    while hasattr(step, "steps") or hasattr(step, "best_estimator_"):
+        # a pipeline's first step; a fitted search's refitted best estimator
+        step = step.steps[0][1] if hasattr(step, "steps") else step.best_estimator_
     if hasattr(step, "transformer_list"):  # a FeatureUnion of audio pipelines
         return bool(step.transformer_list) and all(
             _takes_audio(t) for _, t in step.transformer_list if t != "drop"
