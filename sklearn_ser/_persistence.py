@@ -254,6 +254,7 @@ def trusted_types():
     from .classifiers._data import SequenceDataset, sequence_loader
     from .classifiers._module import AttentionBLSTMModule
     from .classifiers._targets import PseudoClassTargets
+    from .pipelines import simplest_within_one_se
 
     estimators = []
     for package in (features, autoencoders, classifiers, evaluation):
@@ -284,6 +285,7 @@ def trusted_types():
         _Scorer,
         evaluation.unweighted_accuracy,
         evaluation.weighted_accuracy,
+        simplest_within_one_se,
     ]
     return sorted({_type_name(t) for t in estimators + others})
 

@@ -59,6 +59,33 @@ def test_registry_entries(whisper_model):
     assert semi[-1].pseudo_class and semi[-1].reconstruction_weight > 0
 
 
+def test_one_standard_error_rule():
+    from sklearn_ser.pipelines import simplest_within_one_se
+
+    def results(means, stds, n_splits=4):
+        out = {"mean_test_score": np.array(means), "std_test_score": np.array(stds)}
+        out.update(
+            {f"split{i}_test_score": np.zeros(len(means)) for i in range(n_splits)}
+        )
+        return out
+
+    # the first candidate within one SE of the best, not the best
+    assert simplest_within_one_se(results([0.50, 0.52, 0.40], [0.05, 0.06, 0.02])) == 0
+    # a clearly better elaborate candidate is chosen
+    assert simplest_within_one_se(results([0.30, 0.50, 0.45], [0.02, 0.02, 0.02])) == 1
+    # the SE shrinks with more folds: 0.49 >= 0.52 - 0.06 / 2, < 0.52 - 0.06 / 3
+    assert simplest_within_one_se(results([0.49, 0.52], [0.1, 0.06], 4)) == 0
+    assert simplest_within_one_se(results([0.49, 0.52], [0.1, 0.06], 9)) == 1
+
+
+def test_corpus_standardisation_refuses_a_search_around_the_pipeline(whisper_model):
+    from sklearn_ser.evaluation import with_corpus_standardization
+
+    search = make_named_pipeline("whisper-is10-fusion", whisper_model=whisper_model)
+    with pytest.raises(ValueError, match="GridSearchCV around one"):
+        with_corpus_standardization(search)
+
+
 def test_frame_scaler_standardises_over_all_frames(rng):
     X = as_sequences([rng.normal(3, 2, (n, 4)) for n in (5, 40, 11)])
     scaler = FrameStandardScaler().fit(X)

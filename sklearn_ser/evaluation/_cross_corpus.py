@@ -41,6 +41,14 @@ def with_corpus_standardization(estimator):
     >>> [name for name, _ in pipe.steps]
     ['standardscaler', 'corpusstandardscaler', 'svc']
     """
+    if not isinstance(estimator, Pipeline) and hasattr(estimator, "estimator"):
+        # A search or other meta-estimator around a pipeline: the scaler in front
+        # would receive its audio paths.
+        raise ValueError(
+            f"per-corpus standardisation goes after the feature extractor of a "
+            f"Pipeline; got a {type(estimator).__name__} around one: standardise "
+            "the pipeline inside it instead (its `estimator` parameter)."
+        )
     estimator = clone(estimator)
     if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
         steps = list(estimator.steps)
