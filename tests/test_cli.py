@@ -326,12 +326,7 @@ def test_benchmark_keeps_finished_pipelines_when_a_later_one_fails(
     assert "is10-neutral-dae-svm failed" in captured.err
     assert (out / "is10-svm.json").is_file()
     assert "| is10-svm |" in (out / "report.md").read_text()
-    results = json.loads((out / "results.json").read_text())
-    # the default pipelines: the papers' baseline and the pretrained encoder, which
-    # beats it by more than 0.15 pooled UA on speakers never heard
-    assert list(results) == ["is10-svm", "whisper-logreg"]
-    gain = results["whisper-logreg"]["UA_pooled"] - results["is10-svm"]["UA_pooled"]
-    assert gain >= 0.15, gain
+    assert list(json.loads((out / "results.json").read_text())) == ["is10-svm"]
 
 
 def test_cli_knows_no_checkout_layout(tmp_path, monkeypatch, data_home, capsys):
