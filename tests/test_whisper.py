@@ -151,6 +151,42 @@ def test_cache_hit_and_model_identity(
     assert len(calls) == 3
 
 
+def test_pooled_rows_are_cached_beside_the_frames(
+    whisper_model, emovo_subset, tmp_path, monkeypatch
+):
+    files = emovo_subset[:3]
+    pooled = WhisperEncoder(model=whisper_model, memory=tmp_path).fit_transform(files)
+    frame_dirs = [
+        d for d in (tmp_path / "sklearn_ser").iterdir() if "mean" not in d.name
+    ]
+    row_dirs = [d for d in (tmp_path / "sklearn_ser").iterdir() if "mean+std" in d.name]
+    assert len(frame_dirs) == len(row_dirs) == 1
+    calls = []
+    original = WhisperEncoder._compute
+    monkeypatch.setattr(
+        WhisperEncoder,
+        "_compute",
+        lambda self, s, sr: calls.append(1) or original(self, s, sr),
+    )
+    # frames of the same audio: from the cache, no encoding
+    frames = WhisperEncoder(model=whisper_model, memory=tmp_path, pooling=None)
+    X = frames.fit_transform(files)
+    assert calls == []
+    np.testing.assert_allclose(pooled[:, :512], [x.mean(0) for x in X], rtol=1e-6)
+    # the rows alone serve a pooled rerun, even without the frames
+    for f in frame_dirs[0].rglob("*.npy"):
+        f.unlink()
+    again = WhisperEncoder(model=whisper_model, memory=tmp_path).fit_transform(files)
+    np.testing.assert_array_equal(again, pooled)
+    assert calls == []
+    # another pooling is its own row entry, computed from the frames (re-encoded
+    # here, since they were deleted)
+    WhisperEncoder(model=whisper_model, memory=tmp_path, pooling="mean").fit_transform(
+        files
+    )
+    assert len(calls) == 3
+
+
 def test_two_jobs_equal_one(whisper_model, emovo_subset):
     files = emovo_subset[:4]
     one = WhisperEncoder(model=whisper_model).fit_transform(files)
@@ -236,7 +272,7 @@ def test_cross_val_score_from_paths_then_from_cache(whisper_model, data_home, tm
 
     cold, _ = run()
     stored = list(tmp_path.rglob("*.npy"))
-    assert len(stored) == len(files)
+    assert len(stored) == 2 * len(files)  # the frames and the pooled row of each
     mtimes = [p.stat().st_mtime_ns for p in stored]
     warm, _ = run()
     np.testing.assert_array_equal(cold, warm)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._audio import as_audio_items
+from .._cache import ItemCache
 from .._compat import StrOptions, _get_output_config
 from .._sequences import as_sequences
 from ._base import BaseAudioExtractor
@@ -135,12 +137,47 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
                 "pooling=None gives frame sequences, which cannot be returned as a "
                 "DataFrame; use set_output(transform='default') or a pooling."
             )
-        frames = self._extract(X)
         if self.pooling is None:
-            return as_sequences(frames)
-        return np.vstack([pool_frames(f, self.pooling) for f in frames]).astype(
-            np.float32, copy=False
+            return as_sequences(self._extract(X))
+        return np.vstack(self._pooled(X)).astype(np.float32, copy=False)
+
+    def _pooled(self, X):
+        """Pooled rows, each also cached on its own (a few KB instead of the frames).
+
+        A cached rerun then reads one small entry per item, not its frames; the
+        frames stay cached too, so another pooling (or ``pooling=None``) of the
+        same audio never runs the encoder again.
+        """
+        frames_cache = self._cache()
+        if frames_cache is None:
+            return [pool_frames(f, self.pooling) for f in self._extract(X)]
+        cache = ItemCache.from_memory(
+            self.memory,
+            f"{type(self).__name__}-{self.pooling}",
+            (type(self).__name__, self._config(), self.pooling),
         )
+        n = self._dimension() * (2 if self.pooling == "mean+std" else 1)
+        like = np.zeros(n, np.float32)
+        items = as_audio_items(X, sampling_rate=self.sampling_rate)
+        rows, todo = [None] * len(items), []
+        for item in items:
+            try:
+                key = item.cache_key()
+            except FileNotFoundError:
+                key = None  # the engine reports it, by its on_error
+            hit = cache.get(key, like=like) if key is not None else None
+            if hit is None:
+                todo.append((item, key))
+            else:
+                rows[item.index] = hit
+        if todo:
+            subset = [it.path if it.path is not None else it.waveform for it, _ in todo]
+            for (item, key), frames in zip(todo, self._extract(subset)):
+                row = pool_frames(frames, self.pooling).astype(np.float32)
+                if key is not None and np.isfinite(row).all():
+                    cache.put(key, row)
+                rows[item.index] = row
+        return rows
 
     def fit(self, X, y=None):
         """Validate the parameters and record ``n_features_in_``-free output size."""
