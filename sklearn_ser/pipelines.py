@@ -402,6 +402,7 @@ def _whisper(*, memory, whisper_model, device, pooling="mean+std"):
         pooling=pooling,
         device=device,
         memory=memory,
+        sampling_rate=16000,  # of in-memory waveforms; files carry their own
     )
 
 

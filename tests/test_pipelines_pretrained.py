@@ -32,6 +32,7 @@ def test_model_comes_from_the_option_then_the_environment(monkeypatch, tmp_path)
     assert whisper_model_default("elsewhere") == "elsewhere"
     pipe = make_named_pipeline("whisper-svm", memory=str(tmp_path))
     assert pipe[0].model == str(tmp_path) and pipe[0].memory == str(tmp_path)
+    assert pipe[0].sampling_rate == 16000  # in-memory waveforms work too
 
 
 def test_registry_entries(whisper_model):
