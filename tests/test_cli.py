@@ -185,7 +185,7 @@ def test_default_run_and_spkstd_label(
     printed = capsys.readouterr().out
     assert "| is10-svm-spkstd (adapts to test speaker) |" in printed
     results = json.loads((out / "results.json").read_text())
-    assert set(results) == {"is10-svm", "is10-svm-spkstd"}  # merged, not replaced
+    assert set(results) == {"is10-svm", "whisper-logreg", "is10-svm-spkstd"}  # merged
     assert results["is10-svm-spkstd"]["adapts_to_test_speaker"] is True
     md = (out / "is10-svm-spkstd.md").read_text()
     assert "adapts to the test speaker" in md
