@@ -56,11 +56,21 @@ def long_files(tmp_path, voice):
 
 
 # ------------------------------------------------------------------ Ctrl-C (SIGINT)
-@pytest.mark.skipif(
-    signal.getsignal(signal.SIGINT) is not signal.default_int_handler,
-    reason="needs Python's own SIGINT handler (pytest run with SIGINT ignored)",
-)
-def test_ctrl_c_during_opensmile_raises_and_caches_nothing(tmp_path, voice):
+@pytest.fixture
+def python_sigint_handler():
+    """Python's own SIGINT handler, as in an interactive run.
+
+    A run started in the background (``nohup``, some CI runners) ignores SIGINT;
+    the test must not depend on how pytest was started.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_during_opensmile_raises_and_caches_nothing(
+    tmp_path, voice, python_sigint_handler
+):
     wave = voice(20.0)  # about a second inside openSMILE's C code
     ext = OpenSmileIS10(sampling_rate=16000, memory=tmp_path / "c")
     ext.transform([wave[:16000]])  # openSMILE loaded, one entry cached
