@@ -206,6 +206,67 @@ def _svc(*, C, gamma, probability):
     return CalibratedClassifierCV(svc, method="sigmoid", ensemble=False)
 
 
+def _dae_svm(extractor, *, n_hidden, random_state, device, C, gamma, probability):
+    """``extractor -> DenoisingAE -> StandardScaler -> SVC``: the DAE pipelines."""
+    from sklearn.preprocessing import StandardScaler
+
+    from .autoencoders import DenoisingAE
+
+    return make_pipeline(
+        extractor,
+        DenoisingAE(
+            hidden_layer_sizes=n_hidden, random_state=random_state, device=device
+        ),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )
+
+
+def _neutral_dae_svm(
+    extractor,
+    *,
+    neutral_extractor,
+    neutral_data_home,
+    memory,
+    n_hidden,
+    random_state,
+    device,
+    C,
+    gamma,
+    probability,
+):
+    """``extractor -> NeutralEmotionDAE -> StandardScaler -> SVC``.
+
+    Building it pre-trains the neutral encoder once on the neutral corpus's
+    features (``neutral_extractor``; None: IS10 cached in ``memory``); every fold
+    then shares it frozen.
+    """
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.preprocessing import StandardScaler
+
+    from .autoencoders import NeutralEmotionDAE, fit_neutral_encoder
+
+    neutral = fit_neutral_encoder(
+        neutral_data_home,
+        n_hidden=n_hidden,
+        memory=memory,
+        extractor=neutral_extractor,
+        random_state=random_state,
+        device=device,
+    )
+    return make_pipeline(
+        extractor,
+        NeutralEmotionDAE(
+            n_hidden=n_hidden,
+            neutral_encoder=FrozenEstimator(neutral),
+            random_state=random_state,
+            device=device,
+        ),
+        StandardScaler(),
+        _svc(C=C, gamma=gamma, probability=probability),
+    )
+
+
 # ---------------------------------------------------------------------------------
 # The entries. Import heavy modules inside the factories.
 # ---------------------------------------------------------------------------------
@@ -266,18 +327,16 @@ def _is10_dae_svm(
     gamma="scale",
     probability=False,
 ):
-    from sklearn.preprocessing import StandardScaler
-
-    from .autoencoders import DenoisingAE
     from .features import OpenSmileIS10
 
-    return make_pipeline(
+    return _dae_svm(
         OpenSmileIS10(memory=memory),
-        DenoisingAE(
-            hidden_layer_sizes=n_hidden, random_state=random_state, device=device
-        ),
-        StandardScaler(),
-        _svc(C=C, gamma=gamma, probability=probability),
+        n_hidden=n_hidden,
+        random_state=random_state,
+        device=device,
+        C=C,
+        gamma=gamma,
+        probability=probability,
     )
 
 
@@ -297,31 +356,19 @@ def _is10_neutral_dae_svm(
     gamma="scale",
     probability=False,
 ):
-    # Building it pre-trains the neutral encoder once (IS10 of the LibriSpeech subset,
-    # cached in ``memory``); every fold then shares it frozen.
-    from sklearn.frozen import FrozenEstimator
-    from sklearn.preprocessing import StandardScaler
-
-    from .autoencoders import NeutralEmotionDAE, fit_neutral_encoder
     from .features import OpenSmileIS10
 
-    neutral = fit_neutral_encoder(
-        neutral_data_home,
-        n_hidden=n_hidden,
+    return _neutral_dae_svm(
+        OpenSmileIS10(memory=memory),
+        neutral_extractor=None,  # fit_neutral_encoder's IS10, cached in memory
+        neutral_data_home=neutral_data_home,
         memory=memory,
+        n_hidden=n_hidden,
         random_state=random_state,
         device=device,
-    )
-    return make_pipeline(
-        OpenSmileIS10(memory=memory),
-        NeutralEmotionDAE(
-            n_hidden=n_hidden,
-            neutral_encoder=FrozenEstimator(neutral),
-            random_state=random_state,
-            device=device,
-        ),
-        StandardScaler(),
-        _svc(C=C, gamma=gamma, probability=probability),
+        C=C,
+        gamma=gamma,
+        probability=probability,
     )
 
 
@@ -584,17 +631,14 @@ def _whisper_dae_svm(
     gamma="scale",
     probability=False,
 ):
-    from sklearn.preprocessing import StandardScaler
-
-    from .autoencoders import DenoisingAE
-
-    return make_pipeline(
+    return _dae_svm(
         _whisper(memory=memory, whisper_model=whisper_model, device=device),
-        DenoisingAE(
-            hidden_layer_sizes=n_hidden, random_state=random_state, device=device
-        ),
-        StandardScaler(),
-        _svc(C=C, gamma=gamma, probability=probability),
+        n_hidden=n_hidden,
+        random_state=random_state,
+        device=device,
+        C=C,
+        gamma=gamma,
+        probability=probability,
     )
 
 
@@ -616,28 +660,18 @@ def _whisper_neutral_dae_svm(
     gamma="scale",
     probability=False,
 ):
-    from sklearn.frozen import FrozenEstimator
-    from sklearn.preprocessing import StandardScaler
-
-    from .autoencoders import NeutralEmotionDAE, fit_neutral_encoder
-
-    neutral = fit_neutral_encoder(
-        neutral_data_home,
+    whisper = {"memory": memory, "whisper_model": whisper_model, "device": device}
+    return _neutral_dae_svm(
+        _whisper(**whisper),
+        neutral_extractor=_whisper(**whisper),
+        neutral_data_home=neutral_data_home,
+        memory=memory,
         n_hidden=n_hidden,
-        extractor=_whisper(memory=memory, whisper_model=whisper_model, device=device),
         random_state=random_state,
         device=device,
-    )
-    return make_pipeline(
-        _whisper(memory=memory, whisper_model=whisper_model, device=device),
-        NeutralEmotionDAE(
-            n_hidden=n_hidden,
-            neutral_encoder=FrozenEstimator(neutral),
-            random_state=random_state,
-            device=device,
-        ),
-        StandardScaler(),
-        _svc(C=C, gamma=gamma, probability=probability),
+        C=C,
+        gamma=gamma,
+        probability=probability,
     )
 
 
