@@ -22,6 +22,7 @@ from .features import (
     LongAudioWarning,
     OpenSmileFeatures,
     OpenSmileIS10,
+    TrimSilence,
     WhisperEncoder,
 )
 
@@ -35,6 +36,7 @@ _LAZY = {
     "NeutralEmotionDAE": "sklearn_ser.autoencoders",
     "SparseAE": "sklearn_ser.autoencoders",
     "SemiSupervisedAttentionClassifier": "sklearn_ser.classifiers",
+    "SpecAugment": "sklearn_ser.classifiers",
     "evaluate": "sklearn_ser.evaluation",
     "EvaluationReport": "sklearn_ser.evaluation",
     "make_named_pipeline": "sklearn_ser.pipelines",
@@ -61,6 +63,7 @@ __all__ = [
     "NeutralEmotionDAE",
     "SemiSupervisedAttentionClassifier",
     "SparseAE",
+    "SpecAugment",
     "evaluate",
     "list_pipelines",
     "make_named_pipeline",
@@ -72,6 +75,7 @@ __all__ = [
     "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
+    "TrimSilence",
     "UnsafeModelError",
     "WhisperEncoder",
     "__version__",

@@ -6,7 +6,9 @@ from ._attention import (
     ValidEarlyStopping,
     holdout_split,
 )
+from ._augment import SpecAugment
 from ._data import (
+    AugmentingCollate,
     LengthBucketBatchSampler,
     SequenceDataset,
     collate_sequences,
@@ -19,11 +21,13 @@ from ._targets import PseudoClassTargets
 
 __all__ = [
     "AttentionBLSTMModule",
+    "AugmentingCollate",
     "LabelledValidationScores",
     "LengthBucketBatchSampler",
     "PseudoClassTargets",
     "SemiSupervisedAttentionClassifier",
     "SequenceDataset",
+    "SpecAugment",
     "ValidEarlyStopping",
     "collate_sequences",
     "holdout_split",

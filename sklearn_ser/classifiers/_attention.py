@@ -1,5 +1,6 @@
 """SemiSupervisedAttentionClassifier: sparse AE + BLSTM + attention, on skorch."""
 
+import inspect
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -238,6 +239,19 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     train_split : "auto", callable or None, default="auto"
         ``"auto"``: the hold-out described above. ``None``: no validation. A
         callable: skorch's ``train_split(dataset, y, groups=groups)``.
+    augment : callable or None, default=None
+        ``augment(x, rng) -> x``, applied afresh every epoch to each TRAINING
+        utterance as its batch is built (e.g. :class:`SpecAugment`). The
+        validation utterances of early stopping and the inputs of ``predict`` are
+        never augmented, so augmentation cannot leak into validation or test
+        folds. Applied by the default ``iterator_train`` only.
+    pretrain_epochs : int, default=0
+        Before the joint training, train the network's sparse autoencoder alone
+        for this many epochs on every frame given to ``fit`` (labelled and
+        unlabeled utterances alike; labels are not used), with
+        :class:`~sklearn_ser.autoencoders.SparseAE` and the same sparsity
+        settings, and start from its weights (the paper's unsupervised
+        pre-training; ``pretrained_autoencoder_`` keeps it). 0: random start.
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
         Per-utterance loss of ``L_s`` on the logits (built with
         ``reduction="none"``; ``criterion__label_smoothing`` works).
@@ -272,6 +286,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     targets_ : PseudoClassTargets
         The target encoding, output width, class weights and ``L_s`` (every rule
         about the pseudo-class).
+    pretrained_autoencoder_ : SparseAE or None
+        The pre-trained sparse autoencoder the network started from
+        (``pretrain_epochs > 0``).
     module_ : AttentionBLSTMModule
         The trained network (best validation epoch when early stopping ran).
     history_ : skorch.History
@@ -305,6 +322,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "valid_size": [Interval(Real, 0, 1, closed="left")],
         "train_split": [StrOptions({"auto"}), callable, None],
+        "augment": [callable, None],
+        "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -323,6 +342,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         class_weight=None,
         valid_size=0.2,
         train_split="auto",
+        augment=None,
+        pretrain_epochs=0,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,
@@ -359,6 +380,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self.pseudo_class = pseudo_class
         self.class_weight = class_weight
         self.valid_size = valid_size
+        self.augment = augment
+        self.pretrain_epochs = pretrain_epochs
         self.random_state = random_state
 
     # ------------------------------------------------------------------ skorch setup
@@ -412,6 +435,17 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         kwargs.setdefault("n_features", self.n_features_in_)
         kwargs.setdefault("n_outputs", self.targets_.n_outputs)
         self.module_ = self.initialized_instance(self.module, kwargs)
+        sae = getattr(self, "pretrained_autoencoder_", None)
+        if sae is not None:
+            ae = self.module_.autoencoder
+            with torch.no_grad():
+                for param, value in [
+                    (ae.encoder.weight, sae.coef_),
+                    (ae.encoder.bias, sae.intercept_),
+                    (ae.decoder.weight, sae.decoder_coef_),
+                    (ae.decoder.bias, sae.decoder_intercept_),
+                ]:
+                    param.copy_(torch.as_tensor(value, dtype=param.dtype))
         return self
 
     def initialize_criterion(self):
@@ -474,6 +508,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             caller_name=type(self).__name__,
         )
         X = check_sequences(X, name="X")
+        if hasattr(self.augment, "check"):
+            self.augment.check(X[0].shape[1])
         targets = PseudoClassTargets.from_labels(
             y,
             n_samples=len(X),
@@ -488,7 +524,39 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self.classes_inferred_ = targets.classes
         self.class_weight_ = targets.weight
         fresh = not self.warm_start or not self.initialized_
+        if fresh:
+            self.pretrained_autoencoder_ = self._pretrain_autoencoder(X)
         return self._train(dataset, initialize=fresh, _routing_method="fit")
+
+    def _pretrain_autoencoder(self, X):
+        """The sparse autoencoder trained alone on every frame of ``X``, or None.
+
+        Labels are not used, so every training utterance (labelled or not, the
+        early-stopping validation speakers included) serves; no data given to
+        ``predict`` ever does.
+        """
+        if not self.pretrain_epochs:
+            return None
+        from ..autoencoders import SparseAE
+
+        module_params = self.get_params_for("module")
+        n_codes = module_params.get("n_codes")
+        if n_codes is None:
+            n_codes = inspect.signature(self.module).parameters["n_codes"].default
+        seed = None
+        if self.random_state is not None:
+            seed = int(check_random_state(self.random_state).randint(2**31 - 2)) + 1
+        with self._device_context() as device:
+            return SparseAE(
+                n_hidden=n_codes,
+                sparsity_target=self.sparsity_target,
+                sparsity_weight=self.sparsity_weight,
+                standardize=False,
+                epochs=self.pretrain_epochs,
+                lr=self.lr,
+                random_state=seed,
+                device=str(device),
+            ).fit(X)
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Continue training for ``max_epochs`` epochs (warm start).
@@ -549,6 +617,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             kwargs.setdefault(
                 "seed", int(torch.randint(np.iinfo(np.int32).max, (1,)).item())
             )
+            if self.augment is not None:
+                # the training loader only: validation and prediction never are
+                kwargs.setdefault("augment", self.augment)
         return iterator(dataset, **kwargs)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):

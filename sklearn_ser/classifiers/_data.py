@@ -16,6 +16,7 @@ from .._sequences import pad_sequences, sequence_lengths
 __all__ = [
     "LengthBucketBatchSampler",
     "SequenceDataset",
+    "AugmentingCollate",
     "collate_sequences",
     "dataset_lengths",
     "dataset_targets",
@@ -101,6 +102,23 @@ def collate_sequences(items):
         "lengths": torch.from_numpy(lengths),
     }
     return batch, torch.as_tensor(np.asarray(ys), dtype=torch.int64)
+
+
+class AugmentingCollate:
+    """:func:`collate_sequences` after augmenting every utterance of the batch.
+
+    The training loader's collate function when the classifier has an
+    ``augment``: each item is replaced by ``augment(x, rng)`` before padding. The
+    generator lives as long as the loader, so every epoch draws new changes, and
+    is seeded so a seeded fit is reproducible.
+    """
+
+    def __init__(self, augment, seed=None):
+        self.augment = augment
+        self.rng = np.random.default_rng(seed)
+
+    def __call__(self, items):
+        return collate_sequences([(self.augment(x, self.rng), y) for x, y in items])
 
 
 class LengthBucketBatchSampler(torch.utils.data.Sampler):
@@ -255,6 +273,7 @@ def sequence_loader(
     strata=None,
     num_workers=0,
     pin_memory=False,
+    augment=None,
 ):
     """A :class:`~torch.utils.data.DataLoader` over a sequence dataset.
 
@@ -279,6 +298,11 @@ def sequence_loader(
         :class:`LengthBucketBatchSampler`; bucketed loader only).
     num_workers, pin_memory
         Passed to :class:`~torch.utils.data.DataLoader`.
+    augment : callable or None, default=None
+        ``augment(x, rng) -> x`` applied to every utterance of every batch
+        (:class:`AugmentingCollate`, seeded from ``seed``), e.g.
+        :class:`SpecAugment`. The classifier passes it to its training loader
+        only.
 
     Returns
     -------
@@ -315,7 +339,9 @@ def sequence_loader(
         dataset,
         batch_sampler=sampler,
         generator=loader_generator,
-        collate_fn=collate_sequences,
+        collate_fn=(
+            collate_sequences if augment is None else AugmentingCollate(augment, seed)
+        ),
         num_workers=num_workers,
         pin_memory=pin_memory,
     )

@@ -26,6 +26,13 @@ def make_attention_pipeline(
     max_epochs=30,
     patience=6,
     batch_size=32,
+    trim_db=None,
+    augment=None,
+    dropout=0.0,
+    weight_decay=0.0,
+    valid_size=0.2,
+    monitor="valid_ce",
+    pretrain_epochs=0,
     front_end=None,
 ):
     """``LogMelDeltas -> SemiSupervisedAttentionClassifier``, ready for audio paths.
@@ -65,12 +72,35 @@ def make_attention_pipeline(
     lr, max_epochs, patience, batch_size
         Adam learning rate, epoch budget, early-stopping patience (epochs without
         a better labelled validation cross-entropy), mini-batch size.
+    trim_db : float or None, default=None
+        Cut each utterance's leading and trailing silence: frames more than
+        ``trim_db`` below its loudest frame (:class:`~sklearn_ser.TrimSilence` on
+        the unstandardised log-Mel energies, then
+        :class:`~sklearn_ser.FrameStandardScaler`). None: keep every frame.
+    augment : callable or None, default=None
+        Training-time augmentation of the classifier (e.g.
+        :class:`~sklearn_ser.classifiers.SpecAugment`; training utterances only).
+    dropout : float, default=0.0
+        Dropout on the pooled vector ``Z`` (``module__dropout``).
+    weight_decay : float, default=0.0
+        Adam's L2 penalty (``optimizer__weight_decay``).
+    valid_size : float, default=0.2
+        Fraction of training speakers held out for early stopping.
+    monitor : {"valid_ce", "valid_ua"}, default="valid_ce"
+        What early stopping watches on those speakers (and which epoch's
+        weights are kept): the labelled cross-entropy (lower is better) or the
+        unweighted accuracy (higher is better).
+    pretrain_epochs : int, default=0
+        Epochs of sparse-autoencoder pre-training on all training frames before
+        the joint training (the classifier's ``pretrain_epochs``).
     front_end : estimator or None, default=None
         What turns audio into standardised frame sequences. None:
-        ``LogMelDeltas(n_mels, hop_length, win_length, sampling_rate, memory)``;
+        ``LogMelDeltas(n_mels, hop_length, win_length, sampling_rate, memory)``
+        (with ``trim_db``: unstandardised, then trimmed and standardised);
         otherwise e.g. ``make_pipeline(WhisperEncoder(pooling=None),
         FrameStandardScaler())`` (``n_mels``, ``hop_length``, ``win_length``,
-        ``sampling_rate`` and ``memory`` are then the front end's business).
+        ``sampling_rate``, ``memory`` and ``trim_db`` are then the front end's
+        business).
 
     Returns
     -------
@@ -84,7 +114,7 @@ def make_attention_pipeline(
     >>> pipe[-1].reconstruction_weight, pipe[-1].pseudo_class
     (0.0, False)
     """
-    from ..features import LogMelDeltas
+    from ..features import FrameStandardScaler, LogMelDeltas, TrimSilence
 
     clf = SemiSupervisedAttentionClassifier(
         reconstruction_weight=reconstruction_weight if semi_supervised else 0.0,
@@ -95,18 +125,32 @@ def make_attention_pipeline(
         batch_size=batch_size,
         device=device,
         random_state=random_state,
+        valid_size=valid_size,
+        augment=augment,
+        pretrain_epochs=pretrain_epochs,
+        optimizer__weight_decay=weight_decay,
         module__n_codes=n_codes,
         module__hidden_size=hidden_size,
+        module__dropout=dropout,
         callbacks__early_stopping__patience=patience,
+        callbacks__early_stopping__monitor=monitor,
+        callbacks__early_stopping__lower_is_better=monitor != "valid_ua",
     )
     with config_context(enable_metadata_routing=True):
         clf.set_fit_request(groups=True)
-    if front_end is None:
-        front_end = LogMelDeltas(
-            n_mels=n_mels,
-            hop_length=hop_length,
-            win_length=win_length,
-            sampling_rate=sampling_rate,
-            memory=memory,
-        )
-    return make_pipeline(front_end, clf)
+    if monitor not in ("valid_ce", "valid_ua"):
+        raise ValueError(f"monitor must be 'valid_ce' or 'valid_ua'; got {monitor!r}.")
+    if front_end is not None:
+        return make_pipeline(front_end, clf)
+    logmel = LogMelDeltas(
+        n_mels=n_mels,
+        hop_length=hop_length,
+        win_length=win_length,
+        sampling_rate=sampling_rate,
+        memory=memory,
+        standardize=trim_db is None,
+    )
+    if trim_db is None:
+        return make_pipeline(logmel, clf)
+    trim = TrimSilence(top_db=trim_db, columns=list(range(n_mels)))
+    return make_pipeline(logmel, trim, FrameStandardScaler(), clf)

@@ -7,6 +7,7 @@ from ._huggingface import HuggingFaceEncoder
 from ._logmel import LogMelDeltas
 from ._opensmile import OpenSmileFeatures, OpenSmileIS10
 from ._pooling import FrameStatistics
+from ._trim import TrimSilence
 from ._whisper import WhisperEncoder
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "LongAudioWarning",
     "OpenSmileFeatures",
     "OpenSmileIS10",
+    "TrimSilence",
     "WhisperEncoder",
 ]

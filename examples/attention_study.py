@@ -1,0 +1,309 @@
+"""Diagnose the log-Mel attention BLSTM and measure one change at a time.
+
+For each named variant (a set of options of the attention classifier and its
+front end, below in ``VARIANTS``) and each corpus, runs the speaker-independent
+cross-validation of the paper's supervised model (EMOVO: leave-one-speaker-out;
+RAVDESS: 6 folds of 4 actors, ``GroupKFold(6)``) and keeps, per fold:
+
+- the training curves (train loss; validation cross-entropy and UA on the held-out
+  TRAINING speakers, every epoch);
+- how many epochs ran, and the epoch whose weights early stopping kept;
+- UA on the fold's own training speakers (under- or over-fitting?);
+- where attention falls: the share of attention weight on the frames that
+  :class:`~sklearn_ser.TrimSilence` would cut (leading / trailing silence);
+- pooled WA / UA over the out-of-fold predictions, and the run time.
+
+The log-Mel frames are computed once per corpus (``LogMelDeltas(standardize=False)``,
+cached); inside each fold the optional trimming is applied, the frames are
+standardised with the training frames' statistics only
+(:class:`~sklearn_ser.FrameStandardScaler`) and the classifier is fitted with the
+training speakers as ``groups`` (early stopping on held-out training speakers): the
+same steps as :func:`~sklearn_ser.classifiers.make_attention_pipeline`, without
+re-reading the cache in every fold.
+
+Usage::
+
+    python examples/attention_study.py --corpus emovo --variants before trim
+    python examples/attention_study.py --report      # docs/results/attention_study.md
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.metrics import accuracy_score, balanced_accuracy_score
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Every variant is the one before it plus one change (named first in its text).
+BEFORE = {
+    "hop": 0.03,
+    "win": 0.04,
+    "trim_db": None,
+    "augment": None,
+    "clf": {
+        "lr": 2e-3,
+        "max_epochs": 30,
+        "batch_size": 32,
+        "valid_size": 0.2,
+        "module__n_codes": 128,
+        "module__hidden_size": 64,
+        "callbacks__early_stopping__patience": 6,
+    },
+}
+
+
+def _variant(base, text, **changes):
+    out = json.loads(json.dumps(base))
+    clf = changes.pop("clf", {})
+    out.update(changes)
+    out["clf"].update(clf)
+    out["text"] = text
+    return out
+
+
+VARIANTS = {"before": dict(BEFORE, text="the defaults before this study")}
+VARIANTS["fps100"] = _variant(
+    BEFORE, "100 frames/s (10 ms hop, 25 ms window) instead of 33", hop=0.01, win=0.025
+)
+VARIANTS["trim"] = _variant(BEFORE, "trim silence (35 dB)", trim_db=35.0)
+VARIANTS["no-stop"] = _variant(
+    VARIANTS["trim"],
+    "40 epochs without early stopping (curves recorded on held-out speakers)",
+    clf={"max_epochs": 40, "callbacks__early_stopping__patience": 1000},
+)
+
+
+def _monitor_ua(clf):
+    return dict(
+        clf,
+        **{
+            "callbacks__early_stopping__monitor": "valid_ua",
+            "callbacks__early_stopping__lower_is_better": False,
+        },
+    )
+
+
+VARIANTS["ua-stop"] = _variant(
+    VARIANTS["trim"],
+    "early stopping on validation UA, 40 epochs, patience 10",
+    clf=_monitor_ua({"max_epochs": 40, "callbacks__early_stopping__patience": 10}),
+)
+VARIANTS["specaugment"] = _variant(
+    VARIANTS["ua-stop"],
+    "SpecAugment (2 freq + 2 time masks, tempo 0.9-1.1)",
+    augment={},
+)
+VARIANTS["regularised"] = _variant(
+    VARIANTS["specaugment"],
+    "dropout 0.3 on Z, weight decay 1e-4",
+    clf={"module__dropout": 0.3, "optimizer__weight_decay": 1e-4},
+)
+VARIANTS["pretrain"] = _variant(
+    VARIANTS["regularised"],
+    "sparse AE pre-trained 10 epochs on the training frames",
+    clf={"pretrain_epochs": 10},
+)
+
+
+def corpus_data(corpus, hop, win, data_home, cache):
+    from sklearn_ser import LogMelDeltas
+    from sklearn_ser.datasets import load_emovo, load_ravdess
+
+    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[corpus]
+    data = loader(data_home)
+    X = LogMelDeltas(
+        hop_length=hop, win_length=win, standardize=False, memory=cache, n_jobs=2
+    ).fit_transform(np.asarray(data.filenames, dtype=object))
+    return X, np.asarray(data.target, dtype=object), np.asarray(data.groups).astype(str)
+
+
+def _silence_share(weights, raw, trim):
+    """Mean share of attention on the frames the energy rule calls silence."""
+    shares = []
+    for w, x in zip(weights, raw):
+        start, stop = trim._voiced_span(x, trim._columns())
+        shares.append(1.0 - float(np.sum(w[start:stop])))
+    return float(np.mean(shares))
+
+
+def run_fold(cfg, X, y, groups, train, test, seed):
+    import torch
+
+    from sklearn_ser import FrameStandardScaler, TrimSilence
+    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier, SpecAugment
+
+    torch.set_num_threads(1)
+    detect = TrimSilence(top_db=35.0, columns=list(range(40))).fit(X[:1])
+    steps = []
+    if cfg["trim_db"] is not None:
+        steps.append(TrimSilence(top_db=cfg["trim_db"], columns=list(range(40))))
+    steps.append(FrameStandardScaler())
+    Xtr, Xte = X[train], X[test]
+    for step in steps:
+        Xtr = step.fit_transform(Xtr)
+        Xte = step.transform(Xte)
+    options = dict(
+        reconstruction_weight=0.0,
+        pseudo_class=False,
+        class_weight="balanced",
+        random_state=seed,
+    )
+    options.update(cfg["clf"])
+    if cfg.get("augment") is not None:
+        aug = dict(cfg["augment"])
+        if aug.get("tempo") is not None:
+            aug["tempo"] = tuple(aug["tempo"])
+        options["augment"] = SpecAugment(**aug)
+    clf = SemiSupervisedAttentionClassifier(**options)
+    start = time.perf_counter()
+    clf.fit(Xtr, y[train], groups=groups[train])
+    fit_s = time.perf_counter() - start
+    history = clf.history_
+    has_valid = "valid_ce" in history[-1]
+    monitor = options.get("callbacks__early_stopping__monitor", "valid_ce")
+    best = None
+    if has_valid:
+        curve = np.asarray(history[:, monitor])
+        best = int(np.argmax(curve) if monitor == "valid_ua" else np.argmin(curve)) + 1
+    pred = clf.predict(Xte)
+    train_pred = clf.predict(Xtr)
+    silence = None
+    if cfg["trim_db"] is None:
+        silence = _silence_share(clf.attention_weights(Xte), X[test], detect)
+    return {
+        "test_speakers": sorted(set(groups[test])),
+        "fit_s": round(fit_s, 1),
+        "epochs": len(history),
+        "best_epoch": best,
+        "train_loss": [round(v, 4) for v in history[:, "train_loss"]],
+        "valid_ce": [round(v, 4) for v in history[:, "valid_ce"]] if has_valid else [],
+        "valid_ua": [round(v, 4) for v in history[:, "valid_ua"]] if has_valid else [],
+        "train_speakers_ua": float(balanced_accuracy_score(y[train], train_pred)),
+        "test_ua": float(balanced_accuracy_score(y[test], pred)),
+        "attention_on_silence": silence,
+        "pred": pred.tolist(),
+    }
+
+
+def run(args):
+    cache = args.cache
+    for name in args.variants:
+        cfg = VARIANTS[name]
+        path = Path(args.out) / args.corpus / f"{name}.json"
+        if path.exists() and not args.force:
+            print(f"{args.corpus} {name}: kept ({path})")
+            continue
+        X, y, groups = corpus_data(
+            args.corpus, cfg["hop"], cfg["win"], args.data_home, cache
+        )
+        cv = LeaveOneGroupOut() if args.corpus == "emovo" else GroupKFold(6)
+        splits = list(cv.split(X, y, groups))
+        start = time.perf_counter()
+        folds = Parallel(n_jobs=args.n_jobs)(
+            delayed(run_fold)(cfg, X, y, groups, tr, te, args.seed) for tr, te in splits
+        )
+        seconds = time.perf_counter() - start
+        pred = np.empty(len(y), dtype=object)
+        for (_, te), fold in zip(splits, folds):
+            pred[te] = fold.pop("pred")
+        out = {
+            "variant": name,
+            "text": cfg["text"],
+            "config": cfg,
+            "corpus": args.corpus,
+            "seed": args.seed,
+            "UA": float(balanced_accuracy_score(y, pred)),
+            "WA": float(accuracy_score(y, pred)),
+            "run_time_s": round(seconds, 1),
+            "n_jobs": args.n_jobs,
+            "folds": folds,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(out, indent=1))
+        print(
+            f"{args.corpus} {name}: UA {out['UA']:.3f} WA {out['WA']:.3f} "
+            f"epochs {[f['epochs'] for f in folds]} "
+            f"best {[f['best_epoch'] for f in folds]} "
+            f"train-speaker UA {np.mean([f['train_speakers_ua'] for f in folds]):.2f} "
+            f"({seconds:.0f} s)",
+            flush=True,
+        )
+
+
+def _fmt(v, spec=".3f"):
+    return "–" if v is None else format(v, spec)
+
+
+def report(args):
+    rows = []
+    for corpus in ("emovo", "ravdess"):
+        for name in VARIANTS:
+            path = Path(args.out) / corpus / f"{name}.json"
+            if not path.exists():
+                continue
+            r = json.loads(path.read_text())
+            folds = r["folds"]
+            best = [f["best_epoch"] for f in folds if f["best_epoch"] is not None]
+            sil = [
+                f["attention_on_silence"]
+                for f in folds
+                if f["attention_on_silence"] is not None
+            ]
+            rows.append(
+                f"| {corpus} | {name} | {r['text']} | {r['UA']:.3f} | {r['WA']:.3f} | "
+                f"{np.mean([f['epochs'] for f in folds]):.1f} | "
+                f"{_fmt(np.mean(best) if best else None, '.1f')} | "
+                f"{np.mean([f['train_speakers_ua'] for f in folds]):.2f} | "
+                f"{_fmt(np.mean(sil) if sil else None, '.2f')} | "
+                f"{r['run_time_s']:.0f} |"
+            )
+    lines = [
+        "| corpus | variant | change | UA | WA | epochs run | best epoch | "
+        "train-speaker UA | attention on silence | time (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+    print("\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=["emovo", "ravdess"], default="emovo")
+    parser.add_argument(
+        "--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS)
+    )
+    parser.add_argument(
+        "--out", default=str(REPO / "docs" / "results" / "attention_study")
+    )
+    parser.add_argument(
+        "--data-home",
+        default=os.environ.get(
+            "SKLEARN_SER_DATA", str(REPO.parent / "shared" / "data")
+        ),
+    )
+    parser.add_argument(
+        "--cache", default=None, help="feature cache (default: sklearn-ser's)"
+    )
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--report", action="store_true")
+    args = parser.parse_args(argv)
+    if args.cache is None:
+        from sklearn_ser import get_cache_dir
+
+        args.cache = str(get_cache_dir())
+    if args.report:
+        report(args)
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
