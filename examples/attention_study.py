@@ -78,6 +78,12 @@ VARIANTS["no-stop"] = _variant(
     clf={"max_epochs": 40, "callbacks__early_stopping__patience": 1000},
 )
 
+VARIANTS["no-stop-2spk"] = _variant(
+    VARIANTS["no-stop"],
+    "as no-stop, with 2 held-out validation speakers instead of 1 (EMOVO)",
+    clf={"valid_size": 0.4},
+)
+
 
 def _monitor_ua(clf):
     return dict(

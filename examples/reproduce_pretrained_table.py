@@ -52,6 +52,7 @@ SYSTEMS = [
     "is10-svm",
     "is10-dae-svm",
     "logmel-attention",
+    "logmel-attention-semi",
     "whisper-svm",
     "whisper-logreg",
     "whisper-is10-fusion",

@@ -147,7 +147,7 @@ def test_a_net_smuggled_through_skops_object_loader_is_refused(
     with zipfile.ZipFile(good) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     schema = json.loads(members["schema.json"])
-    net = schema["content"]["content"]["steps"]["content"][1]["content"][1]
+    net = schema["content"]["content"]["steps"]["content"][-1]["content"][1]
     assert net["__loader__"] == "SklearnSerSkorchNetNode"
     str_key = net["content"]["params"]["key_types"]
     net["__loader__"] = "ObjectNode"
