@@ -103,3 +103,18 @@ def whisper_model():
             "(it provisions it, hash-checked) or set SKLEARN_SER_WHISPER_MODEL."
         )
     return str(path)
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread for the test (what joblib's workers get too).
+
+    On 2 shared cores torch's OpenMP threads spin against other processes: a
+    1-second fit took 25 s with 2 threads under load.
+    """
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 from sklearn.base import clone
 from skorch.callbacks import Callback
 from torch.utils.data import Subset
@@ -12,13 +11,7 @@ from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier, SpecAugme
 from sklearn_ser.classifiers._augment import stretch
 from sklearn_ser.features._trim import frame_energy_db
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # ---------------------------------------------------------------- TrimSilence

@@ -66,15 +66,7 @@ def small(**params):
     return SemiSupervisedAttentionClassifier(**base)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    # On 2 shared cores torch's OpenMP threads spin against other processes: a
-    # 1-second fit took 25 s with 2 threads under load. One thread is also what
-    # joblib's workers get.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture
