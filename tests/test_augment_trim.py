@@ -36,6 +36,8 @@ def test_trim_keeps_first_to_last_voiced_frame_and_inner_pauses():
     np.testing.assert_array_equal(out[:, 1], [2, 3, 4])
     out = TrimSilence(top_db=75, columns=[0]).fit_transform(X)[0]
     np.testing.assert_array_equal(out[:, 1], [0, 1, 2, 3, 4, 5, 6])
+    spans = TrimSilence(top_db=30, columns=[0]).fit(X).voiced_spans(X)
+    np.testing.assert_array_equal(spans, [[2, 5]])
 
 
 def test_trim_min_frames_and_failed_items():

@@ -127,16 +127,28 @@ class TrimSilence(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             stop = min(len(x), start + self.min_frames)
         return start, stop
 
-    def transform(self, X):
-        """Every sequence from its first to its last voiced frame."""
+    def voiced_spans(self, X):
+        """The ``[start, stop)`` frame span that :meth:`transform` keeps, per item.
+
+        Useful to relate what a model saw to the untrimmed frames (e.g. the share
+        of attention weight that fell on the cut silence).
+
+        Returns
+        -------
+        spans : ndarray of int64 of shape (n_samples, 2)
+        """
         check_is_fitted(self)
         X = check_sequences(X, n_features=self.n_features_in_, allow_nan=True)
         columns = self._columns()
-        out = []
-        for x in X:
-            start, stop = self._voiced_span(x, columns)
-            out.append(x[start:stop])
-        return as_sequences(out)
+        return np.array(
+            [self._voiced_span(x, columns) for x in X], dtype=np.int64
+        ).reshape(len(X), 2)
+
+    def transform(self, X):
+        """Every sequence from its first to its last voiced frame."""
+        spans = self.voiced_spans(X)
+        X = as_sequences(X)
+        return as_sequences([x[start:stop] for x, (start, stop) in zip(X, spans)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
