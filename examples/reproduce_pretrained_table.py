@@ -120,6 +120,25 @@ def evaluate_system(system, X, y, groups, cv, args, unlabeled):
     )
 
 
+def portable_samples(samples, data_home):
+    """Audio paths relative to the data home (``emovo/f1/...``).
+
+    Reports are committed and compared across machines: the paired comparisons of
+    the tables check that two reports scored the same files, which absolute paths
+    of different checkouts would fail.
+    """
+    if samples is None:
+        return None
+    home = Path(data_home).resolve()
+    out = []
+    for sample in samples:
+        path = Path(sample).resolve()
+        out.append(
+            path.relative_to(home).as_posix() if path.is_relative_to(home) else sample
+        )
+    return out
+
+
 def run(args):
     unlabeled = None
     for corpus in args.corpora:
@@ -141,6 +160,9 @@ def run(args):
             report = evaluate_system(system, X, y, groups, cv, args, unlabeled)
             seconds = time.perf_counter() - start
             data_out = report.to_dict()
+            data_out["predictions"]["sample"] = portable_samples(
+                data_out["predictions"]["sample"], args.data_home
+            )
             data_out["run_time_s"] = round(seconds, 1)
             data_out["cv_text"] = cv_text
             path.write_text(json.dumps(data_out, indent=1))

@@ -146,3 +146,23 @@ def test_every_whisper_pipeline_fits_and_predicts(
         report = evaluate(pipe, files, y, groups, cv="loso")
     assert len(report.y_pred) == len(files)
     assert set(report.y_pred) <= set(y)
+
+
+def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(tmp_path):
+    # committed reports are compared pairwise (same files at the same index): an
+    # absolute path of one checkout would never match another's
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "reproduce_pretrained_table.py"
+    spec = importlib.util.spec_from_file_location("reproduce_table", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    home = tmp_path / "data"
+    inside = str(home / "emovo" / "f1" / "a.wav")
+    outside = str(tmp_path / "elsewhere.wav")
+    assert module.portable_samples([inside, outside], home) == [
+        "emovo/f1/a.wav",
+        outside,
+    ]
+    assert module.portable_samples(None, home) is None
