@@ -110,6 +110,13 @@ VARIANTS["regularised"] = _variant(
     "dropout 0.3 on Z, weight decay 1e-4",
     clf={"module__dropout": 0.3, "optimizer__weight_decay": 1e-4},
 )
+VARIANTS["cosine"] = _variant(
+    VARIANTS["specaugment"],
+    "learning rate annealed to 0 over the 40 epochs (cosine), no early stopping "
+    "(weights of the best validation-UA epoch kept)",
+    lr_schedule="cosine",
+    clf={"callbacks__early_stopping__patience": 1000},
+)
 VARIANTS["pretrain"] = _variant(
     VARIANTS["regularised"],
     "sparse AE pre-trained 10 epochs on the training frames",
@@ -131,11 +138,10 @@ def corpus_data(corpus, hop, win, data_home, cache):
 
 def _silence_share(weights, raw, trim):
     """Mean share of attention on the frames the energy rule calls silence."""
-    shares = []
-    for w, x in zip(weights, raw):
-        start, stop = trim._voiced_span(x, trim._columns())
-        shares.append(1.0 - float(np.sum(w[start:stop])))
-    return float(np.mean(shares))
+    spans = trim.voiced_spans(raw)
+    return float(
+        np.mean([1.0 - float(np.sum(w[a:b])) for w, (a, b) in zip(weights, spans)])
+    )
 
 
 def run_fold(cfg, X, y, groups, train, test, seed):
@@ -166,6 +172,15 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         if aug.get("tempo") is not None:
             aug["tempo"] = tuple(aug["tempo"])
         options["augment"] = SpecAugment(**aug)
+    if cfg.get("lr_schedule") == "cosine":
+        from skorch.callbacks import LRScheduler
+
+        options["callbacks"] = [
+            (
+                "lr_scheduler",
+                LRScheduler("CosineAnnealingLR", T_max=options["max_epochs"]),
+            )
+        ]
     clf = SemiSupervisedAttentionClassifier(**options)
     start = time.perf_counter()
     clf.fit(Xtr, y[train], groups=groups[train])
@@ -177,7 +192,8 @@ def run_fold(cfg, X, y, groups, train, test, seed):
     if has_valid:
         curve = np.asarray(history[:, monitor])
         best = int(np.argmax(curve) if monitor == "valid_ua" else np.argmin(curve)) + 1
-    pred = clf.predict(Xte)
+    proba = clf.predict_proba(Xte)
+    pred = clf.classes_[np.argmax(proba, axis=1)]
     train_pred = clf.predict(Xtr)
     silence = None
     if cfg["trim_db"] is None:
@@ -194,6 +210,8 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         "test_ua": float(balanced_accuracy_score(y[test], pred)),
         "attention_on_silence": silence,
         "pred": pred.tolist(),
+        "classes": clf.classes_.tolist(),
+        "proba": np.round(proba, 5).tolist(),
     }
 
 
@@ -201,7 +219,7 @@ def run(args):
     cache = args.cache
     for name in args.variants:
         cfg = VARIANTS[name]
-        path = Path(args.out) / args.corpus / f"{name}.json"
+        path = _result_path(args.out, args.corpus, name, args.seed)
         if path.exists() and not args.force:
             print(f"{args.corpus} {name}: kept ({path})")
             continue
@@ -216,8 +234,12 @@ def run(args):
         )
         seconds = time.perf_counter() - start
         pred = np.empty(len(y), dtype=object)
+        classes = np.unique(y)
+        proba = np.zeros((len(y), len(classes)))
         for (_, te), fold in zip(splits, folds):
             pred[te] = fold.pop("pred")
+            columns = np.searchsorted(classes, fold.pop("classes"))
+            proba[np.ix_(te, columns)] = fold.pop("proba")
         out = {
             "variant": name,
             "text": cfg["text"],
@@ -228,6 +250,9 @@ def run(args):
             "WA": float(accuracy_score(y, pred)),
             "run_time_s": round(seconds, 1),
             "n_jobs": args.n_jobs,
+            "classes": classes.tolist(),
+            "y": y.tolist(),
+            "proba": np.round(proba, 5).tolist(),
             "folds": folds,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,6 +265,31 @@ def run(args):
             f"({seconds:.0f} s)",
             flush=True,
         )
+
+
+def _result_path(out, corpus, name, seed):
+    suffix = "" if seed == 0 else f"_seed{seed}"
+    return Path(out) / corpus / f"{name}{suffix}.json"
+
+
+def seed_ensemble(out, corpus, name):
+    """UA of every seed run of a variant, and of their averaged probabilities."""
+    runs = sorted((Path(out) / corpus).glob(f"{name}.json")) + sorted(
+        (Path(out) / corpus).glob(f"{name}_seed*.json")
+    )
+    runs = [json.loads(p.read_text()) for p in runs]
+    runs = [r for r in runs if "proba" in r]
+    if len(runs) < 2:
+        return None
+    y = np.asarray(runs[0]["y"], dtype=object)
+    classes = np.asarray(runs[0]["classes"], dtype=object)
+    mean = np.mean([np.asarray(r["proba"]) for r in runs], axis=0)
+    return {
+        "seeds": [r["seed"] for r in runs],
+        "seed_ua": [r["UA"] for r in runs],
+        "ensemble_ua": float(balanced_accuracy_score(y, classes[mean.argmax(1)])),
+        "ensemble_wa": float(accuracy_score(y, classes[mean.argmax(1)])),
+    }
 
 
 def _fmt(v, spec=".3f"):
@@ -276,6 +326,16 @@ def report(args):
         *rows,
     ]
     print("\n".join(lines))
+    for corpus in ("emovo", "ravdess"):
+        for name in VARIANTS:
+            ens = seed_ensemble(args.out, corpus, name)
+            if ens is not None:
+                print(
+                    f"\n{corpus} {name}: seeds {ens['seeds']} UA "
+                    f"{', '.join(f'{v:.3f}' for v in ens['seed_ua'])}; "
+                    f"averaged probabilities UA {ens['ensemble_ua']:.3f} "
+                    f"(WA {ens['ensemble_wa']:.3f})"
+                )
 
 
 def main(argv=None):
