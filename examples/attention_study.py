@@ -117,6 +117,12 @@ VARIANTS["cosine"] = _variant(
     lr_schedule="cosine",
     clf={"callbacks__early_stopping__patience": 1000},
 )
+VARIANTS["cosine-all"] = _variant(
+    VARIANTS["cosine"],
+    "as cosine, trained on all the fold's training speakers (no validation "
+    "split) and the last epoch's weights kept",
+    clf={"valid_size": 0.0},
+)
 VARIANTS["pretrain"] = _variant(
     VARIANTS["regularised"],
     "sparse AE pre-trained 10 epochs on the training frames",
@@ -142,6 +148,18 @@ def _silence_share(weights, raw, trim):
     return float(
         np.mean([1.0 - float(np.sum(w[a:b])) for w, (a, b) in zip(weights, spans)])
     )
+
+
+def _test_ua_callback(X, y):
+    """skorch callback recording the test fold's UA after every epoch."""
+    from skorch.callbacks import Callback
+
+    class TestUA(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            ua = balanced_accuracy_score(y, net.predict(X))
+            net.history.record("test_ua", float(ua))
+
+    return TestUA()
 
 
 def run_fold(cfg, X, y, groups, train, test, seed):
@@ -172,15 +190,18 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         if aug.get("tempo") is not None:
             aug["tempo"] = tuple(aug["tempo"])
         options["augment"] = SpecAugment(**aug)
+    # Diagnosis only, never used to choose anything: the test speakers' UA after
+    # every epoch, to see what a different stopping point would have given.
+    options["callbacks"] = [("test_ua", _test_ua_callback(Xte, y[test]))]
     if cfg.get("lr_schedule") == "cosine":
         from skorch.callbacks import LRScheduler
 
-        options["callbacks"] = [
+        options["callbacks"].append(
             (
                 "lr_scheduler",
                 LRScheduler("CosineAnnealingLR", T_max=options["max_epochs"]),
             )
-        ]
+        )
     clf = SemiSupervisedAttentionClassifier(**options)
     start = time.perf_counter()
     clf.fit(Xtr, y[train], groups=groups[train])
@@ -206,6 +227,10 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         "train_loss": [round(v, 4) for v in history[:, "train_loss"]],
         "valid_ce": [round(v, 4) for v in history[:, "valid_ce"]] if has_valid else [],
         "valid_ua": [round(v, 4) for v in history[:, "valid_ua"]] if has_valid else [],
+        # the epoch early stopping ended on has none (it stops before)
+        "test_ua_curve": [
+            round(row["test_ua"], 4) for row in history if "test_ua" in row
+        ],
         "train_speakers_ua": float(balanced_accuracy_score(y[train], train_pred)),
         "test_ua": float(balanced_accuracy_score(y[test], pred)),
         "attention_on_silence": silence,
