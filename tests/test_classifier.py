@@ -299,6 +299,24 @@ def test_no_validation_runs_all_epochs(data):
     assert len(clf.history) == 3 and "valid_ua" not in clf.history[-1]
 
 
+def test_cosine_schedule_anneals_the_learning_rate_over_max_epochs(data):
+    X, y, groups = data
+    clf = small(max_epochs=4, lr=0.01, lr_schedule="cosine", valid_size=0)
+    clf.fit(X, y, groups=groups)
+    # the rate each epoch trained with: 0.01 * (1 + cos(pi * e / 4)) / 2
+    expected = [0.01 * (1 + np.cos(np.pi * e / 4)) / 2 for e in range(4)]
+    np.testing.assert_allclose(clf.history_[:, "event_lr"], expected)
+    assert clf.optimizer_.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
+    # T_max follows max_epochs when it is changed after construction
+    clf.set_params(max_epochs=2).fit(X, y, groups=groups)
+    np.testing.assert_allclose(clf.history_[:, "event_lr"], [0.01, 0.005])
+    constant = small(max_epochs=2, lr=0.01, valid_size=0).fit(X, y)
+    assert "event_lr" not in constant.history_[-1]
+    assert constant.optimizer_.param_groups[0]["lr"] == 0.01
+    with pytest.raises(ValueError, match="lr_schedule"):
+        small(lr_schedule="linear").fit(X, y)
+
+
 def test_device_auto_runs_where_available(data):
     X, y, _ = data
     clf = small(max_epochs=1, device="auto").fit(X, y)

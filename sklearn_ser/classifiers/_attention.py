@@ -14,6 +14,7 @@ from skorch.callbacks import (
     Callback,
     EarlyStopping,
     EpochTimer,
+    LRScheduler,
     PassthroughScoring,
     PrintLog,
 )
@@ -245,6 +246,12 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         validation utterances of early stopping and the inputs of ``predict`` are
         never augmented, so augmentation cannot leak into validation or test
         folds. Applied by the default ``iterator_train`` only.
+    lr_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"``: the learning rate falls from ``lr`` to 0 along half a cosine
+        over ``max_epochs`` (torch's ``CosineAnnealingLR``, stepped every epoch;
+        a skorch callback named ``lr_scheduler``), so the last epochs make small
+        steps and the last epoch's weights are a sensible result without early
+        stopping (``valid_size=0``).
     pretrain_epochs : int, default=0
         Before the joint training, train the network's sparse autoencoder alone
         for this many epochs on every frame given to ``fit`` (labelled and
@@ -324,6 +331,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         "train_split": [StrOptions({"auto"}), callable, None],
         "augment": [callable, None],
         "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
+        "lr_schedule": [StrOptions({"constant", "cosine"})],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -344,6 +352,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         train_split="auto",
         augment=None,
         pretrain_epochs=0,
+        lr_schedule="constant",
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,
@@ -382,13 +391,24 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self.valid_size = valid_size
         self.augment = augment
         self.pretrain_epochs = pretrain_epochs
+        self.lr_schedule = lr_schedule
         self.random_state = random_state
 
     # ------------------------------------------------------------------ skorch setup
 
     @property
     def _default_callbacks(self):
+        schedule = []
+        if self.lr_schedule == "cosine":
+            # read when the net is initialised (every fit): T_max follows max_epochs
+            schedule = [
+                (
+                    "lr_scheduler",
+                    LRScheduler("CosineAnnealingLR", T_max=self.max_epochs),
+                )
+            ]
         return [
+            *schedule,
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
