@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from sklearn_ser import get_cache_dir
 from sklearn_ser.datasets import load_emovo, load_ravdess
 from sklearn_ser.evaluation import evaluate
 from sklearn_ser.pipelines import make_named_pipeline
@@ -214,13 +215,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--out", default=str(REPO / "docs" / "results"))
-    parser.add_argument("--cache", default=os.environ.get("SKLEARN_SER_CACHE"))
+    parser.add_argument(
+        "--cache", default=None, help="feature cache (default: sklearn-ser's)"
+    )
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--corpus", choices=["emovo", "ravdess"], default="emovo")
     parser.add_argument(
         "--max-epochs", type=int, default=None, help="default: the pipelines' own"
     )
     args = parser.parse_args(argv)
+    if args.cache is None:
+        # without a cache every fold re-extracted IS10 with openSMILE (minutes)
+        args.cache = get_cache_dir()
     points, timings, total = run(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
