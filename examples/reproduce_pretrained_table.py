@@ -89,7 +89,7 @@ def build(system, args):
     spec = get_pipeline_spec(system)
     if "neutral_data_home" in spec.options:
         options["neutral_data_home"] = str(args.data_home)
-    if "max_epochs" in spec.options:
+    if "max_epochs" in spec.options and args.max_epochs is not None:
         options["max_epochs"] = args.max_epochs
     if "whisper_model" in spec.options and args.whisper_model:
         options["whisper_model"] = args.whisper_model
@@ -251,7 +251,12 @@ def main(argv=None):
         ),
     )
     parser.add_argument("--whisper-model", default=None)
-    parser.add_argument("--max-epochs", type=int, default=30)
+    parser.add_argument(
+        "--max-epochs",
+        type=int,
+        default=None,
+        help="epoch budget of the neural pipelines (default: each pipeline's own)",
+    )
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--force", action="store_true", help="recompute kept reports")
     parser.add_argument("--table-only", action="store_true")

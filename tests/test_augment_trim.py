@@ -229,3 +229,26 @@ def test_pretrained_sparse_ae_is_where_joint_training_starts():
     ).fit(X, y)
     assert fresh.pretrained_autoencoder_ is None
     assert not np.allclose(fresh.callbacks[0][1].weight_.numpy(), sae.coef_)
+
+
+# ---------------------------------------------------------------- defaults
+
+
+def test_logmel_attention_defaults_use_every_training_speaker_and_cosine_lr():
+    from sklearn_ser.pipelines import make_named_pipeline
+
+    for name, semi in [("logmel-attention", False), ("logmel-attention-semi", True)]:
+        pipe = make_named_pipeline(name)
+        clf = pipe[-1]
+        assert [step for step, _ in pipe.steps[:3]] == [
+            "logmeldeltas",
+            "trimsilence",
+            "framestandardscaler",
+        ]
+        assert (clf.valid_size, clf.lr_schedule, clf.max_epochs) == (0.0, "cosine", 40)
+        assert isinstance(clf.augment, SpecAugment)
+        assert clf.pseudo_class is semi and (clf.reconstruction_weight > 0) is semi
+    # the Whisper attention pipelines keep the settings of their published figures
+    clf = make_named_pipeline("whisper-attention")[-1]
+    assert (clf.valid_size, clf.lr_schedule, clf.augment) == (0.2, "constant", None)
+    assert clf.callbacks__early_stopping__monitor == "valid_ce"
