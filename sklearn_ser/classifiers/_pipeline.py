@@ -80,7 +80,7 @@ def make_attention_pipeline(
         ``examples/attention_study.py`` (docs/results/attention_study.md): with
         EMOVO's five training speakers, the epoch that one held-out speaker
         picks is a poor guide to the test speaker (its validation UA peaks at
-        epoch 6-9 while the test speakers' UA still rises to epoch 40), and
+        epoch 6-8 while the test speakers' UA still rises to epoch 40), and
         stopping on the validation cross-entropy was worse still.
     trim_db : float or None, default=35.0
         Cut each utterance's leading and trailing silence: frames more than
