@@ -193,15 +193,8 @@ def run_fold(cfg, X, y, groups, train, test, seed):
     # Diagnosis only, never used to choose anything: the test speakers' UA after
     # every epoch, to see what a different stopping point would have given.
     options["callbacks"] = [("test_ua", _test_ua_callback(Xte, y[test]))]
-    if cfg.get("lr_schedule") == "cosine":
-        from skorch.callbacks import LRScheduler
-
-        options["callbacks"].append(
-            (
-                "lr_scheduler",
-                LRScheduler("CosineAnnealingLR", T_max=options["max_epochs"]),
-            )
-        )
+    if cfg.get("lr_schedule") is not None:
+        options["lr_schedule"] = cfg["lr_schedule"]
     clf = SemiSupervisedAttentionClassifier(**options)
     start = time.perf_counter()
     clf.fit(Xtr, y[train], groups=groups[train])
@@ -309,11 +302,12 @@ def seed_ensemble(out, corpus, name):
     y = np.asarray(runs[0]["y"], dtype=object)
     classes = np.asarray(runs[0]["classes"], dtype=object)
     mean = np.mean([np.asarray(r["proba"]) for r in runs], axis=0)
+    pred = classes[mean.argmax(axis=1)]
     return {
         "seeds": [r["seed"] for r in runs],
         "seed_ua": [r["UA"] for r in runs],
-        "ensemble_ua": float(balanced_accuracy_score(y, classes[mean.argmax(1)])),
-        "ensemble_wa": float(accuracy_score(y, classes[mean.argmax(1)])),
+        "ensemble_ua": float(balanced_accuracy_score(y, pred)),
+        "ensemble_wa": float(accuracy_score(y, pred)),
     }
 
 

@@ -43,6 +43,7 @@ import numpy as np
 import soundfile as sf
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
+from sklearn_ser import get_cache_dir
 from sklearn_ser.datasets import load_emovo, load_librispeech, load_ravdess
 from sklearn_ser.evaluation import evaluate, load_report, markdown_table, paired_table
 from sklearn_ser.pipelines import get_pipeline_spec, make_named_pipeline
@@ -246,9 +247,8 @@ def main(argv=None):
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument(
         "--cache",
-        default=os.path.expanduser(
-            os.path.join("~", ".cache", "sklearn-ser", "features")
-        ),
+        default=get_cache_dir(),
+        help="feature cache (default: sklearn-ser's, as the command line uses)",
     )
     parser.add_argument("--whisper-model", default=None)
     parser.add_argument(

@@ -137,18 +137,23 @@ class TrimSilence(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         spans : ndarray of int64 of shape (n_samples, 2)
         """
+        return self._spans(self._check_X(X))
+
+    def transform(self, X):
+        """Every sequence from its first to its last voiced frame."""
+        X = self._check_X(X)
+        spans = self._spans(X)
+        return as_sequences([x[start:stop] for x, (start, stop) in zip(X, spans)])
+
+    def _check_X(self, X):
         check_is_fitted(self)
-        X = check_sequences(X, n_features=self.n_features_in_, allow_nan=True)
+        return check_sequences(X, n_features=self.n_features_in_, allow_nan=True)
+
+    def _spans(self, X):
         columns = self._columns()
         return np.array(
             [self._voiced_span(x, columns) for x in X], dtype=np.int64
         ).reshape(len(X), 2)
-
-    def transform(self, X):
-        """Every sequence from its first to its last voiced frame."""
-        spans = self.voiced_spans(X)
-        X = as_sequences(X)
-        return as_sequences([x[start:stop] for x, (start, stop) in zip(X, spans)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
