@@ -123,6 +123,16 @@ VARIANTS["cosine-all"] = _variant(
     "split) and the last epoch's weights kept",
     clf={"valid_size": 0.0},
 )
+VARIANTS["batch16"] = _variant(
+    VARIANTS["cosine-all"],
+    "batch 16 instead of 32 (twice the updates for the same epochs)",
+    clf={"batch_size": 16},
+)
+VARIANTS["wide"] = _variant(
+    VARIANTS["cosine-all"],
+    "LSTM 2 x 128 instead of 2 x 64",
+    clf={"module__hidden_size": 128},
+)
 VARIANTS["pretrain"] = _variant(
     VARIANTS["regularised"],
     "sparse AE pre-trained 10 epochs on the training frames",
