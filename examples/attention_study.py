@@ -138,6 +138,17 @@ VARIANTS["pretrain"] = _variant(
     "sparse AE pre-trained 10 epochs on the training frames",
     clf={"pretrain_epochs": 10},
 )
+VARIANTS["regularised-all"] = _variant(
+    VARIANTS["cosine-all"],
+    "dropout 0.3 on Z and weight decay 1e-4 on top of the final defaults",
+    clf={"module__dropout": 0.3, "optimizer__weight_decay": 1e-4},
+)
+VARIANTS["pretrain-all"] = _variant(
+    VARIANTS["cosine-all"],
+    "sparse AE pre-trained 10 epochs on the training frames before joint "
+    "training, on top of the final defaults",
+    clf={"pretrain_epochs": 10},
+)
 
 
 def corpus_data(corpus, hop, win, data_home, cache):

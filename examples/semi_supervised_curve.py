@@ -93,7 +93,8 @@ def build(system, args):
     return pipe, "fit" if semi else "drop"
 
 
-def run(args):
+def run(args, save=None):
+    """Every point in turn; ``save(points, timings, seconds)`` after each one."""
     loader = {"emovo": load_emovo, "ravdess": load_ravdess}[args.corpus]
     data = loader(args.data_home or default_data_home())
     X = np.asarray(data.filenames, dtype=object)
@@ -139,6 +140,8 @@ def run(args):
                 f"WA {s['WA_pooled']:.3f} ({seconds:.0f} s)",
                 flush=True,
             )
+            if save is not None:
+                save(points, timings, time.perf_counter() - started)
     return points, timings, time.perf_counter() - started
 
 
@@ -227,19 +230,25 @@ def main(argv=None):
     if args.cache is None:
         # without a cache every fold re-extracted IS10 with openSMILE (minutes)
         args.cache = get_cache_dir()
-    points, timings, total = run(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = "attention_curve" + ("" if args.corpus == "emovo" else f"_{args.corpus}")
+
+    def save(points, timings, total, complete=False):
+        # written after every point, so an interrupted run keeps what it measured
+        payload = {
+            "points": points,
+            "run_times_s": timings,
+            "total_run_time_s": round(total, 1),
+            "complete": complete,
+            "cv": f"GroupKFold(3) over the {CORPUS_NAMES[args.corpus]} speakers",
+            "settings": vars(args),
+        }
+        (out / f"{stem}.json").write_text(json.dumps(payload, indent=2) + "\n")
+
+    points, timings, total = run(args, save)
+    save(points, timings, total, complete=True)
     plot(points, out / f"{stem}.png", args.corpus)
-    payload = {
-        "points": points,
-        "run_times_s": timings,
-        "total_run_time_s": round(total, 1),
-        "cv": f"GroupKFold(3) over the {CORPUS_NAMES[args.corpus]} speakers",
-        "settings": vars(args),
-    }
-    (out / f"{stem}.json").write_text(json.dumps(payload, indent=2) + "\n")
     (out / f"{stem}.md").write_text(markdown(points, total, args.corpus))
     print(f"total {total:.0f} s -> {out / f'{stem}.json'}")
 
