@@ -105,10 +105,11 @@ VARIANTS["specaugment"] = _variant(
     "SpecAugment (2 freq + 2 time masks, tempo 0.9-1.1)",
     augment={},
 )
+# the regularisation and pre-training changes, tried on two different bases
+REGULARISE = {"module__dropout": 0.3, "optimizer__weight_decay": 1e-4}
+PRETRAIN = {"pretrain_epochs": 10}
 VARIANTS["regularised"] = _variant(
-    VARIANTS["specaugment"],
-    "dropout 0.3 on Z, weight decay 1e-4",
-    clf={"module__dropout": 0.3, "optimizer__weight_decay": 1e-4},
+    VARIANTS["specaugment"], "dropout 0.3 on Z, weight decay 1e-4", clf=REGULARISE
 )
 VARIANTS["cosine"] = _variant(
     VARIANTS["specaugment"],
@@ -136,18 +137,18 @@ VARIANTS["wide"] = _variant(
 VARIANTS["pretrain"] = _variant(
     VARIANTS["regularised"],
     "sparse AE pre-trained 10 epochs on the training frames",
-    clf={"pretrain_epochs": 10},
+    clf=PRETRAIN,
 )
 VARIANTS["regularised-all"] = _variant(
     VARIANTS["cosine-all"],
     "dropout 0.3 on Z and weight decay 1e-4 on top of the final defaults",
-    clf={"module__dropout": 0.3, "optimizer__weight_decay": 1e-4},
+    clf=REGULARISE,
 )
 VARIANTS["pretrain-all"] = _variant(
     VARIANTS["cosine-all"],
     "sparse AE pre-trained 10 epochs on the training frames before joint "
     "training, on top of the final defaults",
-    clf={"pretrain_epochs": 10},
+    clf=PRETRAIN,
 )
 
 
