@@ -71,10 +71,16 @@ def python_sigint_handler():
 def test_ctrl_c_during_opensmile_raises_and_caches_nothing(
     tmp_path, voice, python_sigint_handler
 ):
-    wave = voice(20.0)  # about a second inside openSMILE's C code
+    wave = voice(60.0)
     ext = OpenSmileIS10(sampling_rate=16000, memory=tmp_path / "c")
     ext.transform([wave[:16000]])  # openSMILE loaded, one entry cached
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    # The signal must land inside openSMILE's C code: time that call (uncached) on
+    # this machine and send SIGINT half-way through it. A fixed delay raced on a
+    # fast idle machine, where 20 s of audio took 0.26 s and the call ended first.
+    start = time.perf_counter()
+    OpenSmileIS10(sampling_rate=16000).transform([wave])
+    inside = time.perf_counter() - start
+    timer = threading.Timer(inside / 2, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
