@@ -150,6 +150,28 @@ VARIANTS["pretrain-all"] = _variant(
     "training, on top of the final defaults",
     clf=PRETRAIN,
 )
+VARIANTS["recon"] = _variant(
+    VARIANTS["cosine-all"],
+    "the sparse-AE reconstruction loss (C = 0.01) on the labelled frames, no "
+    "pseudo-class, on top of the final defaults",
+    clf={"reconstruction_weight": 0.01},
+)
+VARIANTS["epochs60"] = _variant(
+    VARIANTS["cosine-all"],
+    "60 epochs instead of 40 (the cosine schedule stretched to 60), on top of the "
+    "final defaults",
+    clf={"max_epochs": 60},
+)
+VARIANTS["layers2"] = _variant(
+    VARIANTS["cosine-all"],
+    "two stacked BLSTM layers instead of one, on top of the final defaults",
+    clf={"module__num_layers": 2},
+)
+VARIANTS["codes256"] = _variant(
+    VARIANTS["cosine-all"],
+    "a 256-unit sparse code instead of 128, on top of the final defaults",
+    clf={"module__n_codes": 256},
+)
 
 
 def corpus_data(corpus, hop, win, data_home, cache):
