@@ -172,6 +172,18 @@ VARIANTS["codes256"] = _variant(
     "a 256-unit sparse code instead of 128, on top of the final defaults",
     clf={"module__n_codes": 256},
 )
+VARIANTS["smooth"] = _variant(
+    VARIANTS["cosine-all"],
+    "label smoothing 0.1 on the cross-entropy (against the over-confidence of the "
+    "diagnosis), on top of the final defaults",
+    clf={"criterion__label_smoothing": 0.1},
+)
+VARIANTS["aug-strong"] = _variant(
+    VARIANTS["cosine-all"],
+    "stronger SpecAugment (2 frequency masks up to 10 bands, 4 time masks, tempo "
+    "0.8-1.2), on top of the final defaults",
+    augment={"freq_width": 10, "time_masks": 4, "tempo": [0.8, 1.2]},
+)
 
 
 def corpus_data(corpus, hop, win, data_home, cache):
