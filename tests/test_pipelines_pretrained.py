@@ -166,3 +166,24 @@ def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(tmp_path
         outside,
     ]
     assert module.portable_samples(None, home) is None
+
+
+def test_reproduce_script_seed_reaches_the_pipeline(tmp_path):
+    # --seed is how the seed-to-seed spread of a published figure is measured: it
+    # must reach the classifier's random_state (0, the published tables', otherwise)
+    import importlib.util
+    from argparse import Namespace
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "reproduce_pretrained_table.py"
+    spec = importlib.util.spec_from_file_location("reproduce_table", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = Namespace(
+        cache=str(tmp_path), data_home=tmp_path, max_epochs=None, whisper_model=None
+    )
+    for seed in (0, 7):
+        args.seed = seed
+        pipe = module.build("logmel-attention-semi", args)
+        states = {v for k, v in pipe.get_params().items() if k.endswith("random_state")}
+        assert states == {seed}
