@@ -528,6 +528,56 @@ def test_loss_is_the_papers_equation_by_hand(data, pseudo_class):
     np.testing.assert_allclose(loss.item(), expected, rtol=1e-5)
 
 
+def test_mixup_mixes_pooled_vectors_and_the_two_losses(data):
+    X, y, _ = data
+    C, rho, beta = 0.7, 0.2, 0.3
+    clf = small(
+        max_epochs=1,
+        mixup=0.4,
+        class_weight={"ang": 2.0, "sad": 0.5, -1: 3.0},
+        reconstruction_weight=C,
+        sparsity_target=rho,
+        sparsity_weight=beta,
+    ).fit(X, y)
+    batch, y_enc = _loss_batch(clf, X, y)
+    frames, lengths = batch["X"], batch["lengths"]
+    with torch.no_grad():
+        plain = clf.module_(frames, lengths)
+        perm, lam = torch.tensor([2, 0, 3, 1]), 0.3
+        mixed = clf.module_(frames, lengths, mix=(perm, lam))
+    # the logits are affine in Z, so mixing Z mixes them with the same weights
+    expected = lam * plain[0] + (1 - lam) * plain[0][perm]
+    np.testing.assert_allclose(mixed[0], expected, atol=1e-6)
+    for a, b in zip(mixed[1:], plain[1:]):  # frame outputs are not mixed
+        np.testing.assert_array_equal(a, b)
+    # one training step: lam ~ Beta(0.4, 0.4) and the pairing from torch's RNG
+    torch.manual_seed(5)
+    lam = float(torch.distributions.Beta(0.4, 0.4).sample())
+    perm = torch.randperm(len(y_enc))
+    assert 0.02 < lam < 0.98 and not torch.equal(perm, torch.arange(len(y_enc)))
+    torch.manual_seed(5)
+    step = clf.train_step_single((batch, y_enc))
+    np.testing.assert_allclose(
+        step["y_pred"][0].detach(), lam * plain[0] + (1 - lam) * plain[0][perm],
+        atol=1e-5,
+    )
+    hand = dict(C=C, rho=rho, beta=beta)
+    by_hand = lam * _loss_by_hand(clf, step["y_pred"], batch, y_enc, **hand) + (
+        1 - lam
+    ) * _loss_by_hand(clf, step["y_pred"], batch, y_enc[perm], **hand)
+    np.testing.assert_allclose(step["loss"].item(), by_hand, rtol=1e-5)
+    # prediction never mixes
+    np.testing.assert_allclose(
+        clf.forward(X[:3]).numpy(), clf.module_(*_plain_batch(X[:3]))[0].detach(),
+        atol=1e-5,
+    )
+
+
+def _plain_batch(X):
+    batch, _ = collate_sequences([(x, 0) for x in X])
+    return batch["X"], batch["lengths"]
+
+
 def test_loss_gradient_matches_finite_differences(data):
     """Autograd of get_loss through the whole module equals central differences."""
     X, y, _ = data

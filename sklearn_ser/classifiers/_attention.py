@@ -252,6 +252,14 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         a skorch callback named ``lr_scheduler``), so the last epochs make small
         steps and the last epoch's weights are a sensible result without early
         stopping (``valid_size=0``).
+    mixup : float, default=0.0
+        Mixup of the pooled vectors (Zhang et al., 2018, on the attention-pooled
+        ``Z`` as in "manifold mixup", Verma et al., 2019, since utterances differ
+        in length): in every training mini-batch, with ``lam ~ Beta(mixup,
+        mixup)`` and a random pairing ``perm`` of its utterances, ``Z`` becomes
+        ``lam * Z + (1 - lam) * Z[perm]`` and ``L_s`` becomes
+        ``lam * L_s(y) + (1 - lam) * L_s(y[perm])`` (``L_u`` is unchanged: the
+        frames are not mixed). Training batches only; 0 turns it off.
     pretrain_epochs : int, default=0
         Before the joint training, train the network's sparse autoencoder alone
         for this many epochs on every frame given to ``fit`` (labelled and
@@ -330,6 +338,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         "valid_size": [Interval(Real, 0, 1, closed="left")],
         "train_split": [StrOptions({"auto"}), callable, None],
         "augment": [callable, None],
+        "mixup": [Interval(Real, 0, None, closed="left")],
         "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
         "lr_schedule": [StrOptions({"constant", "cosine"})],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -351,6 +360,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         valid_size=0.2,
         train_split="auto",
         augment=None,
+        mixup=0.0,
         pretrain_epochs=0,
         lr_schedule="constant",
         criterion=torch.nn.CrossEntropyLoss,
@@ -390,6 +400,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self.class_weight = class_weight
         self.valid_size = valid_size
         self.augment = augment
+        self.mixup = mixup
         self.pretrain_epochs = pretrain_epochs
         self.lr_schedule = lr_schedule
         self.random_state = random_state
@@ -641,6 +652,29 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                 # the training loader only: validation and prediction never are
                 kwargs.setdefault("augment", self.augment)
         return iterator(dataset, **kwargs)
+
+    def train_step_single(self, batch, **fit_params):
+        """skorch's training step, with mixup of the pooled vectors (``mixup > 0``).
+
+        ``lam`` and the pairing are drawn from torch's random state, which ``fit``
+        seeds from ``random_state``. ``get_loss`` is linear in its ``L_s`` and its
+        ``L_u`` does not depend on the targets, so
+        ``lam * get_loss(y) + (1 - lam) * get_loss(y[perm])`` is
+        ``lam * L_s(y) + (1 - lam) * L_s(y[perm]) + C * L_u``.
+        """
+        if not self.mixup:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = batch
+        y = torch.as_tensor(yi)
+        lam = float(torch.distributions.Beta(self.mixup, self.mixup).sample())
+        perm = torch.randperm(len(y))
+        y_pred = self.infer(Xi, mix=(perm.to(self.device), lam), **fit_params)
+        loss = lam * self.get_loss(y_pred, y, X=Xi, training=True) + (
+            1 - lam
+        ) * self.get_loss(y_pred, y[perm], X=Xi, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """``L_s + reconstruction_weight * L_u`` for one mini-batch.
