@@ -184,6 +184,18 @@ VARIANTS["aug-strong"] = _variant(
     "0.8-1.2), on top of the final defaults",
     augment={"freq_width": 10, "time_masks": 4, "tempo": [0.8, 1.2]},
 )
+VARIANTS["vtlp"] = _variant(
+    VARIANTS["cosine-all"],
+    "band warp 0.9-1.1 (VTLP-style, against speaker variability: 5 training "
+    "speakers on EMOVO), on top of the final defaults",
+    augment={"freq_warp": [0.9, 1.1]},
+)
+VARIANTS["mixup"] = _variant(
+    VARIANTS["cosine-all"],
+    "mixup of the attention-pooled vectors, Beta(0.4, 0.4) (against the gap "
+    "between training and test speakers), on top of the final defaults",
+    clf={"mixup": 0.4},
+)
 
 
 def corpus_data(corpus, hop, win, data_home, cache):
@@ -243,8 +255,9 @@ def run_fold(cfg, X, y, groups, train, test, seed):
     options.update(cfg["clf"])
     if cfg.get("augment") is not None:
         aug = dict(cfg["augment"])
-        if aug.get("tempo") is not None:
-            aug["tempo"] = tuple(aug["tempo"])
+        for key in ("tempo", "freq_warp"):  # JSON keeps lists; SpecAugment wants tuples
+            if aug.get(key) is not None:
+                aug[key] = tuple(aug[key])
         options["augment"] = SpecAugment(**aug)
     # Diagnosis only, never used to choose anything: the test speakers' UA after
     # every epoch, to see what a different stopping point would have given.
