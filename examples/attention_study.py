@@ -190,6 +190,11 @@ VARIANTS["vtlp"] = _variant(
     "speakers on EMOVO), on top of the final defaults",
     augment={"freq_warp": [0.9, 1.1]},
 )
+VARIANTS["vtlp-wide"] = _variant(
+    VARIANTS["cosine-all"],
+    "band warp 0.8-1.2 (a wider VTLP range), on top of the final defaults",
+    augment={"freq_warp": [0.8, 1.2]},
+)
 VARIANTS["mixup"] = _variant(
     VARIANTS["cosine-all"],
     "mixup of the attention-pooled vectors, Beta(0.4, 0.4) (against the gap "
