@@ -503,18 +503,25 @@ def _loss_by_hand(clf, y_pred, batch, y_enc, *, C, rho, beta):
     return L_s + C * (recon + beta * kl)
 
 
+LOSS = dict(C=0.7, rho=0.2, beta=0.3)  # C, sparsity target and weight of the tests
+
+
+def _loss_net(X, y, **params):
+    """A one-epoch net with unequal class weights and every loss term switched on."""
+    return small(
+        max_epochs=1,
+        class_weight={"ang": 2.0, "sad": 0.5, -1: 3.0},
+        reconstruction_weight=LOSS["C"],
+        sparsity_target=LOSS["rho"],
+        sparsity_weight=LOSS["beta"],
+        **params,
+    ).fit(X, y)
+
+
 @pytest.mark.parametrize("pseudo_class", [True, False])
 def test_loss_is_the_papers_equation_by_hand(data, pseudo_class):
     X, y, _ = data
-    C, rho, beta = 0.7, 0.2, 0.3
-    clf = small(
-        max_epochs=1,
-        pseudo_class=pseudo_class,
-        class_weight={"ang": 2.0, "sad": 0.5, -1: 3.0},
-        reconstruction_weight=C,
-        sparsity_target=rho,
-        sparsity_weight=beta,
-    ).fit(X, y)
+    clf = _loss_net(X, y, pseudo_class=pseudo_class)
     batch, y_enc = _loss_batch(clf, X, y)
     # padding holds garbage, as it may on a device: only valid frames may count
     frames = batch["X"].clone()
@@ -524,21 +531,13 @@ def test_loss_is_the_papers_equation_by_hand(data, pseudo_class):
     with torch.no_grad():
         y_pred = clf.module_(batch["X"], batch["lengths"])
         loss = clf.get_loss(y_pred, y_enc, X=batch)
-    expected = _loss_by_hand(clf, y_pred, batch, y_enc, C=C, rho=rho, beta=beta)
+    expected = _loss_by_hand(clf, y_pred, batch, y_enc, **LOSS)
     np.testing.assert_allclose(loss.item(), expected, rtol=1e-5)
 
 
 def test_mixup_mixes_pooled_vectors_and_the_two_losses(data):
     X, y, _ = data
-    C, rho, beta = 0.7, 0.2, 0.3
-    clf = small(
-        max_epochs=1,
-        mixup=0.4,
-        class_weight={"ang": 2.0, "sad": 0.5, -1: 3.0},
-        reconstruction_weight=C,
-        sparsity_target=rho,
-        sparsity_weight=beta,
-    ).fit(X, y)
+    clf = _loss_net(X, y, mixup=0.4)
     batch, y_enc = _loss_batch(clf, X, y)
     frames, lengths = batch["X"], batch["lengths"]
     with torch.no_grad():
@@ -562,10 +561,9 @@ def test_mixup_mixes_pooled_vectors_and_the_two_losses(data):
         lam * plain[0] + (1 - lam) * plain[0][perm],
         atol=1e-5,
     )
-    hand = dict(C=C, rho=rho, beta=beta)
-    by_hand = lam * _loss_by_hand(clf, step["y_pred"], batch, y_enc, **hand) + (
+    by_hand = lam * _loss_by_hand(clf, step["y_pred"], batch, y_enc, **LOSS) + (
         1 - lam
-    ) * _loss_by_hand(clf, step["y_pred"], batch, y_enc[perm], **hand)
+    ) * _loss_by_hand(clf, step["y_pred"], batch, y_enc[perm], **LOSS)
     np.testing.assert_allclose(step["loss"].item(), by_hand, rtol=1e-5)
     # prediction never mixes
     np.testing.assert_allclose(
