@@ -657,26 +657,21 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         """skorch's training step, with mixup of the pooled vectors (``mixup > 0``).
 
         ``lam`` and the pairing are drawn from torch's random state, which ``fit``
-        seeds from ``random_state``. ``get_loss`` is linear in its ``L_s`` and its
-        ``L_u`` does not depend on the targets, so
-        ``lam * get_loss(y) + (1 - lam) * get_loss(y[perm])`` is
-        ``lam * L_s(y) + (1 - lam) * L_s(y[perm]) + C * L_u``.
+        seeds from ``random_state``; the module mixes the pooled vectors and
+        :meth:`get_loss` the two targets' ``L_s`` with them.
         """
         if not self.mixup:
             return super().train_step_single(batch, **fit_params)
         self._set_training(True)
         Xi, yi = batch
-        y = torch.as_tensor(yi)
         lam = float(torch.distributions.Beta(self.mixup, self.mixup).sample())
-        perm = torch.randperm(len(y))
-        y_pred = self.infer(Xi, mix=(perm.to(self.device), lam), **fit_params)
-        loss = lam * self.get_loss(y_pred, y, X=Xi, training=True) + (
-            1 - lam
-        ) * self.get_loss(y_pred, y[perm], X=Xi, training=True)
+        perm = torch.randperm(len(yi)).to(self.device)
+        y_pred = self.infer(Xi, mix=(perm, lam), **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True, mix=(perm, lam))
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
+    def get_loss(self, y_pred, y_true, X=None, training=False, mix=None):
         """``L_s + reconstruction_weight * L_u`` for one mini-batch.
 
         ``y_pred`` is the module's ``(logits, reconstructions, codes)``; ``X`` the
@@ -684,11 +679,18 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         (:class:`PseudoClassTargets`: the pseudo-class is ``n_classes``). ``L_s``
         is :meth:`PseudoClassTargets.supervised_loss`, ``L_u``
         :func:`~sklearn_ser.autoencoders.sparse_ae_loss` over the valid frames.
+        With ``mix=(perm, lam)`` (mixup, pooled vectors mixed by the module),
+        ``L_s`` is ``lam * L_s(y) + (1 - lam) * L_s(y[perm])``; ``L_u`` does not
+        depend on the targets and is unchanged.
         """
         logits, z, h = y_pred
         device = logits.device
         y = torch.as_tensor(y_true, device=device)
         loss = self.targets_.supervised_loss(logits, y, self.criterion_)
+        if mix is not None:
+            perm, lam = mix
+            mixed = self.targets_.supervised_loss(logits, y[perm], self.criterion_)
+            loss = lam * loss + (1 - lam) * mixed
         if self.reconstruction_weight > 0:
             frames = X["X"].to(device)
             mask = length_mask(X["lengths"].to(device), frames.shape[1])

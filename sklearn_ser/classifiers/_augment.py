@@ -159,10 +159,7 @@ def stretch(x, factor):
     if m == n or n == 1:
         return np.array(x, copy=True)
     pos = np.linspace(0, n - 1, m) if m > 1 else np.zeros(1)
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
-    w = (pos - lo)[:, None].astype(x.dtype)
-    return ((1 - w) * x[lo] + w * x[hi]).astype(x.dtype, copy=False)
+    return _interpolate(x, pos, axis=0)
 
 
 def warp_bands(x, factor, n_blocks=1):
@@ -174,11 +171,16 @@ def warp_bands(x, factor, n_blocks=1):
     n, width = x.shape
     block = width // n_blocks
     pos = np.minimum(np.arange(block) / factor, block - 1)
+    blocks = x.reshape(n, n_blocks, block)
+    return _interpolate(blocks, pos, axis=2).reshape(n, width)
+
+
+def _interpolate(x, pos, axis):
+    """``x`` linearly interpolated at fractional indices ``pos`` along ``axis``."""
     lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, block - 1)
-    w = (pos - lo).astype(x.dtype)
-    out = np.empty_like(x)
-    for b in range(n_blocks):
-        part = x[:, b * block : (b + 1) * block]
-        out[:, b * block : (b + 1) * block] = (1 - w) * part[:, lo] + w * part[:, hi]
-    return out
+    hi = np.minimum(lo + 1, x.shape[axis] - 1)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    w = (pos - lo).reshape(shape).astype(x.dtype)
+    out = (1 - w) * np.take(x, lo, axis=axis) + w * np.take(x, hi, axis=axis)
+    return out.astype(x.dtype, copy=False)
