@@ -13,6 +13,7 @@ from ._sequences import (
     split_frames,
     unpad_sequences,
 )
+from .augmentation import AddNoise, AugmentedTraining
 from .features import (
     ExtractionWarning,
     FrameStandardScaler,
@@ -57,7 +58,9 @@ def __dir__():
 
 
 __all__ = [
+    "AddNoise",
     "AudioError",
+    "AugmentedTraining",
     "DenoisingAE",
     "EvaluationReport",
     "NeutralEmotionDAE",
