@@ -232,3 +232,23 @@ def test_augmented_training_errors_name_the_parameter(wav_files):
         AugmentedTraining(Spy()).fit(
             wav_files + ["missing.wav"], ["a", "b"] * 3 + ["a"]
         )
+
+
+def test_the_attention_pipeline_trains_on_noisy_copies_with_speaker_validation(
+    wav_files, one_torch_thread
+):
+    from sklearn_ser.classifiers import make_attention_pipeline
+
+    y = np.array(["a", "b"] * 3)
+    groups = np.array(["s1", "s1", "s2", "s2", "s3", "s3"])
+    pipe = make_attention_pipeline(
+        semi_supervised=False, max_epochs=2, valid_size=0.34, random_state=0
+    )
+    model = AugmentedTraining(pipe, random_state=0)
+    report = evaluate(model, wav_files, y, groups, cv="loso")
+    assert len(report.folds) == 3 and report.y_pred.shape == (6,)
+    # groups reach the classifier's speaker split through both routers
+    with config_context(enable_metadata_routing=True):
+        model.fit(wav_files, y, groups=groups)
+    clf = model.estimator_[-1]
+    assert model.n_train_ == 12 and "valid_ua" in clf.history_[-1]
