@@ -201,6 +201,19 @@ VARIANTS["mixup"] = _variant(
     "between training and test speakers), on top of the final defaults",
     clf={"mixup": 0.4},
 )
+VARIANTS["noise"] = _variant(
+    VARIANTS["cosine-all"],
+    "one copy of every training utterance with white noise at 10-30 dB SNR "
+    "(waveform level, AddNoise; log-Mel frames recomputed), on top of the final "
+    "defaults",
+    noise={"snr_db": [10.0, 30.0], "n_copies": 1},
+)
+VARIANTS["noise-20"] = _variant(
+    VARIANTS["noise"],
+    "as noise, with 20 epochs instead of 40 (the cosine over 20): as many updates "
+    "as the defaults, on twice the utterances",
+    clf={"max_epochs": 20},
+)
 
 
 def corpus_data(corpus, hop, win, data_home, cache):
@@ -213,6 +226,35 @@ def corpus_data(corpus, hop, win, data_home, cache):
         hop_length=hop, win_length=win, standardize=False, memory=cache, n_jobs=2
     ).fit_transform(np.asarray(data.filenames, dtype=object))
     return X, np.asarray(data.target, dtype=object), np.asarray(data.groups).astype(str)
+
+
+def corpus_noisy_copies(corpus, cfg, data_home, cache, seed):
+    """Frames of ``n_copies`` noisy copies of every utterance, copy-major.
+
+    Made once per corpus with :func:`sklearn_ser.augmentation.augmented_copies`,
+    as :class:`~sklearn_ser.AugmentedTraining` makes them in each fold (a copy
+    depends only on its utterance and the seed); a fold uses the copies of its
+    training utterances only.
+    """
+    from sklearn_ser import AddNoise, LogMelDeltas
+    from sklearn_ser._audio import as_audio_items, load_audio
+    from sklearn_ser.augmentation import augmented_copies
+    from sklearn_ser.datasets import load_emovo, load_ravdess
+
+    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[corpus]
+    items = as_audio_items(list(loader(data_home).filenames))
+    signals = [load_audio(item, target_sampling_rate=16000)[0] for item in items]
+    noise = cfg["noise"]
+    add = AddNoise(snr_db=tuple(noise["snr_db"]))
+    copies = augmented_copies(signals, add, noise["n_copies"], seed)
+    return LogMelDeltas(
+        hop_length=cfg["hop"],
+        win_length=cfg["win"],
+        standardize=False,
+        memory=cache,
+        n_jobs=2,
+        sampling_rate=16000,
+    ).fit_transform(copies)
 
 
 def _silence_share(weights, raw, trim):
@@ -235,7 +277,7 @@ def _test_ua_callback(X, y):
     return TestUA()
 
 
-def run_fold(cfg, X, y, groups, train, test, seed):
+def run_fold(cfg, X, y, groups, train, test, seed, X_copies=None):
     import torch
 
     from sklearn_ser import FrameStandardScaler, TrimSilence
@@ -248,6 +290,13 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         steps.append(TrimSilence(top_db=cfg["trim_db"], columns=list(range(40))))
     steps.append(FrameStandardScaler())
     Xtr, Xte = X[train], X[test]
+    ytr, gtr = y[train], groups[train]
+    if X_copies is not None:  # the training utterances' noisy copies, nothing else
+        n_copies = len(X_copies) // len(X)
+        take = np.concatenate([train + c * len(X) for c in range(n_copies)])
+        Xtr = np.concatenate([Xtr, X_copies[take]])
+        ytr = np.tile(ytr, 1 + n_copies)
+        gtr = np.tile(gtr, 1 + n_copies)
     for step in steps:
         Xtr = step.fit_transform(Xtr)
         Xte = step.transform(Xte)
@@ -271,7 +320,7 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         options["lr_schedule"] = cfg["lr_schedule"]
     clf = SemiSupervisedAttentionClassifier(**options)
     start = time.perf_counter()
-    clf.fit(Xtr, y[train], groups=groups[train])
+    clf.fit(Xtr, ytr, groups=gtr)
     fit_s = time.perf_counter() - start
     history = clf.history_
     has_valid = "valid_ce" in history[-1]
@@ -282,7 +331,7 @@ def run_fold(cfg, X, y, groups, train, test, seed):
         best = int(np.argmax(curve) if monitor == "valid_ua" else np.argmin(curve)) + 1
     proba = clf.predict_proba(Xte)
     pred = clf.classes_[np.argmax(proba, axis=1)]
-    train_pred = clf.predict(Xtr)
+    train_pred = clf.predict(Xtr[: len(train)])  # the originals only
     silence = None
     if cfg["trim_db"] is None:
         silence = _silence_share(clf.attention_weights(Xte), X[test], detect)
@@ -321,8 +370,14 @@ def run(args):
         cv = LeaveOneGroupOut() if args.corpus == "emovo" else GroupKFold(6)
         splits = list(cv.split(X, y, groups))
         start = time.perf_counter()
+        X_copies = None
+        if cfg.get("noise") is not None:
+            X_copies = corpus_noisy_copies(
+                args.corpus, cfg, args.data_home, cache, args.seed
+            )
         folds = Parallel(n_jobs=args.n_jobs)(
-            delayed(run_fold)(cfg, X, y, groups, tr, te, args.seed) for tr, te in splits
+            delayed(run_fold)(cfg, X, y, groups, tr, te, args.seed, X_copies)
+            for tr, te in splits
         )
         seconds = time.perf_counter() - start
         pred = np.empty(len(y), dtype=object)
@@ -383,6 +438,66 @@ def seed_ensemble(out, corpus, name):
         "ensemble_ua": float(balanced_accuracy_score(y, pred)),
         "ensemble_wa": float(accuracy_score(y, pred)),
     }
+
+
+def as_report(out, corpus, name, data_home, seed=0):
+    """A saved study run as an :class:`~sklearn_ser.EvaluationReport`.
+
+    Its out-of-fold predictions (``proba``'s argmax, as the run scored them), the
+    speakers from the corpus loader and the folds from the run's test speakers, so
+    that :func:`sklearn_ser.evaluation.paired_comparison` can compare it with another
+    run or with a report of ``reproduce_pretrained_table.py`` on the same utterances.
+    """
+    from sklearn_ser.datasets import load_emovo, load_ravdess
+    from sklearn_ser.evaluation import EvaluationReport
+
+    r = json.loads(_result_path(out, corpus, name, seed).read_text())
+    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[corpus]
+    groups = np.asarray(loader(data_home).groups).astype(str)
+    y = np.asarray(r["y"], dtype=object)
+    classes = np.asarray(r["classes"], dtype=object)
+    fold = np.full(len(y), -1)
+    for k, f in enumerate(r["folds"]):
+        fold[np.isin(groups, f["test_speakers"])] = k
+    return EvaluationReport(
+        name=f"{name}" + ("" if seed == 0 else f"_seed{seed}"),
+        labels=classes,
+        index=np.arange(len(y)),
+        fold=fold,
+        y_true=y,
+        y_pred=classes[np.asarray(r["proba"]).argmax(axis=1)],
+        folds=[
+            {"fold": k, "test_groups": f["test_speakers"]}
+            for k, f in enumerate(r["folds"])
+        ],
+        groups=groups,
+    )
+
+
+def paired(args):
+    """Paired comparison (bootstrap over speakers, McNemar) of two saved runs.
+
+    Each of ``--paired A B`` is a variant name (seed ``--seed``) or the path of a
+    saved :class:`~sklearn_ser.EvaluationReport` (JSON), e.g. ``is10-svm``'s in
+    ``docs/results/pretrained/<corpus>/``.
+    """
+    from sklearn_ser.evaluation import load_report, paired_comparison
+
+    reports = [
+        load_report(name)
+        if name.endswith(".json")
+        else as_report(args.out, args.corpus, name, args.data_home, args.seed)
+        for name in args.paired
+    ]
+    c = paired_comparison(*reports)
+    low, high = c["UA_diff_ci"]
+    print(
+        f"{args.corpus}: {c['b']} {c['UA_b']:.3f} - {c['a']} {c['UA_a']:.3f} = "
+        f"{c['UA_diff']:+.3f} [{low:+.3f}, {high:+.3f}] (bootstrap over "
+        f"{c['n_speakers']} speakers, p {c['p_bootstrap']:.3f}; McNemar p "
+        f"{c['p_mcnemar']:.3f})"
+    )
+    return c
 
 
 def _fmt(v, spec=".3f"):
@@ -453,6 +568,12 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--report", action="store_true")
+    parser.add_argument(
+        "--paired",
+        nargs=2,
+        metavar=("A", "B"),
+        help="compare two saved runs (variant names or report JSON paths): B - A",
+    )
     args = parser.parse_args(argv)
     if args.cache is None:
         from sklearn_ser import get_cache_dir
@@ -460,6 +581,8 @@ def main(argv=None):
         args.cache = str(get_cache_dir())
     if args.report:
         report(args)
+    elif args.paired:
+        paired(args)
     else:
         run(args)
 
