@@ -16,7 +16,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._audio import as_audio_items, load_audio
-from .._compat import HasMethods, Interval, _fit_context
+from .._compat import HasMethods, Interval, _check_method_params, _fit_context
 from ._noise import AddNoise
 
 __all__ = ["AugmentedTraining", "augmented_copies"]
@@ -189,23 +189,12 @@ class AugmentedTraining(MetaEstimatorMixin, BaseEstimator):
         ]
         X_all = np.empty(n + len(copies), dtype=object)
         X_all[:] = originals + copies
-        reps = 1 + self.n_copies
-        params = {
-            key: self._repeat(value, n, reps, key) for key, value in params.items()
-        }
-        self.estimator_ = clone(self.estimator).fit(X_all, np.tile(y, reps), **params)
+        # every original, then each copy: per-utterance params follow the same rows
+        rows = np.tile(np.arange(n), 1 + self.n_copies)
+        params = _check_method_params(items, params=params, indices=rows)
+        self.estimator_ = clone(self.estimator).fit(X_all, y[rows], **params)
         self.n_train_ = len(X_all)
         return self
-
-    @staticmethod
-    def _repeat(value, n, reps, key):
-        """A per-utterance fit parameter repeated for the copies; others as given."""
-        if value is None or np.isscalar(value) or not hasattr(value, "__len__"):
-            return value
-        if len(value) != n:
-            return value
-        arr = np.asarray(value)
-        return np.concatenate([arr] * reps, axis=0)
 
     @property
     def classes_(self):
