@@ -216,12 +216,17 @@ VARIANTS["noise-20"] = _variant(
 )
 
 
-def corpus_data(corpus, hop, win, data_home, cache):
-    from sklearn_ser import LogMelDeltas
+def load_corpus(corpus, data_home):
+    """The corpus's file list, labels and speakers (its dataset loader)."""
     from sklearn_ser.datasets import load_emovo, load_ravdess
 
-    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[corpus]
-    data = loader(data_home)
+    return {"emovo": load_emovo, "ravdess": load_ravdess}[corpus](data_home)
+
+
+def corpus_data(corpus, hop, win, data_home, cache):
+    from sklearn_ser import LogMelDeltas
+
+    data = load_corpus(corpus, data_home)
     X = LogMelDeltas(
         hop_length=hop, win_length=win, standardize=False, memory=cache, n_jobs=2
     ).fit_transform(np.asarray(data.filenames, dtype=object))
@@ -239,10 +244,8 @@ def corpus_noisy_copies(corpus, cfg, data_home, cache, seed):
     from sklearn_ser import AddNoise, LogMelDeltas
     from sklearn_ser._audio import as_audio_items, load_audio
     from sklearn_ser.augmentation import augmented_copies
-    from sklearn_ser.datasets import load_emovo, load_ravdess
 
-    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[corpus]
-    items = as_audio_items(list(loader(data_home).filenames))
+    items = as_audio_items(list(load_corpus(corpus, data_home).filenames))
     signals = [load_audio(item, target_sampling_rate=16000)[0] for item in items]
     noise = cfg["noise"]
     add = AddNoise(snr_db=tuple(noise["snr_db"]))
@@ -448,12 +451,10 @@ def as_report(out, corpus, name, data_home, seed=0):
     that :func:`sklearn_ser.evaluation.paired_comparison` can compare it with another
     run or with a report of ``reproduce_pretrained_table.py`` on the same utterances.
     """
-    from sklearn_ser.datasets import load_emovo, load_ravdess
     from sklearn_ser.evaluation import EvaluationReport
 
     r = json.loads(_result_path(out, corpus, name, seed).read_text())
-    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[corpus]
-    groups = np.asarray(loader(data_home).groups).astype(str)
+    groups = np.asarray(load_corpus(corpus, data_home).groups).astype(str)
     y = np.asarray(r["y"], dtype=object)
     classes = np.asarray(r["classes"], dtype=object)
     fold = np.full(len(y), -1)
