@@ -6,7 +6,7 @@ from sklearn.base import clone
 from skorch.callbacks import Callback
 from torch.utils.data import Subset
 
-from sklearn_ser import LogMelDeltas, TrimSilence, as_sequences
+from sklearn_ser import LogMelDeltas, SparseAE, TrimSilence, as_sequences
 from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier, SpecAugment
 from sklearn_ser.classifiers._augment import stretch, warp_bands
 from sklearn_ser.features._trim import frame_energy_db
@@ -259,6 +259,57 @@ def test_pretrained_sparse_ae_is_where_joint_training_starts():
     ).fit(X, y)
     assert fresh.pretrained_autoencoder_ is None
     assert not np.allclose(fresh.callbacks[0][1].weight_.numpy(), sae.coef_)
+
+
+class TrainSet(Callback):
+    """Keeps the dataset the joint training gets."""
+
+    def on_train_begin(self, net, X=None, **kwargs):
+        self.dataset_ = X
+
+
+@pytest.mark.parametrize(
+    "params, joint",
+    [
+        (dict(pseudo_class=False, reconstruction_weight=0.0), 20),
+        (dict(pseudo_class=False, reconstruction_weight=0.01), 30),
+        (dict(pseudo_class=True, reconstruction_weight=0.0), 30),
+    ],
+)
+def test_unlabeled_utterances_leave_joint_training_only_where_they_add_nothing(
+    params, joint
+):
+    # the supervised model: unlabeled utterances serve the pre-training only
+    rng = np.random.default_rng(0)
+    X = as_sequences([rng.normal(size=(int(m), 6)) for m in rng.integers(5, 12, 30)])
+    y = np.array(["a", "b", -1] * 10, dtype=object)
+    groups = np.arange(30) % 5
+    spy = TrainSet()
+    clf = SemiSupervisedAttentionClassifier(
+        pretrain_epochs=1,
+        max_epochs=1,
+        valid_size=0.0,
+        module__n_codes=7,
+        module__hidden_size=3,
+        callbacks=[("spy", spy)],
+        random_state=0,
+        **params,
+    ).fit(X, y, groups=groups)
+    dataset = spy.dataset_
+    assert len(dataset) == joint
+    kept = np.flatnonzero(y != -1) if joint == 20 else np.arange(30)
+    np.testing.assert_array_equal(dataset.groups, groups[kept])
+    np.testing.assert_array_equal(dataset.targets, clf.targets_.encode(y[kept]))
+    # the pre-training had every frame, unlabeled ones included
+    sae = clf.pretrained_autoencoder_
+    ref = SparseAE(
+        n_hidden=7,
+        standardize=False,
+        epochs=1,
+        lr=clf.lr,
+        random_state=sae.random_state,
+    ).fit(X)
+    np.testing.assert_allclose(sae.coef_, ref.coef_, rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------- defaults

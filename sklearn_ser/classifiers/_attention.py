@@ -185,7 +185,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     every utterance (:func:`~sklearn_ser.autoencoders.sparse_ae_loss`: squared
     reconstruction error + ``sparsity_weight`` * KL(``sparsity_target`` || mean
     code)). With ``pseudo_class=False`` the unlabeled utterances enter ``L_u``
-    only.
+    only; with ``reconstruction_weight=0`` as well (the supervised model) they
+    would add nothing to ``L``, so they serve the pre-training
+    (``pretrain_epochs``) only and are left out of the joint training.
 
     Built on :class:`skorch.NeuralNetClassifier`; every skorch parameter works
     (``optimizer__weight_decay``, ``iterator_train__max_batch_frames``, ...).
@@ -263,7 +265,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     pretrain_epochs : int, default=0
         Before the joint training, train the network's sparse autoencoder alone
         for this many epochs on every frame given to ``fit`` (labelled and
-        unlabeled utterances alike; labels are not used), with
+        unlabeled utterances alike; labels are not used: e.g. the supervised
+        model with another corpus's speech given as unlabeled), with
         :class:`~sklearn_ser.autoencoders.SparseAE` and the same sparsity
         settings, and start from its weights (the paper's unsupervised
         pre-training; ``pretrained_autoencoder_`` keeps it). 0: random start.
@@ -548,8 +551,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             pseudo_class=self.pseudo_class,
             class_weight=self.class_weight,
         )
-        dataset = SequenceDataset(X, targets.encode(y), groups=groups)
         self.targets_ = targets
+        y_enc = targets.encode(y)
         self.n_features_in_ = int(X[0].shape[1])
         # read by skorch's ``classes_``
         self.classes_inferred_ = targets.classes
@@ -557,7 +560,25 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         fresh = not self.warm_start or not self.initialized_
         if fresh:
             self.pretrained_autoencoder_ = self._pretrain_autoencoder(X)
+        dataset = self._joint_dataset(X, y_enc, groups)
         return self._train(dataset, initialize=fresh, _routing_method="fit")
+
+    def _joint_dataset(self, X, y_enc, groups):
+        """The utterances of the joint training: all, but the unlabeled ones when
+        they would add nothing to the loss (no pseudo-class and
+        ``reconstruction_weight == 0``, the supervised model).
+
+        There they would only take places in the mini-batches (and give Adam
+        steps without a gradient in a batch of unlabeled utterances alone); the
+        pre-training (``pretrain_epochs``) has already used their frames.
+        """
+        keep = np.ones(len(X), dtype=bool)
+        if not self.pseudo_class and self.reconstruction_weight == 0:
+            keep = ~self.targets_.is_unlabeled(y_enc)
+        if not keep.all():
+            X, y_enc = X[keep], y_enc[keep]
+            groups = None if groups is None else np.asarray(groups)[keep]
+        return SequenceDataset(X, y_enc, groups=groups)
 
     def _pretrain_autoencoder(self, X):
         """The sparse autoencoder trained alone on every frame of ``X``, or None.
@@ -598,7 +619,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         check_is_fitted(self, "targets_")
         X = check_sequences(X, n_features=self.n_features_in_, name="X")
         groups = fit_params.pop("groups", None)
-        dataset = SequenceDataset(X, self.targets_.encode(y, len(X)), groups=groups)
+        dataset = self._joint_dataset(X, self.targets_.encode(y, len(X)), groups)
         return self._train(dataset, **fit_params)
 
     def _train(self, dataset, initialize=False, **fit_params):

@@ -50,7 +50,8 @@ def make_attention_pipeline(
         True: the paper's model, ``reconstruction_weight`` on the sparse-AE loss
         and a pseudo-class for unlabeled (``-1``) utterances. False: the
         supervised attention BLSTM (``reconstruction_weight=0``, no pseudo-class:
-        unlabeled utterances are ignored).
+        unlabeled utterances serve only the sparse autoencoder's pre-training,
+        with ``pretrain_epochs > 0``, and are ignored otherwise).
     memory : str, default=None
         Feature cache directory of :class:`~sklearn_ser.LogMelDeltas`.
     random_state : int, default=None
