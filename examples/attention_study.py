@@ -215,6 +215,15 @@ VARIANTS["noise-20"] = _variant(
     clf={"max_epochs": 20},
 )
 
+VARIANTS["pretrain-libri"] = _variant(
+    VARIANTS["cosine-all"],
+    "sparse AE pre-trained 10 epochs on the LibriSpeech subset's frames (first 6 s "
+    "of each utterance, given as unlabeled) and the training frames before "
+    "supervised joint training, on top of the final defaults",
+    clf=PRETRAIN,
+    unlabeled={"corpus": "librispeech", "seconds": 6.0},
+)
+
 
 def load_corpus(corpus, data_home):
     """The corpus's file list, labels and speakers (its dataset loader)."""
@@ -231,6 +240,35 @@ def corpus_data(corpus, hop, win, data_home, cache):
         hop_length=hop, win_length=win, standardize=False, memory=cache, n_jobs=2
     ).fit_transform(np.asarray(data.filenames, dtype=object))
     return X, np.asarray(data.target, dtype=object), np.asarray(data.groups).astype(str)
+
+
+def unlabeled_frames(cfg, data_home, cache):
+    """LogMelDeltas frames of the unlabeled corpus (LibriSpeech, cut to its first
+    ``seconds``) and its speakers, or ``(None, None)``."""
+    spec = cfg.get("unlabeled")
+    if spec is None:
+        return None, None
+    import soundfile as sf
+
+    from sklearn_ser import LogMelDeltas
+    from sklearn_ser.datasets import load_librispeech
+
+    data = load_librispeech(data_home)
+    frames = int(spec["seconds"] * 16000)
+    waves = np.empty(len(data.filenames), dtype=object)
+    for i, path in enumerate(data.filenames):
+        waves[i], rate = sf.read(path, dtype="float32", frames=frames)
+        if rate != 16000:
+            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
+    X = LogMelDeltas(
+        hop_length=cfg["hop"],
+        win_length=cfg["win"],
+        standardize=False,
+        memory=cache,
+        n_jobs=2,
+        sampling_rate=16000,
+    ).fit_transform(waves)
+    return X, np.array([f"libri-{g}" for g in data.groups])
 
 
 def corpus_noisy_copies(corpus, cfg, data_home, cache, seed):
@@ -280,7 +318,7 @@ def _test_ua_callback(X, y):
     return TestUA()
 
 
-def run_fold(cfg, X, y, groups, train, test, seed, X_copies=None):
+def run_fold(cfg, X, y, groups, train, test, seed, X_copies=None, unlabeled=None):
     import torch
 
     from sklearn_ser import FrameStandardScaler, TrimSilence
@@ -300,6 +338,11 @@ def run_fold(cfg, X, y, groups, train, test, seed, X_copies=None):
         Xtr = np.concatenate([Xtr, X_copies[take]])
         ytr = np.tile(ytr, 1 + n_copies)
         gtr = np.tile(gtr, 1 + n_copies)
+    if unlabeled is not None:  # unlabeled (-1) utterances join every training fold
+        X_u, g_u = unlabeled
+        Xtr = np.concatenate([Xtr, X_u])
+        ytr = np.concatenate([ytr, np.full(len(X_u), -1, dtype=object)])
+        gtr = np.concatenate([gtr, g_u])
     for step in steps:
         Xtr = step.fit_transform(Xtr)
         Xte = step.transform(Xte)
@@ -378,8 +421,10 @@ def run(args):
             X_copies = corpus_noisy_copies(
                 args.corpus, cfg, args.data_home, cache, args.seed
             )
+        X_u, g_u = unlabeled_frames(cfg, args.data_home, cache)
+        unlabeled = None if X_u is None else (X_u, g_u)
         folds = Parallel(n_jobs=args.n_jobs)(
-            delayed(run_fold)(cfg, X, y, groups, tr, te, args.seed, X_copies)
+            delayed(run_fold)(cfg, X, y, groups, tr, te, args.seed, X_copies, unlabeled)
             for tr, te in splits
         )
         seconds = time.perf_counter() - start
@@ -501,6 +546,49 @@ def paired(args):
     return c
 
 
+def ceiling(args):
+    """What the epoch chosen on the TEST speakers would give, for every saved run.
+
+    A leak by construction, never a result: an upper bound on what any stopping
+    rule (or epoch budget) could reach with each run's settings. Reads the
+    per-epoch test-speaker UA curves the runs record; every fold of both corpora
+    holds the same number of utterances of each class, so the mean of the folds'
+    UA is the pooled UA (the ``last`` column equals each run's figure).
+    """
+    rows = []
+    for path in sorted((Path(args.out) / args.corpus).glob("*.json")):
+        r = json.loads(path.read_text())
+        curves = [f.get("test_ua_curve") for f in r["folds"]]
+        if not all(curves):  # early-stopped runs end before their curve does
+            continue
+        n = min(len(c) for c in curves)
+        ua = np.array([c[:n] for c in curves])
+        mean = ua.mean(axis=0)
+        rows.append(
+            {
+                "run": path.stem,
+                "UA": r["UA"],
+                "last": float(mean[-1]),
+                "kept_last": all(f["best_epoch"] is None for f in r["folds"]),
+                "best_epoch": int(np.argmax(mean)) + 1,
+                "best_epoch_ua": float(mean.max()),
+                "per_fold_best_ua": float(ua.max(axis=1).mean()),
+            }
+        )
+    print(
+        f"{args.corpus}: mean test-speaker UA over the folds\n"
+        "| run | UA | last epoch | best epoch for all folds, chosen on the test "
+        "speakers | best epoch of each fold |\n|---|---|---|---|---|"
+    )
+    for row in rows:
+        print(
+            f"| {row['run']} | {row['UA']:.3f} | {row['last']:.3f} | "
+            f"{row['best_epoch_ua']:.3f} "
+            f"(epoch {row['best_epoch']}) | {row['per_fold_best_ua']:.3f} |"
+        )
+    return rows
+
+
 def _fmt(v, spec=".3f"):
     return "–" if v is None else format(v, spec)
 
@@ -575,6 +663,12 @@ def main(argv=None):
         metavar=("A", "B"),
         help="compare two saved runs (variant names or report JSON paths): B - A",
     )
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="the saved runs' UA at the epoch chosen on the test speakers (a leak: "
+        "an upper bound for any stopping rule)",
+    )
     args = parser.parse_args(argv)
     if args.cache is None:
         from sklearn_ser import get_cache_dir
@@ -584,6 +678,8 @@ def main(argv=None):
         report(args)
     elif args.paired:
         paired(args)
+    elif args.ceiling:
+        ceiling(args)
     else:
         run(args)
 

@@ -39,3 +39,19 @@ def test_paired_compares_two_runs_on_the_same_utterances(load_script, data_home)
     args.paired = ["cosine-all", "cosine-all"]
     same = study.paired(args)
     assert same["UA_diff"] == 0 and np.allclose(same["UA_diff_ci"], 0)
+
+
+def test_ceiling_reads_the_test_speaker_curves_of_every_saved_run(load_script):
+    study = load_script("examples/attention_study.py")
+    args = study.argparse.Namespace(out=OUT, corpus="emovo")
+    rows = {row["run"]: row for row in study.ceiling(args)}
+    assert "before" not in rows  # early-stopped: no whole curve
+    for name, row in rows.items():
+        # the last epoch's mean fold UA is the pooled UA of a run that kept it
+        if row["kept_last"]:
+            assert row["last"] == pytest.approx(row["UA"], abs=1e-3), name
+        assert row["last"] <= row["best_epoch_ua"] <= row["per_fold_best_ua"]
+    assert sum(row["kept_last"] for row in rows.values()) >= 20
+    row = rows["cosine-all"]
+    assert (row["best_epoch"], round(row["best_epoch_ua"], 3)) == (30, 0.311)
+    assert round(row["per_fold_best_ua"], 3) == 0.376
