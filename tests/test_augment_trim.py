@@ -233,30 +233,25 @@ class StartWeights(Callback):
         self.weight_ = net.module_.autoencoder.encoder.weight.detach().clone()
 
 
-def test_pretrained_sparse_ae_is_where_joint_training_starts():
+def pretraining_case(**params):
+    """30 short random sequences, a third unlabeled, and a one-epoch classifier."""
     rng = np.random.default_rng(0)
     X = as_sequences([rng.normal(size=(int(m), 6)) for m in rng.integers(5, 12, 30)])
     y = np.array(["a", "b", -1] * 10, dtype=object)
+    base = dict(max_epochs=1, module__n_codes=7, module__hidden_size=3, random_state=0)
+    return X, y, SemiSupervisedAttentionClassifier(**{**base, **params})
+
+
+def test_pretrained_sparse_ae_is_where_joint_training_starts():
     spy = StartWeights()
-    clf = SemiSupervisedAttentionClassifier(
-        pretrain_epochs=3,
-        max_epochs=1,
-        module__n_codes=7,
-        module__hidden_size=3,
-        callbacks=[("spy", spy)],
-        random_state=0,
-    ).fit(X, y)
+    X, y, clf = pretraining_case(pretrain_epochs=3, callbacks=[("spy", spy)])
+    clf.fit(X, y)
     sae = clf.pretrained_autoencoder_
     assert sae.n_hidden == 7 and len(sae.history_["loss"]) == 3
     assert sae.scaler_ is None  # frames come standardised: nothing re-scaled
     np.testing.assert_allclose(spy.weight_.numpy(), sae.coef_, rtol=1e-6)
-    fresh = SemiSupervisedAttentionClassifier(
-        max_epochs=1,
-        module__n_codes=7,
-        module__hidden_size=3,
-        callbacks=[("spy", StartWeights())],
-        random_state=0,
-    ).fit(X, y)
+    _, _, fresh = pretraining_case(callbacks=[("spy", StartWeights())])
+    fresh.fit(X, y)
     assert fresh.pretrained_autoencoder_ is None
     assert not np.allclose(fresh.callbacks[0][1].weight_.numpy(), sae.coef_)
 
@@ -280,21 +275,12 @@ def test_unlabeled_utterances_leave_joint_training_only_where_they_add_nothing(
     params, joint
 ):
     # the supervised model: unlabeled utterances serve the pre-training only
-    rng = np.random.default_rng(0)
-    X = as_sequences([rng.normal(size=(int(m), 6)) for m in rng.integers(5, 12, 30)])
-    y = np.array(["a", "b", -1] * 10, dtype=object)
-    groups = np.arange(30) % 5
     spy = TrainSet()
-    clf = SemiSupervisedAttentionClassifier(
-        pretrain_epochs=1,
-        max_epochs=1,
-        valid_size=0.0,
-        module__n_codes=7,
-        module__hidden_size=3,
-        callbacks=[("spy", spy)],
-        random_state=0,
-        **params,
-    ).fit(X, y, groups=groups)
+    X, y, clf = pretraining_case(
+        pretrain_epochs=1, valid_size=0.0, callbacks=[("spy", spy)], **params
+    )
+    groups = np.arange(30) % 5
+    clf.fit(X, y, groups=groups)
     dataset = spy.dataset_
     assert len(dataset) == joint
     kept = np.flatnonzero(y != -1) if joint == 20 else np.arange(30)
