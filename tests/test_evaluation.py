@@ -1,6 +1,7 @@
 """Speaker-independent evaluation: evaluate(), reports, scorers, per-speaker scaling."""
 
 import json
+import platform
 import warnings
 
 import numpy as np
@@ -21,6 +22,7 @@ from sklearn.semi_supervised import LabelSpreading
 from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import sklearn_ser
 from sklearn_ser.evaluation import (
     UA_SCORER,
     WA_SCORER,
@@ -250,6 +252,13 @@ def test_report_json_round_trip(rng, tmp_path):
     np.testing.assert_array_equal(back.groups, report.groups)
     assert back.to_markdown() == report.to_markdown()
     assert EvaluationReport.from_json(text).UA == report.UA
+    # the report says what computed it, and keeps it through JSON
+    env = back.meta["environment"]
+    assert env == report.meta["environment"]
+    assert env["packages"]["numpy"] == np.__version__
+    assert env["packages"]["scikit-learn"] == sklearn.__version__
+    assert env["sklearn_ser"] == sklearn_ser.__version__
+    assert env["python"] == platform.python_version()
     # probabilities round trip too
     X2, y2, g2 = _data(rng, n_speakers=3, sep=3)
     with_proba = evaluate(LabelSpreading(), X2, np.searchsorted(EMOTIONS, y2), g2)

@@ -29,6 +29,7 @@ from ._cross_corpus import (
     leave_one_corpus_out,
     with_corpus_standardization,
 )
+from ._environment import software_environment
 from ._evaluate import evaluate
 from ._metrics import (
     UA_SCORER,
@@ -70,6 +71,7 @@ __all__ = [
     "recall_table",
     "seed_table",
     "set_random_state",
+    "software_environment",
     "speaker_bootstrap",
     "unweighted_accuracy",
     "weighted_accuracy",

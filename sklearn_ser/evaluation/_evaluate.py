@@ -14,6 +14,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from .._compat import _check_method_params, _num_samples, _safe_indexing
 from .._parallel import streaming_parallel
+from ._environment import software_environment
 from ._metrics import labeled_mask
 from ._report import EvaluationReport
 
@@ -403,4 +404,5 @@ def _build_report(
         description=description,
         cv=cv_text,
         adapts_to_test_speaker=adapts_to_test_speaker,
+        meta={"environment": software_environment()},
     )
