@@ -554,20 +554,23 @@ def paired(args):
 def ceiling(args):
     """What the epoch chosen on the TEST speakers would give, for every saved run.
 
-    A leak by construction, never a result: an upper bound on what any stopping
-    rule (or epoch budget) could reach with each run's settings. Reads the
-    per-epoch test-speaker UA curves the runs record; every fold of both corpora
-    holds the same number of utterances of each class, so the mean of the folds'
-    UA is the pooled UA (the ``last`` column equals each run's figure).
+    A leak by construction, never a result: the best single epoch for all folds
+    bounds any epoch budget with a run's settings, each fold's best epoch any
+    per-fold stopping rule. Reads the per-epoch test-speaker UA curves the runs
+    record (over the epochs every fold ran); every fold of both corpora holds the
+    same number of utterances of each class, so the mean of the folds' UA is the
+    pooled UA (the ``last`` column is the run's figure where it kept its last
+    epoch).
     """
-    rows = []
+    rows, curves_of = [], {}
     for path in sorted((Path(args.out) / args.corpus).glob("*.json")):
         r = json.loads(path.read_text())
         curves = [f.get("test_ua_curve") for f in r["folds"]]
-        if not all(curves):  # early-stopped runs end before their curve does
+        if not all(curves):  # runs saved before the curves were recorded
             continue
         n = min(len(c) for c in curves)
         ua = np.array([c[:n] for c in curves])
+        curves_of[path.stem] = ua
         mean = ua.mean(axis=0)
         rows.append(
             {
@@ -591,7 +594,31 @@ def ceiling(args):
             f"{row['best_epoch_ua']:.3f} "
             f"(epoch {row['best_epoch']}) | {row['per_fold_best_ua']:.3f} |"
         )
-    return rows
+    # Is a fold's best epoch a property of the fold? Apply one seed's per-fold
+    # best epochs to another seed's run of the same variant and folds.
+    transfers = []
+    for name, ua in curves_of.items():
+        base = name.split("_seed")[0]
+        for other, ua_other in curves_of.items():
+            if other == name or other.split("_seed")[0] != base:
+                continue
+            if ua_other.shape != ua.shape:
+                continue
+            best = ua.argmax(axis=1)
+            transfers.append(
+                {
+                    "from": name,
+                    "to": other,
+                    "UA": float(ua_other[np.arange(len(ua)), best].mean()),
+                    "to_last": float(ua_other[:, -1].mean()),
+                }
+            )
+    for t in transfers:
+        print(
+            f"{t['from']}'s per-fold best epochs applied to {t['to']}: UA "
+            f"{t['UA']:.3f} (its last epoch: {t['to_last']:.3f})"
+        )
+    return rows, transfers
 
 
 def _fmt(v, spec=".3f"):

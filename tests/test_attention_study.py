@@ -44,7 +44,8 @@ def test_paired_compares_two_runs_on_the_same_utterances(load_script, data_home)
 def test_ceiling_reads_the_test_speaker_curves_of_every_saved_run(load_script):
     study = load_script("examples/attention_study.py")
     args = study.argparse.Namespace(out=OUT, corpus="emovo")
-    rows = {row["run"]: row for row in study.ceiling(args)}
+    rows, transfers = study.ceiling(args)
+    rows = {row["run"]: row for row in rows}
     assert "before" not in rows  # early-stopped: no whole curve
     for name, row in rows.items():
         # the last epoch's mean fold UA is the pooled UA of a run that kept it
@@ -55,3 +56,9 @@ def test_ceiling_reads_the_test_speaker_curves_of_every_saved_run(load_script):
     row = rows["cosine-all"]
     assert (row["best_epoch"], round(row["best_epoch_ua"], 3)) == (30, 0.311)
     assert round(row["per_fold_best_ua"], 3) == 0.376
+    # one seed's per-fold best epochs, on another seed's curves of the same folds
+    pairs = {(t["from"], t["to"]): t for t in transfers}
+    t = pairs[("cosine-all", "cosine-all_seed1")]
+    assert (round(t["UA"], 3), round(t["to_last"], 3)) == (0.284, 0.293)
+    assert ("cosine-all", "vtlp") not in pairs  # different variants
+    assert len([p for p in pairs if p[0].startswith("cosine-all")]) == 6
