@@ -79,34 +79,32 @@ def _memory_total_gb():
 
 
 def machine_info():
-    """CPU, cores, memory and the versions of everything that computes a figure."""
+    """CPU, cores, memory and the versions of everything that computes a figure.
+
+    The versions are those an evaluation report records
+    (:func:`sklearn_ser.evaluation.software_environment`), flattened, plus joblib.
+    """
     import joblib
-    import librosa
-    import opensmile
-    import sklearn
     import torch
 
-    import sklearn_ser
+    from sklearn_ser.evaluation import software_environment
 
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
+    env = software_environment()
     return {
         "cpu": _cpu_model(),
         "logical_cores": os.cpu_count(),
         "usable_cores": usable,
         "memory_gb": _memory_total_gb(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "torch": torch.__version__,
+        "platform": env["platform"],
+        "python": env["python"],
+        **env["packages"],
         "torch_threads": torch.get_num_threads(),
-        "scikit-learn": sklearn.__version__,
-        "opensmile": opensmile.__version__,
-        "librosa": librosa.__version__,
         "joblib": joblib.__version__,
-        "sklearn_ser": sklearn_ser.__version__,
+        "sklearn_ser": env["sklearn_ser"],
     }
 
 
