@@ -269,19 +269,11 @@ def unlabeled_frames(cfg, data_home, cache):
     spec = cfg.get("unlabeled")
     if spec is None:
         return None, None
-    import soundfile as sf
+    from sklearn_ser.datasets import librispeech_unlabeled
 
-    from sklearn_ser.datasets import load_librispeech
-
-    data = load_librispeech(data_home)
-    frames = int(spec["seconds"] * 16000)
-    waves = np.empty(len(data.filenames), dtype=object)
-    for i, path in enumerate(data.filenames):
-        waves[i], rate = sf.read(path, dtype="float32", frames=frames)
-        if rate != 16000:
-            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
+    waves, groups = librispeech_unlabeled(data_home, seconds=spec["seconds"])
     X = front_end(cfg, cache, sampling_rate=16000).fit_transform(waves)
-    return X, np.array([f"libri-{g}" for g in data.groups])
+    return X, groups
 
 
 def corpus_noisy_copies(corpus, cfg, data_home, cache, seed):

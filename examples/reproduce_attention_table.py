@@ -36,16 +36,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 from sklearn.model_selection import LeaveOneGroupOut
 
 from sklearn_ser.classifiers import make_attention_pipeline, plot_attention
 from sklearn_ser.datasets import (
+    librispeech_unlabeled,
     load_casia,
     load_emodb,
     load_emovo,
     load_iemocap,
-    load_librispeech,
 )
 from sklearn_ser.evaluation import evaluate, markdown_table, paired_table
 from sklearn_ser.pipelines import make_named_pipeline
@@ -81,19 +80,6 @@ def find_corpora(data_home):
             np.asarray(data.groups).astype(str),
         )
     return found
-
-
-def librispeech_waveforms(data_home, seconds=6.0):
-    """The unlabeled corpus: LibriSpeech waveforms cut to their first ``seconds``."""
-    data = load_librispeech(data_home)
-    waves = np.empty(len(data.filenames), dtype=object)
-    for i, path in enumerate(data.filenames):
-        signal, rate = sf.read(path, dtype="float32", frames=int(seconds * 16000))
-        if rate != 16000:
-            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
-        waves[i] = signal
-    groups = np.array([f"libri-{g}" for g in data.groups])
-    return waves, groups
 
 
 def semi_supervised_data(X, y, groups, unlabeled, unlabeled_groups):
@@ -150,7 +136,9 @@ def run(args):
     started = time.perf_counter()
     data_home = Path(args.data_home or default_data_home())
     corpora = find_corpora(data_home)
-    unlabeled, unlabeled_groups = librispeech_waveforms(data_home, args.libri_seconds)
+    unlabeled, unlabeled_groups = librispeech_unlabeled(
+        data_home, seconds=args.libri_seconds
+    )
     reports, timings = {}, {}
     for corpus, (X, y, groups) in corpora.items():
         if args.folds:

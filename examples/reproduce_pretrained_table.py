@@ -40,11 +40,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import get_cache_dir
-from sklearn_ser.datasets import load_emovo, load_librispeech, load_ravdess
+from sklearn_ser.datasets import librispeech_unlabeled, load_emovo, load_ravdess
 from sklearn_ser.evaluation import evaluate, load_report, markdown_table, paired_table
 from sklearn_ser.pipelines import get_pipeline_spec, make_named_pipeline
 
@@ -71,18 +70,6 @@ CORPORA = {
 def default_data_home():
     env = os.environ.get("SKLEARN_SER_DATA")
     return Path(env) if env else REPO.parent / "shared" / "data"
-
-
-def librispeech_waveforms(data_home, seconds=6.0):
-    """The unlabeled corpus: LibriSpeech waveforms cut to their first ``seconds``."""
-    data = load_librispeech(data_home)
-    waves = np.empty(len(data.filenames), dtype=object)
-    for i, path in enumerate(data.filenames):
-        signal, rate = sf.read(path, dtype="float32", frames=int(seconds * 16000))
-        if rate != 16000:
-            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
-        waves[i] = signal
-    return waves, np.array([f"libri-{g}" for g in data.groups])
 
 
 def build(system, args):
@@ -156,7 +143,7 @@ def run(args):
                 print(f"{corpus:8s} {system:26s} kept ({path})", flush=True)
                 continue
             if system.endswith("-semi") and unlabeled is None:
-                unlabeled = librispeech_waveforms(args.data_home)
+                unlabeled = librispeech_unlabeled(args.data_home)
             start = time.perf_counter()
             report = evaluate_system(system, X, y, groups, cv, args, unlabeled)
             seconds = time.perf_counter() - start

@@ -15,6 +15,7 @@ import soundfile as sf
 from sklearn_ser.datasets import (
     EMOTIONS,
     get_data_home,
+    librispeech_unlabeled,
     load_casia,
     load_emodb,
     load_emovo,
@@ -210,6 +211,20 @@ def test_load_librispeech_real(data_home):
     assert set(libri.frame.columns) >= {"filename", "target", "speaker", "chapter"}
     direct = load_librispeech(data_home / "librispeech_neutral")
     np.testing.assert_array_equal(direct.filenames, libri.filenames)
+
+
+def test_librispeech_unlabeled_cuts_every_utterance(data_home):
+    libri = load_librispeech(data_home)
+    waves, groups = librispeech_unlabeled(data_home, seconds=2.5)
+    assert waves.shape == groups.shape == (351,)
+    assert groups.tolist() == [f"libri-{g}" for g in libri.groups]
+    for path, wave in zip(libri.filenames[:20], waves[:20]):
+        full, rate = sf.read(path, dtype="float32")
+        assert rate == 16000 and wave.dtype == np.float32
+        np.testing.assert_array_equal(wave, full[:40000])
+    assert max(len(w) for w in waves) == 40000
+    with pytest.raises(ValueError, match="seconds"):
+        librispeech_unlabeled(data_home, seconds=0)
 
 
 def test_load_librispeech_official_tree(tmp_path, voice):

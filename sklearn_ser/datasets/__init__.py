@@ -15,6 +15,10 @@ Without it the home is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data``
 Your own data: :func:`load_manifest` reads a CSV/TSV table (path, label, speaker per
 row) and :func:`load_folder` a tree whose labels and speakers come from folder names
 or a file-name pattern; both return the same Bunch.
+
+:func:`librispeech_unlabeled` gives LibriSpeech as in-memory waveforms cut to their
+first seconds, with ``"libri-"`` speakers: the unlabeled utterances of a
+semi-supervised training set.
 """
 
 from ._base import EMOTIONS, get_data_home
@@ -24,7 +28,7 @@ from ._emodb import EMODB_SHA256, EMODB_URL, fetch_emodb, load_emodb
 from ._emovo import load_emovo
 from ._folder import load_folder
 from ._iemocap import load_iemocap
-from ._librispeech import load_librispeech
+from ._librispeech import librispeech_unlabeled, load_librispeech
 from ._manifest import load_manifest
 from ._ravdess import load_ravdess
 from ._savee import load_savee
@@ -36,6 +40,7 @@ __all__ = [
     "EMOTIONS",
     "fetch_emodb",
     "get_data_home",
+    "librispeech_unlabeled",
     "load_casia",
     "load_cremad",
     "load_emodb",

@@ -2,11 +2,14 @@
 
 import os
 import re
+from numbers import Real
 
-from .._compat import StrOptions, validate_params
+import numpy as np
+
+from .._compat import Interval, StrOptions, validate_params
 from ._base import _build_bunch, _find_corpus, _is_hidden, _report
 
-__all__ = ["load_librispeech"]
+__all__ = ["librispeech_unlabeled", "load_librispeech"]
 
 _NAME = re.compile(r"^(?P<spk>\d+)-(?P<chapter>\d+)-(?P<utt>\d+)\.flac$")
 
@@ -126,3 +129,51 @@ def load_librispeech(data_home=None, *, as_frame=False, on_error="raise"):
         as_frame=as_frame,
         corpus_dir=root,
     )
+
+
+@validate_params(
+    {
+        "data_home": [str, os.PathLike, None],
+        "seconds": [Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def librispeech_unlabeled(data_home=None, *, seconds=6.0):
+    """LibriSpeech as the unlabeled utterances of a semi-supervised training set.
+
+    Every utterance of :func:`load_librispeech`, cut to its first ``seconds``
+    (read-speech utterances run to 20 s and more, against a few seconds for
+    acted emotional speech), as in-memory 16 kHz waveforms; the speakers are prefixed
+    ``"libri-"`` so that they cannot be mistaken for a corpus's numbered speakers
+    (RAVDESS's actor 19 is not LibriSpeech's reader 19).
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        As for :func:`load_librispeech`.
+    seconds : float, default=6.0
+        Keep at most this much of each utterance.
+
+    Returns
+    -------
+    waveforms : ndarray of object, shape (n_utterances,)
+        1-D float32 arrays at 16 kHz (an extractor's ``sampling_rate=16000``).
+    groups : ndarray of str, shape (n_utterances,)
+        ``"libri-<reader id>"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, for one not sampled at 16 kHz.
+    """
+    import soundfile as sf
+
+    data = load_librispeech(data_home)
+    frames = int(seconds * 16000)
+    waves = np.empty(len(data.filenames), dtype=object)
+    for i, path in enumerate(data.filenames):
+        signal, rate = sf.read(path, dtype="float32", frames=frames)
+        if rate != 16000:
+            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
+        waves[i] = signal
+    return waves, np.array([f"libri-{g}" for g in data.groups])
