@@ -495,7 +495,8 @@ def as_report(out, corpus, name, data_home, seed=0):
     """
     from sklearn_ser.evaluation import EvaluationReport
 
-    r = json.loads(_result_path(out, corpus, name, seed).read_text())
+    path = _result_path(out, corpus, name, seed)
+    r = json.loads(path.read_text())
     groups = np.asarray(load_corpus(corpus, data_home).groups).astype(str)
     y = np.asarray(r["y"], dtype=object)
     classes = np.asarray(r["classes"], dtype=object)
@@ -503,7 +504,7 @@ def as_report(out, corpus, name, data_home, seed=0):
     for k, f in enumerate(r["folds"]):
         fold[np.isin(groups, f["test_speakers"])] = k
     return EvaluationReport(
-        name=f"{name}" + ("" if seed == 0 else f"_seed{seed}"),
+        name=path.stem,
         labels=classes,
         index=np.arange(len(y)),
         fold=fold,
@@ -591,12 +592,12 @@ def ceiling(args):
     transfers = []
     for name, ua in curves_of.items():
         base = name.split("_seed")[0]
+        best = ua.argmax(axis=1)
         for other, ua_other in curves_of.items():
             if other == name or other.split("_seed")[0] != base:
                 continue
             if ua_other.shape != ua.shape:
                 continue
-            best = ua.argmax(axis=1)
             transfers.append(
                 {
                     "from": name,
