@@ -612,3 +612,37 @@ def test_loss_gradient_matches_finite_differences(data):
                 numeric.append((up - down) / (2 * eps))
     assert analytic.abs().max() > 1e-3  # a gradient worth comparing
     np.testing.assert_allclose(analytic.numpy(), numeric, rtol=1e-4, atol=1e-7)
+
+
+def test_attention_pooling_is_the_papers_equation_by_hand():
+    """``a_t = softmax(u . y_t)`` over each utterance's own frames, ``Z = sum a_t y_t``.
+
+    Computed here from the module's own LSTM run on each utterance alone (no padding,
+    no packing), with the softmax written out, and compared to the module's logits on
+    a padded batch whose padding holds garbage.
+    """
+    torch.manual_seed(0)
+    m = AttentionBLSTMModule(n_features=5, n_outputs=3, n_codes=7, hidden_size=4)
+    m.eval()
+    # Larger attention weights, so that the softmax is far from uniform.
+    with torch.no_grad():
+        m.score.weight.mul_(8.0)
+    lengths = torch.tensor([6, 3, 1])
+    X = torch.randn(3, 6, 5)
+    for row, n in enumerate(lengths.tolist()):
+        X[row, n:] = 1e3  # padding the pooling must never see
+    with torch.no_grad():
+        logits, _, _ = m(X, lengths)
+        _, alpha = m.attention(X, lengths)
+        u = m.score.weight[0]
+        for row, n in enumerate(lengths.tolist()):
+            h = m.autoencoder.encode(X[row : row + 1, :n])
+            y, _ = m.lstm(h)
+            y = y[0]  # (n, 2 * hidden): y_t for the valid frames only
+            e = torch.exp(y @ u)
+            a = e / e.sum()
+            Z = (a.unsqueeze(1) * y).sum(0)
+            expected = m.output.weight @ Z + m.output.bias
+            assert float((a - a.mean()).abs().max()) > 1e-3 or n == 1
+            torch.testing.assert_close(alpha[row, :n], a, atol=1e-6, rtol=1e-5)
+            torch.testing.assert_close(logits[row], expected, atol=1e-5, rtol=1e-5)
