@@ -42,6 +42,9 @@ _LAZY = {
     "EvaluationReport": "sklearn_ser.evaluation",
     "make_named_pipeline": "sklearn_ser.pipelines",
     "list_pipelines": "sklearn_ser.pipelines",
+    "SpeechSegmenter": "sklearn_ser.segment",
+    "predict_over_time": "sklearn_ser.segment",
+    "plot_timeline": "sklearn_ser.segment",
 }
 
 
@@ -67,6 +70,7 @@ __all__ = [
     "SemiSupervisedAttentionClassifier",
     "SparseAE",
     "SpecAugment",
+    "SpeechSegmenter",
     "evaluate",
     "list_pipelines",
     "make_named_pipeline",
@@ -89,6 +93,8 @@ __all__ = [
     "is_sequences",
     "load_model",
     "pad_sequences",
+    "plot_timeline",
+    "predict_over_time",
     "save_model",
     "sequence_lengths",
     "split_frames",
