@@ -181,8 +181,16 @@ def test_sequences_through_pipeline_clone_pickle_cv_and_grid(voice):
         },
         cv=GroupKFold(2),
     ).fit(waves, y, groups=groups)
-    assert set(grid.best_params_) == {"logisticregression__C", "framestatistics__stats"}
     seqs = pipe[0].fit_transform(waves)
+    # The grid's parameters reach their steps: the refit pipeline pools as many
+    # statistics as it was given, and predicts as a pipeline built with them does.
+    best = grid.best_estimator_
+    n_stats = len(grid.best_params_["framestatistics__stats"])
+    assert best[:-1].transform(waves).shape[1] == n_stats * seqs[0].shape[1]
+    direct = clone(pipe).set_params(**grid.best_params_).fit(waves, y)
+    np.testing.assert_array_equal(
+        best.predict_proba(waves), direct.predict_proba(waves)
+    )
     # a stock step refuses sequences outright instead of seeing padding
     with pytest.raises(ValueError, match="sequence"):
         LogisticRegression().fit(seqs, y)
