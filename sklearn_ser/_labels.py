@@ -13,6 +13,14 @@ numpy makes of a NaN among strings) is not "unlabeled": it usually comes from a
 failed join or a typo, so it is an error naming how many labels are missing and
 where. Mark unlabeled samples with ``-1`` explicitly, or drop them.
 
+Apart from the ``-1`` marker, the labels of one ``y`` are of one kind: all strings
+(``"anger"``, ``"high arousal"``) or all numbers (``0``, ``1``, ``2``).
+:func:`check_labels` says so when they mix (``["ang", 1]``), and turns strings with
+the number ``-1`` among them into one string array (``-1`` becomes ``"-1"``), which
+every scikit-learn classifier accepts; an object array holding both would reach
+scikit-learn's ``type_of_target`` as "unknown" and fail with "Unknown label type:
+unknown".
+
 :class:`~sklearn_ser.DenoisingAE`, :class:`~sklearn_ser.NeutralEmotionDAE`,
 :class:`~sklearn_ser.SemiSupervisedAttentionClassifier` and
 :func:`~sklearn_ser.evaluation.evaluate` (through
@@ -23,7 +31,13 @@ import numbers
 
 import numpy as np
 
-__all__ = ["UNLABELED", "encode_labels", "is_unlabeled_value", "unlabeled_mask"]
+__all__ = [
+    "UNLABELED",
+    "check_labels",
+    "encode_labels",
+    "is_unlabeled_value",
+    "unlabeled_mask",
+]
 
 #: The label of an unlabeled sample (its string form ``"-1"`` counts too).
 UNLABELED = -1
@@ -123,6 +137,91 @@ def unlabeled_mask(y, *, name="y"):
     if y.dtype.kind == "O":
         return np.fromiter((is_unlabeled_value(v) for v in y), dtype=bool, count=len(y))
     return np.zeros(len(y), dtype=bool)
+
+
+def _kind(v):
+    if isinstance(v, str | bytes | np.str_ | np.bytes_):
+        return "string"
+    if isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_):
+        return "number"
+    return type(v).__name__
+
+
+def check_labels(y, *, name="y"):
+    """``y`` as a 1-D array of one kind of label, ``-1`` marking unlabeled samples.
+
+    Labels are all strings or all numbers; the unlabeled marker (``-1`` or ``"-1"``,
+    see :func:`unlabeled_mask`) may sit among either. Strings with ``-1`` among
+    them come back as a string array (``-1`` as ``"-1"``), numbers as a numeric
+    array; any other ``y`` comes back as :func:`numpy.asarray` makes it. A list is
+    read item by item, so ``["ang", 1]`` is caught before numpy would turn ``1``
+    into ``"1"``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels: a list, a numpy array or a pandas Series.
+    name : str, default="y"
+        Name of ``y`` in error messages.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        When labels mix strings and numbers (naming an example of each and where
+        they are), or a label is missing (see :func:`unlabeled_mask`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_labels(np.array(["calm", -1, "stressed"], dtype=object)).tolist()
+    ['calm', '-1', 'stressed']
+    >>> check_labels(["calm", 1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y mixes numbers and strings: 1 number label (e.g. 1 at position 1; ...
+    """
+    if isinstance(y, list | tuple) and all(np.ndim(v) == 0 for v in y):
+        items = np.empty(len(y), dtype=object)  # keeps each item's own type
+        items[:] = list(y)
+        y = items
+    unlabeled = unlabeled_mask(y, name=name)
+    y = np.asarray(y)
+    if y.ndim == 2:
+        y = y[:, 0]
+    if y.dtype.kind != "O":
+        return y
+    kinds = np.array([_kind(v) for v in y.tolist()], dtype=object)
+    labeled_kinds = set(kinds[~unlabeled].tolist())
+    if len(labeled_kinds) > 1:
+        parts = []
+        for kind in sorted(labeled_kinds, key=str):
+            where = np.flatnonzero((kinds == kind) & ~unlabeled)
+            first = y[where[0]]
+            shown = where[:5].tolist()
+            more = f" (first 5 of {len(where)})" if len(where) > 5 else ""
+            parts.append(
+                f"{len(where)} {kind} label{'s' * (len(where) > 1)} (e.g. "
+                f"{first!r} at position {where[0]}; positions {shown}{more})"
+            )
+        raise ValueError(
+            f"{name} mixes {' and '.join(k + 's' for k in sorted(labeled_kinds))}: "
+            f"{'; '.join(parts)}. Use one kind of label for every labelled sample "
+            "(all strings, e.g. '1' for 1, or all numbers); -1 (or '-1') marks "
+            "unlabeled samples among either."
+        )
+    if labeled_kinds == {"string"}:
+        values = [
+            "-1" if u else (v.decode() if isinstance(v, bytes) else str(v))
+            for v, u in zip(y.tolist(), unlabeled.tolist())
+        ]
+        return np.array(values, dtype=str)
+    if labeled_kinds == {"number"} or (not labeled_kinds and unlabeled.all()):
+        return np.array([-1 if u else v for v, u in zip(y.tolist(), unlabeled)])
+    return y
 
 
 def encode_labels(y, *, classes=None, name="y"):

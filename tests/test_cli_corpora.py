@@ -175,4 +175,8 @@ def test_own_data_errors_name_the_row_or_file(tmp_path, voice, capsys):
     assert main([*args, "--out", str(tmp_path)]) == 2
     assert "also in --train" in _error_line(capsys)
     assert main(["benchmark", "--corpus", str(Path(manifest).parent), "--quiet"]) == 2
-    assert "does not match <speaker>/<label>/<file>" in _error_line(capsys)
+    # <speaker>/<label>_<take>.wav: one folder level, and a pattern that fits it.
+    line = _error_line(capsys)
+    assert "matches the default layout <speaker>/<label>/<file>" in line
+    assert "one folder below it (e.g. 's1/anger_0')" in line
+    assert r"'(?P<speaker>[^/]+)/(?P<label>[^/_]+)_[^/]*' for" in line

@@ -90,7 +90,7 @@ def test_manifest_problems_reported_together(own_corpus):
         "path,label,speaker\n"
         "audio/ann/000.wav,anger,ann\n"
         "audio/ann/gone1.wav,anger,ann\n"
-        "audio/ann/001.wav,angry,ann\n"
+        "audio/ann/001.wav, ,ann\n"
         "audio/bob/gone2.wav,sadness,bob\n"
         "audio/bob/002.wav,happiness,\n"
         "audio/ann/000.wav,anger,ann\n"
@@ -102,7 +102,7 @@ def test_manifest_problems_reported_together(own_corpus):
     assert (
         f"{manifest}:3: audio file not found: {own_corpus}/audio/ann/gone1.wav" in msg
     )
-    assert f"{manifest}:4: label 'angry' is not in the vocabulary" in msg
+    assert f"{manifest}:4: empty label" in msg
     assert f"{manifest}:5: audio file not found" in msg
     assert f"{manifest}:6: empty 'speaker'" in msg
     assert (
@@ -116,8 +116,8 @@ def test_manifest_problems_reported_together(own_corpus):
     assert data.lines.tolist() == [2]
     with pytest.raises(FileNotFoundError, match="manifest not found"):
         load_manifest(own_corpus / "nope.csv")
-    with pytest.raises(ValueError, match="label_map maps 'angry' to 'furious'"):
-        load_manifest(manifest, label_map={"angry": "furious"})
+    with pytest.raises(ValueError, match="label_map maps 'anger' to an empty label"):
+        load_manifest(manifest, label_map={"anger": " "})
 
 
 def test_folder_default_layout(tmp_path, voice):
@@ -132,9 +132,13 @@ def test_folder_default_layout(tmp_path, voice):
     with pytest.raises(ValueError) as err:
         load_folder(root)
     msg = str(err.value)
-    assert msg.startswith(f"2 files under {root} at fault")
+    # Own labels ("sad") are kept; only the loose file is at fault.
+    assert msg.startswith(f"1 files under {root} at fault")
     assert "loose.wav: path 'loose' does not match <speaker>/<label>/<file>" in msg
-    assert "c.wav: label 'sad' is not in the vocabulary" in msg
+    assert "c.wav" not in msg
+    with pytest.warns(UserWarning, match="Skipped 1 files"):
+        own = load_folder(root, on_error="warn")
+    assert own.target.tolist() == ["neutral", "anger", "sad"]
     with pytest.warns(UserWarning, match="Skipped 1 files"):
         data = load_folder(root, label_map={"sad": "sadness"}, on_error="warn")
     # Sorted by path: "Neutral" before "anger".

@@ -141,31 +141,69 @@ def _is_audio(path):
     )
 
 
+def _own_label(value):
+    """A label of your own data as kept: stripped of surrounding spaces.
+
+    A word of the shared vocabulary (:data:`EMOTIONS`), in any case, becomes that
+    word, so own data that uses the vocabulary compares with the public corpora;
+    every other label is kept as written (``"High arousal"`` stays so).
+    """
+    key = str(value).strip()
+    return key.lower() if key.lower() in EMOTIONS else key
+
+
 def _map_label(raw, label_map):
-    """``(target, problem)`` for a raw label: exactly one of the two is None.
+    """``(target, problem)`` for a raw label of your own data: one of them is None.
 
     With ``label_map`` the raw label is looked up there first (a value of None
-    drops the utterance: ``(None, None)``); labels already in :data:`EMOTIONS` pass
-    through, matched without regard to case and surrounding spaces.
+    drops the utterance: ``(None, None)``); the label (mapped or not) is then kept
+    as :func:`_own_label` says. Any label set works within one corpus: the shared
+    vocabulary is needed only to compare corpora (cross-corpus evaluation checks
+    it). An empty label, or one that reads as a missing value, is a problem.
     """
+    from .._labels import _missing_mask
+
     key = str(raw).strip()
     if label_map is not None and (key in label_map or raw in label_map):
         value = label_map[key] if key in label_map else label_map[raw]
         if value is None:
             return None, None
-        if str(value) not in EMOTIONS:
+        label = _own_label(value)
+        if not label:
             return None, (
-                f"label_map maps {key!r} to {value!r}, which is not in the "
-                f"vocabulary ({', '.join(EMOTIONS)})"
+                f"label_map maps {key!r} to an empty label; map it to None to drop "
+                "those rows"
             )
-        return str(value), None
-    if key.lower() in EMOTIONS:
-        return key.lower(), None
-    hint = "add it to label_map" if label_map is not None else "pass label_map="
-    return None, (
-        f"label {key!r} is not in the vocabulary ({', '.join(EMOTIONS)}); {hint} "
-        "(a value of None drops those rows)"
-    )
+        return label, None
+    if not key:
+        return None, "empty label"
+    if _missing_mask(np.asarray([key]))[0]:
+        return None, (
+            f"label {key!r} reads as a missing value; mark unlabeled utterances "
+            "with -1, or drop them (label_map={...: None})"
+        )
+    return _own_label(key), None
+
+
+def _warn_near_duplicates(target, where):
+    """Warn once when labels differ only in case or inner spacing.
+
+    They are separate classes (``"Frustrated"`` and ``"frustrated"``), which is
+    seldom what was meant; the warning names them and the cure (``label_map``).
+    """
+    spellings = {}
+    for label in sorted(set(target.tolist())):
+        spellings.setdefault(" ".join(label.split()).casefold(), []).append(label)
+    clashes = [names for names in spellings.values() if len(names) > 1]
+    if clashes:
+        listed = "; ".join(" / ".join(map(repr, names)) for names in clashes)
+        warnings.warn(
+            f"{where}: labels that differ only in case or spacing are separate "
+            f"classes: {listed}. If they mean the same, map them onto one with "
+            "label_map= (--label-map on the command line).",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _any_file(root, pattern):
@@ -200,7 +238,7 @@ def _report(problems, on_error, *, what, exc_type=ValueError):
     )
 
 
-def _build_bunch(columns, extras, *, descr, as_frame, corpus_dir):
+def _build_bunch(columns, extras, *, descr, as_frame, corpus_dir, own_labels=False):
     """Assemble the returned :class:`~sklearn.utils.Bunch`, sorted by file name.
 
     Parameters
@@ -211,6 +249,10 @@ def _build_bunch(columns, extras, *, descr, as_frame, corpus_dir):
     extras : dict
         Bunch key -> column name (or callable taking the sorted columns and returning
         an array) for the corpus-specific arrays, e.g. ``{"sentences": "sentence"}``.
+    own_labels : bool, default=False
+        False for the named corpora, whose labels must be in :data:`EMOTIONS` (a
+        mapping table bug otherwise); True for your own data, whose labels are
+        kept as given (with a warning for labels that differ only in case).
     """
     n = len(columns["filename"])
     if n == 0:
@@ -222,9 +264,12 @@ def _build_bunch(columns, extras, *, descr, as_frame, corpus_dir):
     cols = {name: [values[i] for i in order] for name, values in columns.items()}
     filenames = np.asarray(cols["filename"], dtype=str)
     target = np.asarray(cols["target"], dtype=str)
-    unknown = sorted(set(target) - set(EMOTIONS))
-    if unknown:  # a mapping table bug, never a user error
-        raise AssertionError(f"labels outside the shared vocabulary: {unknown}")
+    if own_labels:
+        _warn_near_duplicates(target, corpus_dir)
+    else:
+        unknown = sorted(set(target) - set(EMOTIONS))
+        if unknown:  # a mapping table bug, never a user error
+            raise AssertionError(f"labels outside the shared vocabulary: {unknown}")
     bunch = Bunch(
         filenames=filenames,
         target=target,

@@ -29,6 +29,78 @@ def _compile(pattern):
     return regex
 
 
+def _separator(stem):
+    """The first separator (``_``, ``-``, ``.`` or a space) in a file name, if any."""
+    return next((c for c in stem if c in "_-. "), None)
+
+
+def _layout_error(top, rels, pattern):
+    """The one error when no file matches: the layout found and a pattern to try.
+
+    ``rels`` are the audio files' paths relative to ``top``, without suffix. The
+    layout is that of most files; the suggested pattern matches its example.
+    """
+    depths = {}
+    for rel in rels:
+        depths.setdefault(rel.count("/"), []).append(rel)
+    depth, found = max(depths.items(), key=lambda item: len(item[1]))
+    example = found[0]
+    sep = _separator(example.rsplit("/", 1)[-1])
+    part = "[^/]+" if sep is None else f"[^/{re.escape(sep)}]+"
+    if depth == 0:
+        layout = (
+            f"{len(found)} file(s) sit directly in the folder (e.g. {example!r}): "
+            "speaker and label must come from the file name"
+        )
+        if sep is None:
+            suggest = r"(?P<speaker>[a-z]+\d+)(?P<label>[a-z]+)\d*"
+            shape = "names like spk1angry3 (no separator found in yours)"
+        else:
+            suggest = (
+                f"(?P<speaker>{part}){re.escape(sep)}(?P<label>{part})"
+                f"(?:{re.escape(sep)}.*)?"
+            )
+            shape = f"names like <speaker>{sep}<label>{sep}<anything>"
+    elif depth == 1:
+        layout = (
+            f"{len(found)} file(s) sit one folder below it (e.g. {example!r}): "
+            "this looks like <label>/<file> with no speaker level (or "
+            "<speaker>/<file> with no label level)"
+        )
+        if sep is None:
+            layout += (
+                "; the file names hold no second field either, so put each "
+                "speaker's label folders in a folder of their own "
+                "(<speaker>/<label>/<file>) or start the file names with the speaker"
+            )
+            sep = "_"
+            part = "[^/_]+"
+        s = re.escape(sep)
+        suggest = f"(?P<label>[^/]+)/(?P<speaker>{part}){s}[^/]*"
+        shape = (
+            f"<label>/<speaker>{sep}<anything> (the speaker in the file name), or "
+            f"'(?P<speaker>[^/]+)/(?P<label>{part}){s}[^/]*' for "
+            f"<speaker>/<label>{sep}<anything>"
+        )
+    else:
+        layout = f"{len(found)} file(s) sit {depth} folders below it (e.g. {example!r})"
+        named = ["(?P<speaker>[^/]+)", "(?P<label>[^/]+)", "[^/]+"]
+        suggest = "/".join(["[^/]+"] * (depth - 2) + named)
+        shape = "/".join(["<any>"] * (depth - 2) + ["<speaker>", "<label>", "<file>"])
+    wanted = (
+        "the default layout <speaker>/<label>/<file>"
+        if pattern is None
+        else f"the pattern '{pattern}'"
+    )
+    return ValueError(
+        f"none of the {len(rels)} audio files under {top} matches {wanted}; "
+        f"{layout}. Give a pattern with the named groups speaker and label "
+        f"(pattern= here, --pattern on the command line), e.g. '{suggest}' for "
+        f"{shape}. A pattern without '/' is matched against the file name without "
+        "suffix, one with '/' against the path under the folder."
+    )
+
+
 @validate_params(
     {
         "root": [str, os.PathLike],
@@ -54,10 +126,15 @@ def load_folder(
       ``12_angry_3.wav``); with one, the whole path relative to ``root`` without
       the suffix (``r"(?P<speaker>[^/]+)/(?P<label>[^/_]+)_.*"``).
 
-    Labels must be in the shared vocabulary (:data:`EMOTIONS`, any case) or mapped
-    there by ``label_map``. Files that do not match, or whose label is unknown,
-    are reported together: one :class:`ValueError`, or one warning with
-    ``on_error="warn"``, those files left out.
+    Labels are your own, as in :func:`load_manifest`: any names, kept as written
+    but for surrounding spaces, a vocabulary word (:data:`EMOTIONS`) in any case
+    becoming that word; ``label_map`` maps them onto the vocabulary (needed only to
+    compare corpora), merges or drops them. When no file matches the layout, one
+    :class:`ValueError` names the layout found (``<label>/<file>`` with no speaker
+    level, a flat folder...) and suggests a ``pattern`` for it. Otherwise the files
+    that do not match, or whose label is empty, are reported together: one
+    :class:`ValueError`, or one warning with ``on_error="warn"``, those files left
+    out.
 
     Parameters
     ----------
@@ -66,7 +143,8 @@ def load_folder(
     pattern : str, default=None
         The regular expression; None for the folder layout above.
     label_map : dict, default=None
-        Raw label -> vocabulary label; a value of None drops those files.
+        Raw label -> label (onto the vocabulary, or one of your own); a value of
+        None drops those files. Labels not in the map are kept.
     as_frame : bool, default=False
         Also return ``frame`` with ``filename``, ``target``, ``speaker``,
         ``raw_label`` and a column per other named group of ``pattern``.
@@ -94,7 +172,7 @@ def load_folder(
     on_path = pattern is None or "/" in pattern
     extra = [g for g in regex.groupindex if g not in ("label", "speaker")]
     columns = {k: [] for k in ("filename", "target", "speaker", "raw_label", *extra)}
-    problems = []
+    problems, unmatched, n_audio = [], [], 0
     for path in sorted(top.rglob("*")):
         if not _is_audio(path) or any(
             part.startswith(".") for part in path.relative_to(top).parts
@@ -103,7 +181,9 @@ def load_folder(
         rel = path.relative_to(top).with_suffix("").as_posix()
         subject = rel if on_path else path.stem
         match = regex.fullmatch(subject)
+        n_audio += 1
         if match is None:
+            unmatched.append(rel)
             what = "path" if on_path else "file name"
             layout = "<speaker>/<label>/<file>" if pattern is None else pattern
             problems.append(f"{path}: {what} {subject!r} does not match {layout}")
@@ -122,6 +202,9 @@ def load_folder(
         columns["raw_label"].append(match["label"])
         for g in extra:
             columns[g].append(match[g])
+    if unmatched and len(unmatched) == n_audio:
+        # Nothing matches: the layout is wrong, not the files; say which it is.
+        raise _layout_error(top, unmatched, pattern)
     _report(problems, on_error, what=f"files under {top} at fault")
     if not columns["filename"] and not problems:
         raise ValueError(f"no audio file under {top}.")
@@ -138,4 +221,6 @@ def load_folder(
         + ". Hidden files and folders are ignored; any format libsndfile reads is "
         "accepted."
     )
-    return _build_bunch(columns, {}, descr=descr, as_frame=as_frame, corpus_dir=top)
+    return _build_bunch(
+        columns, {}, descr=descr, as_frame=as_frame, corpus_dir=top, own_labels=True
+    )

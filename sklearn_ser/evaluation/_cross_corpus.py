@@ -127,6 +127,40 @@ def _labels(y):
     return set(np.asarray(y)[labeled_mask(y)].tolist())
 
 
+def _check_vocabulary(targets):
+    """One error naming, per corpus, its labels outside the shared vocabulary.
+
+    Corpora are compared class by class, by name, so their labels must be words
+    of :data:`~sklearn_ser.datasets.EMOTIONS` (unlabeled ``-1`` aside). Within one
+    corpus any labels work; this check is for comparing corpora only.
+
+    Parameters
+    ----------
+    targets : dict of str to array-like
+        ``{corpus name: labels}``.
+    """
+    from ..datasets import EMOTIONS
+
+    outside = {
+        name: sorted({str(v) for v in _labels(y)} - set(EMOTIONS))
+        for name, y in targets.items()
+    }
+    outside = {name: labels for name, labels in outside.items() if labels}
+    if not outside:
+        return
+    listed = "; ".join(
+        f"{name}: {', '.join(map(repr, labels))}" for name, labels in outside.items()
+    )
+    first = next(iter(outside.values()))[0]
+    raise ValueError(
+        "comparing corpora matches their classes by name, so every label must be in "
+        f"the shared vocabulary ({', '.join(EMOTIONS)}); labels outside it: "
+        f"{listed}. Map them onto it when loading (label_map={{{first!r}: "
+        f"'anger'}}, or --label-map '{first}=anger' on the command line), or drop "
+        "them (a value of None, or RAW= on the command line)."
+    )
+
+
 def evaluate_cross_corpus(
     estimator,
     train,
@@ -184,8 +218,11 @@ def evaluate_cross_corpus(
     Raises
     ------
     ValueError
-        When a corpus is on both sides, a corpus lacks a field, or the sides share
-        fewer than two classes.
+        When a label is outside the shared vocabulary
+        (:data:`~sklearn_ser.datasets.EMOTIONS`: corpora are compared class by
+        class, by name; one error names every such label per corpus), a corpus is
+        on both sides, a corpus lacks a field, or the sides share fewer than two
+        classes.
 
     Examples
     --------
@@ -209,6 +246,7 @@ def evaluate_cross_corpus(
     (True, 0.875)
     """
     train, test = _named(train, "train"), _named(test, "test")
+    _check_vocabulary({c: y for c, (_, y, _) in {**train, **test}.items()})
     both = sorted(set(train) & set(test))
     if both:
         raise ValueError(
