@@ -34,7 +34,20 @@ import librosa
 import numpy as np
 import soundfile as sf
 
-__all__ = ["AudioError", "AudioItem", "as_audio_items", "audio_duration", "load_audio"]
+__all__ = [
+    "CLIPPED_FRACTION",
+    "CLIP_LEVEL",
+    "SILENCE_DBFS",
+    "AudioError",
+    "AudioItem",
+    "AudioScan",
+    "as_audio_items",
+    "audio_duration",
+    "is_silent",
+    "level_dbfs",
+    "load_audio",
+    "scan_audio",
+]
 
 
 class AudioError(ValueError):
@@ -290,3 +303,160 @@ def load_audio(item, *, target_sampling_rate=16000, channel=None):
         ).astype(np.float32, copy=False)
         sr = target_sampling_rate
     return np.ascontiguousarray(data), int(sr)
+
+
+# ------------------------------------------------------------------ signal levels
+#: RMS level (dBFS) below which a recording counts as silent or near-silent. Speech
+#: recorded for emotion corpora sits around -15 to -45 dBFS (EMOVO: -18 to -41);
+#: -60 dBFS is a quiet room's noise floor with no one speaking, and an all-zero file
+#: is -inf. Shared by ``sklearn-ser inspect`` and ``sklearn-ser predict``.
+SILENCE_DBFS = -60.0
+#: A sample at or above this magnitude (full scale is 1.0) is counted as clipped.
+CLIP_LEVEL = 0.999
+#: A file whose clipped samples exceed this fraction is reported as clipped: a peak-
+#: normalised file touches full scale at a few samples, a clipped one at many.
+CLIPPED_FRACTION = 0.001
+
+
+def level_dbfs(mean_square):
+    """RMS level in dB relative to full scale from a signal's mean square.
+
+    Parameters
+    ----------
+    mean_square : float
+        Mean of the squared samples (full scale is 1.0).
+
+    Returns
+    -------
+    level : float
+        ``10 * log10(mean_square)``; ``-inf`` for an all-zero signal.
+
+    Examples
+    --------
+    >>> round(level_dbfs(0.5), 2)  # a full-scale sine
+    -3.01
+    >>> level_dbfs(0.0)
+    -inf
+    """
+    mean_square = float(mean_square)
+    return float(10.0 * np.log10(mean_square)) if mean_square > 0 else float("-inf")
+
+
+def is_silent(level, threshold=SILENCE_DBFS):
+    """Whether an RMS level (dBFS, from :func:`level_dbfs`) counts as silent.
+
+    Examples
+    --------
+    >>> is_silent(float("-inf")), is_silent(-75.0), is_silent(-30.0)
+    (True, True, False)
+    """
+    return bool(level < threshold)
+
+
+@dataclass(frozen=True)
+class AudioScan:
+    """What one pass over a file found: header, level, clipping, content hash."""
+
+    path: str
+    samplerate: int
+    channels: int
+    frames: int
+    subtype: str
+    level_dbfs: float
+    peak: float
+    clipped_fraction: float
+    sha1: str
+
+    @property
+    def duration(self):
+        """Length in seconds."""
+        return self.frames / self.samplerate
+
+    @property
+    def silent(self):
+        """Silent or near-silent: RMS below :data:`SILENCE_DBFS` (or all zeros)."""
+        return is_silent(self.level_dbfs)
+
+    @property
+    def clipped(self):
+        """More than :data:`CLIPPED_FRACTION` of the samples at full scale."""
+        return self.clipped_fraction > CLIPPED_FRACTION
+
+
+def scan_audio(path, *, blocksize=65536):
+    """Read a file once, in blocks, and measure it.
+
+    The RMS level and the clipped fraction are over all samples of all channels; the
+    SHA-1 is of the decoded float32 samples with the rate and channel count, so the
+    same audio under two names (or as WAV and as FLAC) has the same hash.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An audio file libsndfile reads.
+    blocksize : int, default=65536
+        Frames read at a time: memory stays bounded for long recordings.
+
+    Returns
+    -------
+    scan : AudioScan
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    AudioError
+        The file cannot be decoded, is truncated, or holds NaN/inf samples.
+
+    Examples
+    --------
+    >>> import tempfile, os, soundfile as sf
+    >>> path = os.path.join(tempfile.mkdtemp(), "zeros.wav")
+    >>> sf.write(path, np.zeros(1600), 16000)
+    >>> scan = scan_audio(path)
+    >>> scan.duration, scan.silent, scan.clipped
+    (0.1, True, False)
+    """
+    path = os.fspath(path)
+    item = AudioItem(0, path=path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"Audio file not found: {path}")
+    digest = hashlib.sha1()
+    sum_squares, n_read, n_clipped, peak = 0.0, 0, 0, 0.0
+    try:
+        with sf.SoundFile(path) as f:
+            frames, log, kind = f.frames, f.extra_info, f.format
+            sr, channels, subtype = f.samplerate, f.channels, f.subtype
+            digest.update(f"{sr}:{channels}:".encode())
+            while True:
+                block = f.read(blocksize, dtype="float32", always_2d=True)
+                if not len(block):
+                    break
+                if not np.isfinite(block).all():
+                    raise AudioError(f"{item.name} contains NaN or infinite samples.")
+                digest.update(np.ascontiguousarray(block).view(np.uint8))
+                magnitude = np.abs(block)
+                flat = block.ravel().astype(np.float64)
+                sum_squares += float(np.dot(flat, flat))
+                n_clipped += int(np.count_nonzero(magnitude >= CLIP_LEVEL))
+                peak = max(peak, float(magnitude.max()))
+                n_read += len(block)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise AudioError(f"Cannot read {item.name}: {exc}") from exc
+    reason = _damage(log, frames, n_read, exact_length=kind != "MP3")
+    if reason is not None:
+        raise AudioError(f"Cannot use {item.name}: {reason}.")
+    if n_read == 0:
+        raise AudioError(f"{item.name} is empty (0 samples).")
+    n_samples = n_read * channels
+    return AudioScan(
+        path=path,
+        samplerate=int(sr),
+        channels=int(channels),
+        frames=int(n_read),
+        subtype=str(subtype),
+        level_dbfs=level_dbfs(sum_squares / n_samples),
+        peak=peak,
+        clipped_fraction=n_clipped / n_samples,
+        sha1=digest.hexdigest(),
+    )

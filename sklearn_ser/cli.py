@@ -1,4 +1,4 @@
-"""The ``sklearn-ser`` command: benchmark, extract, train, predict, pipelines.
+"""The ``sklearn-ser`` command: benchmark, extract, train, predict, inspect, pipelines.
 
 ``sklearn-ser`` with no arguments runs ``benchmark`` with its defaults: the default
 pipelines of :mod:`sklearn_ser.pipelines` on EMOVO from the local data home,
@@ -326,7 +326,10 @@ def _legend(data, cv, n_folds):
     import numpy as np
     import pandas as pd
 
+    from .evaluation import chance_levels
+
     labels, counts = np.unique(np.asarray(data.target), return_counts=True)
+    chance = chance_levels(data.target)
     k = len(labels)
     folds = (
         f"{n_folds} folds, one held-out speaker each"
@@ -337,9 +340,9 @@ def _legend(data, cv, n_folds):
         "WA = accuracy; UA = unweighted (balanced) accuracy, the mean of the "
         f"per-class recalls. WA and UA are means over the {folds}; the pooled "
         "figures score all out-of-fold predictions together.",
-        f"Chance level: UA {1 / k:.3f} (1/{k} classes, for any guess that ignores "
-        f"the audio); WA {counts.max() / counts.sum():.3f} (always answering the "
-        f"most frequent class, {labels[np.argmax(counts)]}).",
+        f"Chance level: UA {chance['UA']:.3f} (1/{k} classes, for any guess that "
+        f"ignores the audio); WA {chance['WA']:.3f} (always answering the most "
+        f"frequent class, {chance['majority']}).",
     ]
     if counts.min() == counts.max():
         per_speaker = pd.crosstab(np.asarray(data.groups), np.asarray(data.target))
@@ -494,6 +497,7 @@ def cmd_benchmark(args):
         columns=args.columns,
         label_map=label_map,
     )
+    _warn_confound(data)
     out.mkdir(parents=True, exist_ok=True)
     memory = _cache_dir(args)
     results_path = out / "results.json"
@@ -909,6 +913,7 @@ def cmd_predict(args):
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
     files = np.asarray(_collect_audio(args.inputs))
+    _warn_silent(files)
     groups = _groups_for(model, files)
     _, routed = _consumes(model, "predict")
     kw = {} if groups is None else {"groups": np.asarray(groups)}
@@ -940,6 +945,63 @@ def cmd_predict(args):
             frame.to_csv(out, index=False)
     else:
         frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _warn_silent(files):
+    """One line on stderr per silent or near-silent input (the inspect rule)."""
+    from ._audio import SILENCE_DBFS, AudioError, scan_audio
+
+    for path in files:
+        try:
+            scan = scan_audio(path)
+        except (AudioError, OSError):
+            continue  # the prediction itself reports an unreadable file
+        if scan.silent:
+            print(
+                f"sklearn-ser: warning: {path} is silent or near-silent (RMS "
+                f"{scan.level_dbfs:.1f} dBFS, below {SILENCE_DBFS:g}): its "
+                "prediction says nothing about an emotion",
+                file=sys.stderr,
+            )
+
+
+def _warn_confound(data):
+    """One line on stderr when most speakers carry a single class (before a run)."""
+    from .datasets import speaker_label_confound
+
+    message = speaker_label_confound(data.target, data.groups).message()
+    if message:
+        print(f"sklearn-ser: warning: {message}", file=sys.stderr)
+
+
+def cmd_inspect(args):
+    from .datasets import describe_corpus
+
+    label_map = _parse_label_map(args.label_map)
+    corpus = corpus_name(args.corpus)
+    out = Path(args.out or DEFAULT_OUT.format(corpus=corpus))
+    _check_writable(out, "output folder")
+    data = load_corpus(
+        args.corpus,
+        args.data_home,
+        pattern=args.pattern,
+        columns=args.columns,
+        label_map=label_map,
+    )
+    description = describe_corpus(
+        data,
+        name=corpus,
+        read_audio=not args.headers_only,
+        n_jobs=args.n_jobs,
+        verbose=0 if args.quiet else 1,
+    )
+    markdown = description.to_markdown()
+    (out / "inspect.md").write_text(markdown + "\n")
+    description.plot(path=out / "inspect.png")
+    print(markdown)
+    if not args.quiet:
+        print(f"written: {out / 'inspect.md'}, {out / 'inspect.png'}", file=sys.stderr)
     return 0
 
 
@@ -1128,6 +1190,38 @@ def build_parser():
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
     p.add_argument("-o", "--output", help="output .csv or .json (default: stdout)")
     p.set_defaults(func=cmd_predict)
+
+    ins = sub.add_parser(
+        "inspect",
+        help="check a corpus before trusting a score on it",
+        description="Report utterances, speakers, classes (or the target's range), "
+        "speaker x class counts, the speaker-label confound, chance levels, "
+        "durations, sample rates, channels, levels, and clipped, silent, duplicate "
+        "and unreadable files; print the markdown and write inspect.md and "
+        "inspect.png into --out.",
+    )
+    ins.add_argument(
+        "corpus",
+        metavar="CORPUS",
+        help=f"one of {', '.join(CORPORA)}, or your own data: a manifest "
+        "(.csv/.tsv with path, label, speaker columns) or a folder",
+    )
+    ins.add_argument(
+        "--out", help="output folder (default: ./sklearn-ser-results/<corpus>)"
+    )
+    ins.add_argument(
+        "--headers-only",
+        action="store_true",
+        help="read file headers only (fast): no levels, clipping, silence or "
+        "duplicates",
+    )
+    ins.add_argument(
+        "--n-jobs", type=_n_jobs, default=None, help="files read in parallel"
+    )
+    ins.add_argument("--quiet", action="store_true", help="no progress bar")
+    own_data_args(ins)
+    data_args(ins)
+    ins.set_defaults(func=cmd_inspect)
 
     ls = sub.add_parser("pipelines", help="list the named pipelines")
     ls.set_defaults(func=cmd_pipelines)

@@ -19,6 +19,10 @@ or a file-name pattern; both return the same Bunch.
 :func:`librispeech_unlabeled` gives LibriSpeech as in-memory waveforms cut to their
 first seconds, with ``"libri-"`` speakers: the unlabeled utterances of a
 semi-supervised training set.
+
+Before trusting a score: :func:`describe_corpus` checks a corpus (speakers x classes,
+the speaker-label confound of :func:`speaker_label_confound`, chance levels, durations,
+levels, clipped, silent, duplicate and unreadable files), as ``sklearn-ser inspect``.
 """
 
 from ._base import EMOTIONS, get_data_home
@@ -28,6 +32,12 @@ from ._emodb import EMODB_SHA256, EMODB_URL, fetch_emodb, load_emodb
 from ._emovo import load_emovo
 from ._folder import load_folder
 from ._iemocap import load_iemocap
+from ._inspect import (
+    CorpusDescription,
+    SpeakerLabelConfound,
+    describe_corpus,
+    speaker_label_confound,
+)
 from ._librispeech import librispeech_unlabeled, load_librispeech
 from ._manifest import load_manifest
 from ._ravdess import load_ravdess
@@ -35,9 +45,12 @@ from ._savee import load_savee
 from ._tess import load_tess
 
 __all__ = [
+    "CorpusDescription",
     "EMODB_SHA256",
     "EMODB_URL",
     "EMOTIONS",
+    "SpeakerLabelConfound",
+    "describe_corpus",
     "fetch_emodb",
     "get_data_home",
     "librispeech_unlabeled",
@@ -52,4 +65,5 @@ __all__ = [
     "load_ravdess",
     "load_savee",
     "load_tess",
+    "speaker_label_confound",
 ]

@@ -34,6 +34,7 @@ from ._evaluate import evaluate
 from ._metrics import (
     UA_SCORER,
     WA_SCORER,
+    chance_levels,
     get_ser_scorers,
     labeled_mask,
     unweighted_accuracy,
@@ -57,6 +58,7 @@ __all__ = [
     "CorpusStandardScaler",
     "EvaluationReport",
     "SpeakerStandardScaler",
+    "chance_levels",
     "compare_reports",
     "evaluate",
     "evaluate_cross_corpus",

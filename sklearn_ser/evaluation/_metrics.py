@@ -20,6 +20,7 @@ from .._labels import unlabeled_mask
 __all__ = [
     "UA_SCORER",
     "WA_SCORER",
+    "chance_levels",
     "get_ser_scorers",
     "labeled_mask",
     "unweighted_accuracy",
@@ -119,6 +120,45 @@ def unweighted_accuracy(y_true, y_pred):
         return float("nan")
     _, recalls = _recalls(y_true[mask], y_pred[mask])
     return float(recalls.mean())
+
+
+def chance_levels(y):
+    """WA and UA that a guess ignoring the audio reaches: the floor a score must beat.
+
+    UA's chance level is ``1 / n_classes``: any guess that does not look at the
+    audio (always one class, or classes drawn at random in any proportions) has an
+    expected mean recall of ``1 / n_classes``. WA's is the share of the most
+    frequent class, reached by always answering it. Unlabeled samples (``-1``) are
+    left out. ``sklearn-ser benchmark`` and ``sklearn-ser inspect`` print these.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels; ``-1`` marks an unlabeled sample.
+
+    Returns
+    -------
+    levels : dict
+        ``"UA"`` and ``"WA"`` (floats), ``"n_classes"`` and ``"majority"`` (the most
+        frequent class, the first in sorted order on a tie).
+
+    Examples
+    --------
+    >>> levels = chance_levels(["anger", "anger", "anger", "neutral"])
+    >>> levels["UA"], levels["WA"], levels["majority"]
+    (0.5, 0.75, 'anger')
+    """
+    y = np.asarray(y)
+    y = y[labeled_mask(y)]
+    if y.size == 0:
+        raise ValueError("chance_levels: y holds no labeled sample.")
+    labels, counts = np.unique(y, return_counts=True)
+    return {
+        "UA": 1.0 / labels.size,
+        "WA": float(counts.max() / counts.sum()),
+        "n_classes": int(labels.size),
+        "majority": labels[np.argmax(counts)].item(),
+    }
 
 
 #: Scorer for WA that ignores unlabeled (``-1``) test samples.
