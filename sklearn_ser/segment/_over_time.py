@@ -92,9 +92,10 @@ def predict_over_time(model, audio, *, segmenter=None, batch_size=16):
     Returns
     -------
     rows : pandas.DataFrame
-        One row per segment: ``start`` and ``end`` (seconds), ``label``, and
-        ``proba_<class>`` for each of ``model.classes_`` when the model has
-        ``predict_proba``.
+        One row per segment: ``start`` and ``end`` (seconds), ``label`` (``value``
+        for a regressor), and ``proba_<class>`` for each of ``model.classes_``
+        when the model has ``predict_proba``: the columns of
+        ``sklearn-ser predict``.
 
     Raises
     ------
@@ -129,8 +130,12 @@ def predict_over_time(model, audio, *, segmenter=None, batch_size=16):
         labels.append(np.asarray(lab))
         if proba is not None:
             probas.append(proba)
+    from sklearn.base import is_regressor
+
     rows = pd.DataFrame({"start": segments[:, 0], "end": segments[:, 1]})
-    rows["label"] = np.concatenate(labels) if labels else np.array([], dtype=object)
+    # a regressor (trained on ratings) predicts a value, a classifier a label
+    column = "value" if is_regressor(model) else "label"
+    rows[column] = np.concatenate(labels) if labels else np.array([], dtype=object)
     if classes is not None and (probas or not len(segments)):
         proba = np.vstack(probas) if probas else np.zeros((0, len(classes)))
         for j, c in enumerate(classes):
@@ -138,13 +143,18 @@ def predict_over_time(model, audio, *, segmenter=None, batch_size=16):
     return rows
 
 
-def _envelope(recording, n_columns, rate=8000):
-    """Min and max of the waveform in ``n_columns`` equal stretches, streamed."""
+def envelope(recording, n_columns):
+    """Min and max of the (mono) waveform in ``n_columns`` equal stretches, streamed.
+
+    Returns
+    -------
+    lo, hi : ndarray of shape (n_columns,)
+    """
     lo = np.full(n_columns, np.inf)
     hi = np.full(n_columns, -np.inf)
-    total = max(1, int(round(recording.duration * rate)))
+    total = recording.n_samples
     pos = 0
-    for block in recording.blocks(rate):
+    for block in recording.blocks(recording.sampling_rate):
         col = np.minimum(
             (pos + np.arange(len(block))) * n_columns // total, n_columns - 1
         )
@@ -190,7 +200,7 @@ def plot_timeline(rows, audio, *, sampling_rate=16000, n_columns=2000, title=Non
             "predict_over_time."
         )
     recording = Recording(audio, sampling_rate)
-    lo, hi = _envelope(recording, n_columns)
+    lo, hi = envelope(recording, n_columns)
     t = (np.arange(n_columns) + 0.5) * recording.duration / n_columns
 
     fig = Figure(figsize=(14, 5), layout="constrained")

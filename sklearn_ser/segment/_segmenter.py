@@ -15,6 +15,7 @@ it).
 """
 
 import os
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -125,7 +126,10 @@ def _load_silero():
         ) from exc
     finally:
         torch.set_num_threads(threads)
-    return load_silero_vad(onnx=True)
+    with warnings.catch_warnings():
+        # silero-vad 6.2 finds its model with importlib.resources.path (deprecated)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return load_silero_vad(onnx=True)
 
 
 def _frames(blocks, frame):
