@@ -22,6 +22,8 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au")
 DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
 CACHE_ENV = "SKLEARN_SER_CACHE"
 MODEL_SUFFIX = ".skops"
+#: The named extractors of ``sklearn-ser extract --features`` (besides openSMILE's).
+EXTRACT_FEATURES = ("is10", "logmel", "whisper", "whisper-frames")
 
 
 class CLIError(Exception):
@@ -62,13 +64,21 @@ def _parse_label_map(text):
     return mapping
 
 
-def _load_own_corpus(path, *, pattern=None, columns=None, label_map=None):
+def _load_own_corpus(
+    path, *, pattern=None, columns=None, label_map=None, sep=None, task="auto"
+):
     """A manifest file or a folder tree given as ``--corpus PATH``."""
     from .datasets import load_folder, load_manifest
 
     if path.is_dir():
-        if columns:
-            raise CLIError(f"--columns is for a manifest file, but {path} is a folder")
+        if task == "regression":
+            raise CLIError(
+                f"--task regression needs a manifest with a column of ratings, but "
+                f"{path} is a folder (its labels are names)"
+            )
+        if columns or sep:
+            flag = "--columns" if columns else "--sep"
+            raise CLIError(f"{flag} is for a manifest file, but {path} is a folder")
         return load_folder(path, pattern, label_map=label_map)
     if pattern:
         raise CLIError(f"--pattern is for a folder, but {path} is a file")
@@ -78,7 +88,22 @@ def _load_own_corpus(path, *, pattern=None, columns=None, label_map=None):
         if len(parts) != 3 or not all(parts):
             raise CLIError(f"--columns is PATH,LABEL,SPEAKER; got {columns!r}")
         names = dict(zip(("path_column", "label_column", "speaker_column"), parts))
-    return load_manifest(path, label_map=label_map, **names)
+    return load_manifest(
+        path, label_map=label_map, sep=_parse_sep(sep), task=task, **names
+    )
+
+
+def _parse_sep(text):
+    """``--sep``: one character, or the words ``tab``/``semicolon``/``comma``."""
+    if text is None:
+        return None
+    words = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}
+    sep = words.get(text.lower(), text)
+    if len(sep) != 1:
+        raise CLIError(
+            f"--sep is one character (or tab, semicolon, comma); got {text!r}"
+        )
+    return sep
 
 
 def corpus_name(corpus):
@@ -102,14 +127,25 @@ def _corpus_path(corpus):
     return path if sep and name and not Path(corpus).exists() else corpus
 
 
-def load_corpus(corpus, data_home=None, *, pattern=None, columns=None, label_map=None):
+def load_corpus(
+    corpus,
+    data_home=None,
+    *,
+    pattern=None,
+    columns=None,
+    label_map=None,
+    sep=None,
+    task="auto",
+):
     """Load a corpus Bunch by name or path; errors are :class:`CLIError` (one line).
 
     ``corpus`` is a corpus name, a manifest file (CSV/TSV, see
     :func:`~sklearn_ser.datasets.load_manifest`; ``columns`` names its path, label
     and speaker columns) or a folder (:func:`~sklearn_ser.datasets.load_folder`
-    with ``pattern``). A named corpus is found through ``data_home``, else
-    ``$SKLEARN_SER_DATA``, else the default data home
+    with ``pattern``; ``sep`` is the manifest's separator, sniffed when None). Own
+    data keeps its own labels; a manifest's label column of ratings is a continuous
+    target (``task``, see :mod:`sklearn_ser._task`). A named corpus is found
+    through ``data_home``, else ``$SKLEARN_SER_DATA``, else the default data home
     (:func:`sklearn_ser.datasets.get_data_home`).
     """
     from . import datasets
@@ -118,14 +154,23 @@ def load_corpus(corpus, data_home=None, *, pattern=None, columns=None, label_map
         path = Path(corpus).expanduser()
         if path.exists():
             return _load_own_corpus(
-                path, pattern=pattern, columns=columns, label_map=label_map
+                path,
+                pattern=pattern,
+                columns=columns,
+                label_map=label_map,
+                sep=sep,
+                task=task,
             )
         raise CLIError(
             f"unknown corpus {corpus!r}; known corpora: {', '.join(CORPORA)}, or "
             "the path of a manifest (.csv/.tsv) or of a folder"
         )
-    if pattern or columns:
-        raise CLIError(f"--pattern and --columns are for your own data, not {corpus}")
+    if pattern or columns or sep:
+        raise CLIError(
+            f"--pattern, --columns and --sep are for your own data, not {corpus}"
+        )
+    if task == "regression":
+        raise CLIError(f"--task regression is for a manifest of ratings, not {corpus}")
     loader = getattr(datasets, f"load_{corpus}")
     try:
         return loader(data_home)
@@ -177,6 +222,16 @@ def _n_jobs(text):
             "must not be 0: give a number of processes (1, 2, ...), or -1 for all "
             "processors (-2 all but one, ...)"
         )
+    import warnings
+
+    from ._parallel import cap_n_jobs
+
+    # More workers than CPUs only multiplies memory (each loads its own models).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        value = cap_n_jobs(value)
+    for w in caught:
+        print(f"sklearn-ser: warning: --n-jobs: {w.message}", file=sys.stderr)
     return value
 
 
@@ -198,7 +253,10 @@ def _parse_pipelines(text):
     if text is None:
         from .pipelines import _REGISTRY
 
-        return [n for n, s in _REGISTRY.items() if s.default]
+        # continuous targets get theirs from _cli_regression.pipelines_for_target
+        return [
+            n for n, s in _REGISTRY.items() if s.default and s.task == "classification"
+        ]
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
         raise CLIError(f"--pipelines is empty; known: {', '.join(list_pipelines())}")
@@ -228,12 +286,41 @@ def _build(
     if data_home is not None:
         # pipelines that pre-train on a neutral corpus find it where the corpora are
         wanted["neutral_data_home"] = data_home
-    if whisper_model is not None:
-        wanted["whisper_model"] = whisper_model
+    if "whisper_model" in spec.options:
+        wanted["whisper_model"] = _whisper_model(whisper_model)
     if probability:
         wanted["probability"] = True
     options = {k: v for k, v in wanted.items() if k in spec.options}
     return spec, make_named_pipeline(name, **options)
+
+
+def _whisper_model(given):
+    """The local folder of the Whisper model, found before any work is done.
+
+    ``--whisper-model``, else ``$SKLEARN_SER_WHISPER_MODEL``, else a provisioned
+    folder (:func:`sklearn_ser.pipelines.whisper_model_folders`), else faster-
+    whisper's "base" (downloaded where there is internet). A model that cannot be
+    had is one error line naming the option, the variable and the folders searched.
+    """
+    from .features._whisper import resolve_whisper_model
+    from .pipelines import (
+        WHISPER_MODEL_ENV,
+        whisper_model_default,
+        whisper_model_folders,
+    )
+
+    model = whisper_model_default(given)
+    try:
+        return resolve_whisper_model(model)
+    except (OSError, ValueError) as exc:
+        searched = ""
+        if not (given or os.environ.get(WHISPER_MODEL_ENV)):
+            searched = f" (no model.bin in {' or '.join(whisper_model_folders())})"
+        raise CLIError(
+            f"{_one_line(exc).split('; on a machine without internet')[0]}; give a "
+            "local faster-whisper model folder with --whisper-model DIR or "
+            f"{WHISPER_MODEL_ENV}=DIR{searched}"
+        ) from None
 
 
 def _first_extractor(estimator):
@@ -311,6 +398,8 @@ def cmd_pipelines(args):
             flags.append("default")
         if spec.adapts_to_test_speaker:
             flags.append("adapts to the test speaker")
+        if spec.task == "regression":
+            flags.append("regression: continuous ratings")
         extra = f" [{', '.join(flags)}]" if flags else ""
         print(f"{name}{extra}: {spec.description}")
     return 0
@@ -437,6 +526,55 @@ def _load_results(path):
     return {}
 
 
+def _corpus_source(corpus):
+    """What a corpus argument reads: a corpus name, else its absolute path.
+
+    Two manifests both named ``labels.csv`` share a name in the reports but not a
+    source, so their results are never merged.
+    """
+    if corpus in CORPORA:
+        return corpus
+    return str(Path(_corpus_path(corpus)).expanduser().resolve())
+
+
+def _start_results(out, keys, *, sources, cv, quiet):
+    """``out/results.json`` ready for a run of ``keys``: nothing stale, nothing mixed.
+
+    An entry of an earlier run into the same folder is kept only if it scored the
+    same corpus (``sources``: :func:`_corpus_source` of this run's corpus, or of
+    its ``train -> test`` pairs) with the same ``cv`` (its description; None: any)
+    and is not re-run now. Every other entry is removed with its report files, so a
+    pipeline that fails now leaves no figure of an earlier run, and two corpora
+    never share a results.json. The pruned file is written at once.
+    """
+    path = out / "results.json"
+    results = _load_results(path)
+    kept, dropped = {}, []
+    for key, entry in results.items():
+        if (
+            isinstance(entry, dict)
+            and key not in keys
+            and entry.get("corpus_source") in sources
+            and (cv is None or entry.get("cv") == cv)
+        ):
+            kept[key] = entry
+            continue
+        dropped.append(key)
+        for field in ("report", "markdown", "confusion_matrix_png", "scatter_png"):
+            name = entry.get(field) if isinstance(entry, dict) else None
+            # only the files the entry names, inside this folder
+            if name and Path(name).name == name:
+                (out / name).unlink(missing_ok=True)
+    if dropped and not quiet:
+        print(
+            f"note: {out} held earlier results; replacing {', '.join(dropped)}",
+            file=sys.stderr,
+        )
+    if results:
+        path.write_text(json.dumps(kept, indent=1))
+    return kept
+
+
 def _write_report(report, out, key, *, corpus, wall):
     """The JSON, markdown and PNG of one report, and its ``results.json`` entry."""
     report.meta.update(corpus=corpus, wall_time=wall, n_samples=len(report.y_true))
@@ -496,12 +634,24 @@ def cmd_benchmark(args):
         pattern=args.pattern,
         columns=args.columns,
         label_map=label_map,
+        sep=args.sep,
+        task=args.task,
     )
     _warn_confound(data)
+    from ._cli_regression import benchmark_regression, pipelines_for_target
+    from ._task import target_task
+
+    names = pipelines_for_target(args.pipelines, data, what=corpus)
+    if target_task(data.target) == "regression":
+        return benchmark_regression(args, data, names, cv=cv, corpus=corpus, out=out)
     out.mkdir(parents=True, exist_ok=True)
     memory = _cache_dir(args)
     results_path = out / "results.json"
-    results = _load_results(results_path)
+    from .evaluation._evaluate import _resolve_cv
+
+    cv_text = _resolve_cv(cv, data.groups)[1]
+    source = _corpus_source(args.corpus)
+    results = _start_results(out, names, sources={source}, cv=cv_text, quiet=args.quiet)
     n_folds = len(set(data.groups)) if cv == "loso" else cv
     legend = _legend(data, cv, n_folds)
     reports, rows = [], []
@@ -543,6 +693,7 @@ def cmd_benchmark(args):
         wall = time.perf_counter() - t0
         reports.append(report)
         entry = _write_report(report, out, name, corpus=corpus, wall=wall)
+        entry["corpus_source"] = source
         results[name] = entry
         results_path.write_text(json.dumps(results, indent=1))
         label = name + (
@@ -604,9 +755,11 @@ def _cross_summary(rows, by_pair, std):
             if std
             else ""
         )
-        + " wall time (s): fitting on the training corpora and predicting the test "
-        "corpus; the features are extracted (or read from the feature cache) once "
-        "per pipeline before, not counted here.",
+        + " Chance level: UA 1/k for k shared classes, WA the share of the test "
+        "corpus's most frequent class (listed under each pair below)."
+        " wall time (s): extracting the features of every corpus of the run (or "
+        "reading them from the feature cache; once per pipeline, counted in each "
+        "pair), fitting on the training corpora and predicting the test corpus.",
         "",
         table,
         "",
@@ -619,7 +772,8 @@ def _cross_summary(rows, by_pair, std):
         lines += [
             f"## {pair}",
             "",
-            f"Classes trained and scored: {', '.join(cross['classes'])}."
+            f"Classes trained and scored: {', '.join(cross['classes'])}. "
+            f"{_chance(reports[0]).capitalize()}."
             + (f" Left out: {dropped}." if dropped else ""),
             "",
             *_paired_section(reports, what=f" ({pair})"),
@@ -627,10 +781,24 @@ def _cross_summary(rows, by_pair, std):
     return table, "\n".join(lines)
 
 
+def _chance(report):
+    """The chance level of a cross-corpus test set, in words."""
+    import numpy as np
+
+    labels, counts = np.unique(np.asarray(report.y_true), return_counts=True)
+    k = len(labels)
+    return (
+        f"chance level UA {1 / k:.3f} (1/{k} classes), WA "
+        f"{counts.max() / counts.sum():.3f} (always {labels[np.argmax(counts)]}, the "
+        "test corpus's most frequent class)"
+    )
+
+
 def _benchmark_cross_corpus(args):
     import numpy as np
 
     from .evaluation import evaluate_cross_corpus
+    from .evaluation._cross_corpus import _check_vocabulary
 
     # Everything a run needs is checked before the first extraction.
     names = _parse_pipelines(args.pipelines)
@@ -653,15 +821,36 @@ def _benchmark_cross_corpus(args):
             pattern=args.pattern,
             columns=args.columns,
             label_map=label_map,
+            sep=args.sep,
         )
         for c in wanted
     }
+    rated = [c for c, d in corpora.items() if d.target.dtype.kind == "f"]
+    if rated:
+        raise CLIError(
+            f"cross-corpus evaluation compares class labels, but {', '.join(rated)} "
+            "holds continuous ratings"
+        )
+    try:  # before any extraction: comparing corpora needs the shared vocabulary
+        _check_vocabulary({c: d.target for c, d in corpora.items()})
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
     memory = _cache_dir(args)
     results_path = out / "results.json"
-    results = _load_results(results_path)
     std = args.per_corpus_std
     suffix = "__corpus-std" if std else ""
+    source = {corpus_name(c): _corpus_source(c) for c in wanted}
+    sources = {
+        f"{'+'.join(source[c] for c in train)} -> {source[test]}": (train, test)
+        for train, test in plan
+    }
+    keys = [
+        f"{name}__{'+'.join(train)}-to-{test}{suffix}"
+        for name in names
+        for train, test in plan
+    ]
+    results = _start_results(out, keys, sources=set(sources), cv=None, quiet=args.quiet)
     by_pair, rows = {}, []
     for name in names:
         try:
@@ -675,9 +864,12 @@ def _benchmark_cross_corpus(args):
             if not args.quiet:
                 print(f"== {name}: {spec.description}", file=sys.stderr)
             files = np.concatenate([corpora[c].filenames for c in corpora])
+            t_extract = time.perf_counter()
             _warm_cache(estimator, files, n_jobs=args.n_jobs, quiet=args.quiet)
+            # each pair's wall time counts the extraction of the run's corpora too
+            extract_s = time.perf_counter() - t_extract
             for train, test in plan:
-                t0 = time.perf_counter()
+                t0 = time.perf_counter() - extract_s
                 report = evaluate_cross_corpus(
                     estimator,
                     {c: corpora[c] for c in train},
@@ -694,6 +886,10 @@ def _benchmark_cross_corpus(args):
                 key = f"{name}__{'+'.join(train)}-to-{test}{suffix}"
                 entry = _write_report(report, out, key, corpus=pair, wall=wall)
                 entry["cross_corpus"] = report.meta["cross_corpus"]
+                entry["corpus_source"] = (
+                    f"{'+'.join(source[c] for c in train)} -> {source[test]}"
+                )
+                entry["extraction_time"] = extract_s
                 results[key] = entry
                 results_path.write_text(json.dumps(results, indent=1))
                 by_pair.setdefault(pair, []).append(report)
@@ -727,7 +923,7 @@ def _benchmark_cross_corpus(args):
     print(table)
     for pair, reports in by_pair.items():
         cross = reports[0].meta["cross_corpus"]
-        print(f"{pair}: classes {', '.join(cross['classes'])}")
+        print(f"{pair}: classes {', '.join(cross['classes'])}; {_chance(reports[0])}")
         if len(reports) > 1:
             print("\n".join(["", *_paired_section(reports, what=f" ({pair})")]))
     if not args.quiet:
@@ -744,31 +940,41 @@ def cmd_extract(args):
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq", ".npz"):
         raise CLIError(f"-o must end in .csv, .parquet or .npz; got {out}")
-    if args.features.lower() == "logmel" and suffix != ".npz":
+    if args.features.lower() in ("logmel", "whisper-frames") and suffix != ".npz":
         raise CLIError(
-            f"logmel gives frame sequences; write them to a .npz file, not {out}"
+            f"{args.features} gives frame sequences; write them to a .npz file, "
+            f"not {out}"
         )
     _check_writable(out, "output file")
     files = _collect_audio(args.inputs)
     memory = _cache_dir(args)
-    common = dict(memory=memory, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1)
+    common = dict(
+        memory=memory,
+        n_jobs=args.n_jobs,
+        verbose=0 if args.quiet else 1,
+    )
     name = args.features
     if name.lower() == "is10":
         ext = features.OpenSmileIS10(**common)
     elif name.lower() == "logmel":
         ext = features.LogMelDeltas(standardize=False, **common)
+    elif name.lower() in ("whisper", "whisper-frames"):
+        pooling = None if name.lower() == "whisper-frames" else "mean+std"
+        model = _whisper_model(args.whisper_model)
+        ext = features.WhisperEncoder(model=model, pooling=pooling, **common)
     else:
         from .features._opensmile import _SETS
 
         if name not in _SETS:
             raise CLIError(
-                f"unknown --features {name!r}; use is10, logmel or an openSMILE "
-                f"feature set: {', '.join(sorted(_SETS))}"
+                f"unknown --features {name!r}; use {', '.join(EXTRACT_FEATURES)} or "
+                f"an openSMILE feature set: {', '.join(sorted(_SETS))}"
             )
         ext = features.OpenSmileFeatures(
             feature_set=name, feature_level=args.level, **common
         )
-    X = ext.fit_transform(np.asarray(files))
+    ext.set_params(on_error=args.on_error)
+    X, files, n_failed = _extract_skipping_failures(ext, files)
     names = [str(n) for n in ext.get_feature_names_out()]
     out.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(X, np.ndarray) and X.dtype == object:
@@ -801,7 +1007,75 @@ def cmd_extract(args):
             raise CLIError(f"-o must end in .csv, .parquet or .npz; got {out}")
     if not args.quiet:
         print(f"{len(files)} files -> {out}", file=sys.stderr)
-    return 0
+    return _skipped(n_failed, len(files) + n_failed, out)
+
+
+def _extract_skipping_failures(ext, files):
+    """``(features, files, n_failed)``: ``ext`` on ``files``, failed items left out.
+
+    With ``on_error="warn"`` the engine replaces an item that fails by NaN and warns
+    with every failure and its reason: the warning goes to stderr and the NaN rows
+    (the engine never returns NaN for an item that worked) are dropped with their
+    files. With ``on_error="raise"`` the first failure is the error.
+    """
+    import warnings
+
+    import numpy as np
+
+    from .features import ExtractionWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ExtractionWarning)
+        X = ext.fit_transform(np.asarray(files))
+    for w in caught:
+        if issubclass(w.category, ExtractionWarning):
+            print(f"sklearn-ser: warning: {_one_line(w.message)}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if isinstance(X, np.ndarray) and X.dtype == object:
+        good = np.array([np.isfinite(x).all() for x in X], dtype=bool)
+    else:
+        good = np.isfinite(np.asarray(X, dtype=float)).all(axis=1)
+    if good.all():
+        return X, list(files), 0
+    kept = [f for f, ok in zip(files, good) if ok]
+    n_failed = int((~good).sum())
+    if isinstance(X, np.ndarray) and X.dtype == object:
+        from ._sequences import as_sequences
+
+        return as_sequences([x for x, ok in zip(X, good) if ok]), kept, n_failed
+    return np.asarray(X)[good], kept, n_failed
+
+
+def _readable_audio(files, on_error):
+    """``files`` that can be read as audio; with ``on_error="warn"`` the others are
+    listed on stderr with their reason and left out; ``"raise"``: the first fails.
+    """
+    from ._audio import AudioError, AudioItem, load_audio
+
+    good = []
+    for i, f in enumerate(files):
+        try:
+            load_audio(AudioItem(index=i, path=str(f)), target_sampling_rate=None)
+        except (FileNotFoundError, AudioError) as exc:
+            if on_error == "raise":
+                raise
+            print(f"sklearn-ser: warning: skipped: {_one_line(exc)}", file=sys.stderr)
+            continue
+        good.append(f)
+    return good
+
+
+def _skipped(n_failed, n_files, out):
+    """Exit status 1, with a closing line, when ``--on-error warn`` skipped files."""
+    if not n_failed:
+        return 0
+    print(
+        f"sklearn-ser: {n_failed} of {n_files} files failed (listed above) and have "
+        f"no row in {out}; exit status 1",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _groups_for(model, files):
@@ -842,7 +1116,12 @@ def cmd_train(args):
         pattern=args.pattern,
         columns=args.columns,
         label_map=label_map,
+        sep=args.sep,
+        task=args.task,
     )
+    from ._cli_regression import pipelines_for_target
+
+    pipelines_for_target(name, data, what=args.corpus)  # the target's task
     spec, model = _build(
         name,
         memory=_cache_dir(args),
@@ -886,21 +1165,12 @@ def cmd_train(args):
     return 0
 
 
-def cmd_predict(args):
+def _load_model_arg(args):
+    """The model file ``args.model``, loaded under ``--trust`` / ``--allow-pickle``."""
     import warnings
 
-    import numpy as np
-    import pandas as pd
-    from sklearn import config_context
-
     from ._persistence import load_model
-    from .evaluation._evaluate import _consumes
 
-    if args.output:
-        out = Path(args.output)
-        if out.suffix.lower() not in (".csv", ".json"):
-            raise CLIError(f"-o must end in .csv or .json; got {out}")
-        _check_writable(out, "output file")
     path = Path(args.model)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -912,8 +1182,55 @@ def cmd_predict(args):
             raise CLIError(f"cannot load model {path}: {_one_line(exc)}") from None
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
-    files = np.asarray(_collect_audio(args.inputs))
+    return model
+
+
+def cmd_serve(args):
+    from .segment import SpeechSegmenter
+    from .serve import describe_model, serve
+
+    model = _load_model_arg(args)
+    try:
+        serve(
+            model,
+            host=args.host,
+            port=args.port,
+            root_path=args.root_path,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            max_upload_mb=args.max_upload_mb,
+            long_audio_s=args.long_audio_s or None,
+            segmenter=SpeechSegmenter(method=args.segmenter),
+            model_info=describe_model(model, path=args.model),
+        )
+    except ImportError as exc:
+        raise CLIError(_one_line(exc)) from None
+    except ValueError as exc:
+        raise CLIError(f"cannot serve {args.model}: {_one_line(exc)}") from None
+    return 0
+
+
+def cmd_predict(args):
+    import numpy as np
+    import pandas as pd
+    from sklearn import config_context
+
+    from .evaluation._evaluate import _consumes
+
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() not in (".csv", ".json"):
+            raise CLIError(f"-o must end in .csv or .json; got {out}")
+        _check_writable(out, "output file")
+    _check_over_time_args(args)
+    model = _load_model_arg(args)
+    files = _collect_audio(args.inputs)
+    n_files = len(files)
+    files = np.asarray(_readable_audio(files, args.on_error))
+    if not len(files):
+        raise CLIError(f"none of the {n_files} audio files can be read (listed above)")
     _warn_silent(files)
+    if args.over_time:
+        return _predict_over_time(model, files, args, n_files)
     groups = _groups_for(model, files)
     _, routed = _consumes(model, "predict")
     kw = {} if groups is None else {"groups": np.asarray(groups)}
@@ -932,12 +1249,22 @@ def cmd_predict(args):
         if hasattr(model, "predict_proba"):
             proba_kw = kw if _consumes(model, "predict_proba")[0] else {}
             proba = model.predict_proba(files, **proba_kw)
-    frame = pd.DataFrame({"file": files, "label": labels})
+    from sklearn.base import is_regressor
+
+    # a regressor (trained on ratings) predicts a value, a classifier a label
+    column = "value" if is_regressor(model) else "label"
+    frame = pd.DataFrame({"file": files, column: labels})
     if proba is not None:
         for j, c in enumerate(model.classes_):
             frame[f"proba_{c}"] = np.round(proba[:, j], 6)
-    if args.output:
-        out = Path(args.output)
+    _write_table(frame, args.output)
+    return _skipped(n_files - len(files), n_files, args.output or "the output")
+
+
+def _write_table(frame, output):
+    """``frame`` to ``output`` (.csv or .json), or as CSV to stdout when None."""
+    if output:
+        out = Path(output)
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".json":
             frame.to_json(out, orient="records", indent=1)
@@ -945,7 +1272,53 @@ def cmd_predict(args):
             frame.to_csv(out, index=False)
     else:
         frame.to_csv(sys.stdout, index=False)
-    return 0
+
+
+def _check_over_time_args(args):
+    if not args.over_time:
+        for flag, value in (
+            ("--timeline", args.timeline),
+            ("--segmenter", args.segmenter),
+        ):
+            if value is not None:
+                raise CLIError(f"{flag} needs --over-time")
+        return
+    if args.timeline:
+        timeline = Path(args.timeline)
+        if timeline.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise CLIError(f"--timeline must end in .png, .svg or .pdf; got {timeline}")
+        if len(args.inputs) != 1 or Path(args.inputs[0]).is_dir():
+            raise CLIError("--timeline draws one recording: give one audio file")
+        _check_writable(timeline, "timeline figure")
+
+
+def _predict_over_time(model, files, args, n_files):
+    """``predict --over-time``: one row per segment of each recording."""
+    import time
+
+    import pandas as pd
+
+    from .segment import SpeechSegmenter, plot_timeline, predict_over_time
+
+    segmenter = SpeechSegmenter(method=args.segmenter or "silero")
+    tables = []
+    for f in files:
+        t0 = time.perf_counter()
+        rows = predict_over_time(model, f, segmenter=segmenter)
+        print(
+            f"{f}: {len(rows)} segments, {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
+        if args.timeline:
+            plot_timeline(rows, f).savefig(args.timeline, dpi=110)
+        rows.insert(0, "file", f)
+        tables.append(rows)
+    frame = pd.concat(tables, ignore_index=True)
+    frame[["start", "end"]] = frame[["start", "end"]].round(3)
+    proba = [c for c in frame if c.startswith("proba_")]
+    frame[proba] = frame[proba].round(6)
+    _write_table(frame, args.output)
+    return _skipped(n_files - len(files), n_files, args.output or "the output")
 
 
 def _warn_silent(files):
@@ -988,6 +1361,7 @@ def cmd_inspect(args):
         pattern=args.pattern,
         columns=args.columns,
         label_map=label_map,
+        sep=args.sep,
     )
     description = describe_corpus(
         data,
@@ -1047,9 +1421,37 @@ def build_parser():
             "(default path,label,speaker)",
         )
         p.add_argument(
+            "--sep",
+            help="with --corpus MANIFEST: its column separator, one character or "
+            "tab/semicolon/comma (default: sniffed from the header row among , ; tab)",
+        )
+        p.add_argument(
             "--label-map",
-            help="with your own data: RAW=LABEL,... onto the label vocabulary "
-            "(RAW= drops RAW)",
+            help="with your own data: RAW=LABEL,... to rename, merge (two RAWs onto "
+            "one LABEL) or drop (RAW=) labels. Your own labels work as they are "
+            "within one corpus; comparing corpora (--train/--test, "
+            "--leave-one-corpus-out) needs them mapped onto the shared vocabulary "
+            "(anger, boredom, calm, disgust, fear, happiness, neutral, sadness, "
+            "surprise)",
+        )
+        p.add_argument(
+            "--task",
+            choices=("auto", "classification", "regression"),
+            default="auto",
+            help="with --corpus MANIFEST: its label column holds class labels or "
+            "continuous ratings (arousal, valence...: regression pipelines, scored "
+            "by CCC, r and MAE); auto: ratings when every value is a number and "
+            "some are not whole (0.5), class labels otherwise",
+        )
+
+    def on_error_arg(p):
+        p.add_argument(
+            "--on-error",
+            choices=("raise", "warn"),
+            default="raise",
+            help="a file that cannot be used: 'raise' stops with its error (exit "
+            "status 2, nothing written); 'warn' lists it with the reason on stderr, "
+            "writes the rows of the other files and exits with status 1",
         )
 
     def run_args(p):
@@ -1057,7 +1459,7 @@ def build_parser():
             "--n-jobs",
             type=_n_jobs,
             default=None,
-            help="parallel processes (-1: all; not 0)",
+            help="parallel processes (-1: all; not 0; at most the CPUs available)",
         )
         p.add_argument(
             "--cache",
@@ -1125,7 +1527,11 @@ def build_parser():
         "(logmel, unstandardised) to NPZ with frames, lengths, files.",
     )
     e.add_argument(
-        "--features", required=True, help="is10, logmel or an openSMILE feature set"
+        "--features",
+        required=True,
+        help=f"{', '.join(EXTRACT_FEATURES)} or an openSMILE feature set (whisper: "
+        "mean+std pooled encoder frames, model as --whisper-model; whisper-frames "
+        "and logmel: frame sequences, to .npz)",
     )
     e.add_argument(
         "--level",
@@ -1134,6 +1540,7 @@ def build_parser():
     )
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
     e.add_argument("-o", "--output", required=True, help="output .csv/.parquet/.npz")
+    on_error_arg(e)
     run_args(e)
     e.set_defaults(func=cmd_extract)
 
@@ -1189,6 +1596,25 @@ def build_parser():
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
     p.add_argument("-o", "--output", help="output .csv or .json (default: stdout)")
+    p.add_argument(
+        "--over-time",
+        action="store_true",
+        help="long recordings: one row per speech segment (file, start, end, "
+        "label, probabilities) instead of one per file",
+    )
+    p.add_argument(
+        "--segmenter",
+        choices=("silero", "energy", "window"),
+        help="with --over-time: silero-vad (default; pip install "
+        "'sklearn-ser[segment]'), an energy rule, or 3 s windows every 1.5 s",
+    )
+    p.add_argument(
+        "--timeline",
+        metavar="FIGURE",
+        help="with --over-time and one file: draw probabilities over time above "
+        "the waveform (.png, .svg or .pdf)",
+    )
+    on_error_arg(p)
     p.set_defaults(func=cmd_predict)
 
     ins = sub.add_parser(
@@ -1222,6 +1648,65 @@ def build_parser():
     own_data_args(ins)
     data_args(ins)
     ins.set_defaults(func=cmd_inspect)
+
+    sv = sub.add_parser(
+        "serve",
+        help="serve a trained model over HTTP: a JSON API and a page to try it",
+        description="Loads the model once (the same trust rules as predict) and "
+        "serves POST /predict (multipart field 'file'), GET /info and a page at /. "
+        "Needs the extra sklearn-ser[serve]. Binds to 127.0.0.1: to reach it from "
+        "elsewhere, put a reverse proxy in front (see the user guide).",
+    )
+    sv.add_argument(
+        "model", help=f"a {MODEL_SUFFIX} model file written by `sklearn-ser train`"
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument(
+        "--max-upload-mb",
+        type=float,
+        default=20.0,
+        help="largest upload accepted, in MB (default 20); larger ones get 413",
+    )
+    sv.add_argument(
+        "--long-audio-s",
+        type=float,
+        default=20.0,
+        help="uploads longer than this many seconds are also predicted over time "
+        "(default 20; 0: never)",
+    )
+    sv.add_argument(
+        "--segmenter",
+        choices=("silero", "energy", "window"),
+        default="silero",
+        help="how long uploads are cut into segments (default silero: silero-vad, "
+        "the extra sklearn-ser[segment]; energy: frame level; window: 3-s windows)",
+    )
+    sv.add_argument(
+        "--root-path",
+        default="",
+        help="path prefix a reverse proxy serves the app under, e.g. /ser",
+    )
+    sv.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="proxy addresses whose X-Forwarded-* headers are trusted "
+        "(uvicorn's option; default 127.0.0.1)",
+    )
+    sv.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also load a pickle/joblib model; this runs any code in the file: "
+        "only for files you made yourself",
+    )
+    sv.add_argument(
+        "--trust",
+        action="append",
+        metavar="TYPE",
+        help="trust this type (module.Class) in a .skops file besides sklearn-ser's "
+        "and scikit-learn's own (repeatable)",
+    )
+    sv.set_defaults(func=cmd_serve)
 
     ls = sub.add_parser("pipelines", help="list the named pipelines")
     ls.set_defaults(func=cmd_pipelines)

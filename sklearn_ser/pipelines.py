@@ -2,8 +2,9 @@
 
 Each entry is a factory function that builds a fresh, unfitted scikit-learn estimator
 whose input is a 1-D array of audio paths (or waveforms) and whose output is an
-emotion label. Look them up with :func:`list_pipelines` and build one with
-:func:`make_named_pipeline`.
+emotion label, or, for the regression pipelines (``task="regression"``: ``is10-ridge``,
+``is10-svr``, ``whisper-ridge``), a continuous rating (arousal, valence...). Look
+them up with :func:`list_pipelines` and build one with :func:`make_named_pipeline`.
 
 Adding a pipeline
 -----------------
@@ -60,7 +61,11 @@ class PipelineSpec:
         True when the pipeline uses statistics of the test speaker's (unlabeled)
         features, so its figures are not strictly speaker-independent.
     default : bool
-        True when ``sklearn-ser benchmark`` runs it without ``--pipelines``.
+        True when ``sklearn-ser benchmark`` runs it without ``--pipelines`` on a
+        target of its task.
+    task : str
+        ``"classification"`` (class labels) or ``"regression"`` (continuous
+        ratings): the target it predicts.
     """
 
     name: str
@@ -68,6 +73,7 @@ class PipelineSpec:
     factory: object
     adapts_to_test_speaker: bool = False
     default: bool = False
+    task: str = "classification"
 
     @property
     def options(self):
@@ -84,7 +90,12 @@ _REGISTRY = {}
 
 
 def register_pipeline(
-    name, description, *, adapts_to_test_speaker=False, default=False
+    name,
+    description,
+    *,
+    adapts_to_test_speaker=False,
+    default=False,
+    task="classification",
 ):
     """Decorator that adds a factory to the registry under ``name``.
 
@@ -97,7 +108,10 @@ def register_pipeline(
     adapts_to_test_speaker : bool, default=False
         Whether the pipeline uses the test speaker's own feature statistics.
     default : bool, default=False
-        Whether the benchmark command runs it when no pipeline is named.
+        Whether the benchmark command runs it when no pipeline is named (on a
+        target of its ``task``).
+    task : {"classification", "regression"}, default="classification"
+        The target it predicts: class labels or a continuous rating.
 
     Returns
     -------
@@ -108,16 +122,25 @@ def register_pipeline(
     def decorator(factory):
         if name in _REGISTRY:
             raise ValueError(f"Pipeline {name!r} is already registered.")
+        if task not in ("classification", "regression"):
+            raise ValueError(
+                f"task must be 'classification' or 'regression'; got {task!r}."
+            )
         _REGISTRY[name] = PipelineSpec(
-            name, description, factory, adapts_to_test_speaker, default
+            name, description, factory, adapts_to_test_speaker, default, task
         )
         return factory
 
     return decorator
 
 
-def list_pipelines():
+def list_pipelines(task=None):
     """Names of the registered pipelines, in registration order.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}, default=None
+        Only the pipelines of that task; all when None.
 
     Returns
     -------
@@ -128,8 +151,14 @@ def list_pipelines():
     >>> from sklearn_ser.pipelines import list_pipelines
     >>> "is10-svm" in list_pipelines()
     True
+    >>> list_pipelines("regression")
+    ['is10-ridge', 'is10-svr', 'whisper-ridge']
     """
-    return list(_REGISTRY)
+    if task not in (None, "classification", "regression"):
+        raise ValueError(
+            f"task must be None, 'classification' or 'regression'; got {task!r}."
+        )
+    return [n for n, s in _REGISTRY.items() if task is None or s.task == task]
 
 
 def get_pipeline_spec(name):
@@ -372,6 +401,58 @@ def _is10_neutral_dae_svm(
     )
 
 
+def _rating_regressor(regressor):
+    """``regressor`` fitted on standardised ratings, its predictions mapped back.
+
+    Standardising the target makes the hyper-parameters (SVR's ``epsilon``, the
+    size of the ridge penalty against the target's variance) mean the same on a
+    1-5 scale as on -1..1.
+    """
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import StandardScaler
+
+    return TransformedTargetRegressor(regressor=regressor, transformer=StandardScaler())
+
+
+@register_pipeline(
+    "is10-ridge",
+    "openSMILE IS10 functionals (1582) -> StandardScaler -> Ridge (alpha=1000) on "
+    "the standardised rating.",
+    default=True,
+    task="regression",
+)
+def _is10_ridge(*, memory=None, random_state=None, alpha=1000.0):
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    from .features import OpenSmileIS10
+
+    return make_pipeline(
+        OpenSmileIS10(memory=memory),
+        StandardScaler(),
+        _rating_regressor(Ridge(alpha=alpha)),
+    )
+
+
+@register_pipeline(
+    "is10-svr",
+    "openSMILE IS10 functionals (1582) -> StandardScaler -> SVR(rbf, C=1, "
+    "epsilon=0.1) on the standardised rating.",
+    task="regression",
+)
+def _is10_svr(*, memory=None, random_state=None, C=1.0, epsilon=0.1, gamma="scale"):
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVR
+
+    from .features import OpenSmileIS10
+
+    return make_pipeline(
+        OpenSmileIS10(memory=memory),
+        StandardScaler(),
+        _rating_regressor(SVR(kernel="rbf", C=C, epsilon=epsilon, gamma=gamma)),
+    )
+
+
 @register_pipeline(
     "logmel-attention",
     "LogMelDeltas (40 log-Mel + deltas, 33 frames/s) -> TrimSilence (35 dB) -> "
@@ -429,18 +510,58 @@ def _logmel_attention_semi(
 # ---------------------------------------------------------------------------------
 
 WHISPER_MODEL_ENV = "SKLEARN_SER_WHISPER_MODEL"
+#: Name of the provisioned model folder searched by :func:`whisper_model_default`.
+WHISPER_MODEL_FOLDER = "faster-whisper-base"
+
+
+def whisper_model_folders():
+    """The folders searched, in order, for a provisioned faster-whisper base model.
+
+    ``./models/faster-whisper-base`` (under the current working directory, where
+    ``python .ci/provision_whisper_base.py`` puts it in a checkout), then
+    ``$XDG_CACHE_HOME/sklearn-ser/models/faster-whisper-base`` (default
+    ``~/.cache/sklearn-ser/models/faster-whisper-base``, a user-level place for
+    ``--dest``).
+
+    Returns
+    -------
+    folders : list of str
+        Absolute paths; they need not exist.
+    """
+    import os
+
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
+    return [
+        os.path.abspath(os.path.join("models", WHISPER_MODEL_FOLDER)),
+        os.path.expanduser(
+            os.path.join(cache, "sklearn-ser", "models", WHISPER_MODEL_FOLDER)
+        ),
+    ]
 
 
 def whisper_model_default(model=None):
     """The Whisper model of the named pipelines.
 
     ``model`` if given, else ``$SKLEARN_SER_WHISPER_MODEL`` (a local
-    faster-whisper/CTranslate2 model folder), else ``"base"``, which faster-whisper
-    downloads on a machine with internet.
+    faster-whisper/CTranslate2 model folder), else the first folder of
+    :func:`whisper_model_folders` that holds a ``model.bin``, else ``"base"``,
+    which faster-whisper downloads on a machine with internet.
+
+    Examples
+    --------
+    >>> whisper_model_default("tiny")
+    'tiny'
     """
     import os
 
-    return model or os.environ.get(WHISPER_MODEL_ENV) or "base"
+    if model:
+        return model
+    if os.environ.get(WHISPER_MODEL_ENV):
+        return os.environ[WHISPER_MODEL_ENV]
+    for folder in whisper_model_folders():
+        if os.path.isfile(os.path.join(folder, "model.bin")):
+            return folder
+    return "base"
 
 
 def _whisper(*, memory, whisper_model, device, pooling="mean+std"):
@@ -495,6 +616,26 @@ def _whisper_logreg(
         _whisper(memory=memory, whisper_model=whisper_model, device=device),
         StandardScaler(),
         LogisticRegression(C=C, max_iter=3000),
+    )
+
+
+@register_pipeline(
+    "whisper-ridge",
+    "Whisper-base encoder (CTranslate2), last layer mean+std pooled (1024) -> "
+    "StandardScaler -> Ridge (alpha=1000) on the standardised rating.",
+    default=True,
+    task="regression",
+)
+def _whisper_ridge(
+    *, memory=None, random_state=None, whisper_model=None, device="cpu", alpha=1000.0
+):
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(
+        _whisper(memory=memory, whisper_model=whisper_model, device=device),
+        StandardScaler(),
+        _rating_regressor(Ridge(alpha=alpha)),
     )
 
 

@@ -3,7 +3,10 @@
 import os
 from pathlib import Path
 
+import numpy as np
+
 from .._compat import StrOptions, validate_params
+from .._task import TASKS, column_task, parse_rating
 from ._base import _build_bunch, _map_label, _report
 
 __all__ = ["load_manifest"]
@@ -12,13 +15,37 @@ __all__ = ["load_manifest"]
 _OWN = ("filename", "target", "speaker")
 
 
+#: The separators tried when ``sep`` is None, in this order of preference.
+SEPARATORS = (",", ";", "\t")
+
+
+def _sniff_sep(path):
+    """The separator of ``path``: the one of :data:`SEPARATORS` that splits the
+    header row into the most columns (on a tie, tab for ``.tsv``/``.tab`` files,
+    else the first in :data:`SEPARATORS`)."""
+    import csv
+
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            header = next((line for line in fh if line.strip()), "")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a readable UTF-8 text table: {exc}") from None
+    counts = {sep: len(next(csv.reader([header], delimiter=sep))) for sep in SEPARATORS}
+    best = max(counts.values())
+    if path.suffix.lower() in (".tsv", ".tab") and counts["\t"] == best:
+        return "\t"
+    return next(sep for sep in SEPARATORS if counts[sep] == best)
+
+
 def _read_table(path, sep):
     import pandas as pd
 
     if sep is None:
-        sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+        sep = _sniff_sep(path)
     try:
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ValueError(
             f"{path}: not a readable {sep!r}-separated table: {exc}"
@@ -47,6 +74,7 @@ def _check_columns(frame, path, wanted):
         "sep": [str, None],
         "as_frame": ["boolean"],
         "on_error": [StrOptions({"raise", "warn"})],
+        "task": [StrOptions(set(TASKS))],
     },
     prefer_skip_nested_validation=True,
 )
@@ -60,21 +88,30 @@ def load_manifest(
     sep=None,
     as_frame=False,
     on_error="raise",
+    task="auto",
 ):
     """Load your own corpus from a manifest: one row per utterance.
 
-    The manifest is a CSV (``,``) or TSV (``\\t``, for ``.tsv``/``.tab`` files)
-    table with a header row. Three columns are needed: the audio path, the label
-    and the speaker (their names are configurable). Relative paths are resolved
-    against the manifest's folder, so a manifest travels with its audio. Every other
-    column is kept in ``frame``. Nothing is read but the table; the audio files are
-    only checked to exist.
+    The manifest is a text table with a header row, its columns separated by
+    ``,``, ``;`` or a tab: the separator is the one that splits the header row into
+    the most columns, unless ``sep`` names it. Three columns are needed: the audio
+    path, the label and the speaker (their names are configurable). Relative paths
+    are resolved against the manifest's folder, so a manifest travels with its
+    audio. Every other column is kept in ``frame``. Nothing is read but the table;
+    the audio files are only checked to exist.
 
-    Labels must be in the shared vocabulary (:data:`EMOTIONS`, any case), or be
-    mapped there by ``label_map``. Problems (a missing file, an unknown label, an
-    empty speaker) are collected over the whole manifest and reported together, each
-    with its line number: one :class:`ValueError`, or with ``on_error="warn"`` one
-    warning, the rows left out.
+    Labels are your own: any names work (``"frustrated"``, ``"high arousal"``),
+    kept as written but for surrounding spaces; a word of the shared vocabulary
+    (:data:`EMOTIONS`) in any case becomes that word (``"Sadness"`` ->
+    ``"sadness"``). Labels that differ only in case or spacing (``"Calmish"``,
+    ``"calmish"``) stay separate classes, with a warning. A label of ``-1`` marks an
+    unlabeled utterance (the rule of :func:`sklearn_ser._labels.unlabeled_mask`).
+    The vocabulary is needed only to compare corpora
+    (:func:`~sklearn_ser.evaluation.evaluate_cross_corpus`): ``label_map`` maps
+    labels onto it there, or merges and drops labels anywhere. Problems (a missing
+    file, an empty label, an empty speaker) are collected over the whole manifest
+    and reported together, each with its line number: one :class:`ValueError`, or
+    with ``on_error="warn"`` one warning, the rows left out.
 
     Parameters
     ----------
@@ -84,18 +121,28 @@ def load_manifest(
 "speaker"
         Column names of the audio path, the label and the speaker.
     label_map : dict, default=None
-        Raw label -> vocabulary label, e.g. ``{"angry": "anger", "happy":
-        "happiness"}``; a value of None drops the rows with that label. Labels not
-        in the map must already be in the vocabulary.
+        Raw label -> label, e.g. ``{"angry": "anger", "happy": "happiness"}`` onto
+        the vocabulary, or ``{"annoyed": "frustrated"}`` to merge two of your own;
+        a value of None drops the rows with that label. Labels not in the map are
+        kept.
     sep : str, default=None
-        Column separator; from the suffix when None (tab for ``.tsv``/``.tab``,
-        comma otherwise).
+        Column separator; when None, the one of ``,``, ``;`` and tab that splits
+        the header row into the most columns (tab on a tie for ``.tsv``/``.tab``
+        files).
     as_frame : bool, default=False
         Also return ``frame``: ``filename`` (resolved), ``target``, ``speaker``,
         ``raw_label`` and every other manifest column (renamed ``manifest_<name>``
         when it clashes with those).
     on_error : {"raise", "warn"}, default="raise"
         What to do with rows at fault.
+    task : {"auto", "classification", "regression"}, default="auto"
+        Whether the label column holds class labels or continuous ratings
+        (arousal, valence...). ``"auto"`` follows the rule of
+        :mod:`sklearn_ser._task`: ratings when every value is a number and one at
+        least is not whole (``0.5``); whole numbers stay class labels unless
+        ``"regression"`` is asked for. Ratings come back as a float ``target``
+        (``-1`` is a rating, not the unlabeled marker), ``target_names`` holds the
+        column's name, and a cell that is not a number is a row at fault.
 
     Returns
     -------
@@ -134,6 +181,12 @@ def load_manifest(
             "speaker_column": speaker_column,
         },
     )
+    regression = column_task(frame[label_column], task=task) == "regression"
+    if regression and label_map:
+        raise ValueError(
+            f"{manifest}: label_map is for class labels, but column "
+            f"{label_column!r} holds continuous ratings (task={task!r})."
+        )
     base = manifest.resolve().parent
     used = {path_column, label_column, speaker_column}
     others = [c for c in frame.columns if c not in used]
@@ -151,7 +204,11 @@ def load_manifest(
         audio = Path(raw_path).expanduser()
         # Lexical normalisation only ("a/../b" -> "b"): symbolic links are kept.
         audio = Path(os.path.normpath(audio if audio.is_absolute() else base / audio))
-        target, problem = _map_label(row[label_column], label_map)
+        if regression:
+            target, problem = parse_rating(row[label_column])
+            problem = problem and f"{label_column!r}: {problem}"
+        else:
+            target, problem = _map_label(row[label_column], label_map)
         if problem is None and target is None:
             continue  # dropped by label_map
         if problem is None and not speaker:
@@ -181,10 +238,19 @@ def load_manifest(
         + (", ".join(others) if others else "none")
         + ". ``lines`` gives each utterance's line in the manifest."
     )
-    return _build_bunch(
+    bunch = _build_bunch(
         columns,
         {"lines": "line"},
         descr=descr,
         as_frame=as_frame,
         corpus_dir=manifest,
+        own_labels=True,
     )
+    if regression:
+        # sorted like the bunch; a float target is what marks ratings
+        order = np.argsort(np.asarray(columns["filename"], dtype=str), kind="stable")
+        bunch.target = np.asarray(columns["target"], dtype=float)[order]
+        bunch.target_names = np.asarray([label_column])
+        if bunch.frame is not None:
+            bunch.frame["target"] = bunch.target
+    return bunch

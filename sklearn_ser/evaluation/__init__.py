@@ -1,5 +1,11 @@
 """Speaker-independent evaluation: cross-validation reports, WA/UA, plots.
 
+Continuous targets (arousal, valence, dominance ratings): :func:`evaluate` on a
+regressor returns a :class:`RegressionReport` with CCC
+(:func:`concordance_correlation_coefficient`), Pearson r and MAE per fold and
+pooled, intervals from :func:`speaker_bootstrap_regression`, and
+:func:`paired_regression_table` to compare regressors.
+
 WA (weighted accuracy) is accuracy; UA (unweighted accuracy) is balanced accuracy,
 the mean of per-class recalls. :func:`evaluate` cross-validates an estimator across
 speakers and returns an :class:`EvaluationReport` with per-fold and pooled figures;
@@ -32,13 +38,24 @@ from ._cross_corpus import (
 from ._environment import software_environment
 from ._evaluate import evaluate
 from ._metrics import (
+    CCC_SCORER,
     UA_SCORER,
     WA_SCORER,
     chance_levels,
+    concordance_correlation_coefficient,
+    get_regression_scorers,
     get_ser_scorers,
     labeled_mask,
+    pearson_correlation,
+    regression_moments,
+    regression_scores_from_moments,
     unweighted_accuracy,
     weighted_accuracy,
+)
+from ._regression_report import (
+    RegressionReport,
+    compare_regression_reports,
+    paired_regression_table,
 )
 from ._report import (
     EvaluationReport,
@@ -50,31 +67,47 @@ from ._report import (
 )
 from ._seeds import evaluate_seeds, seed_table, set_random_state
 from ._speaker_scaler import SpeakerStandardScaler
-from ._stats import paired_comparison, speaker_bootstrap
+from ._stats import (
+    paired_comparison,
+    paired_regression_comparison,
+    speaker_bootstrap,
+    speaker_bootstrap_regression,
+)
 
 __all__ = [
+    "CCC_SCORER",
     "UA_SCORER",
     "WA_SCORER",
     "CorpusStandardScaler",
     "EvaluationReport",
+    "RegressionReport",
     "SpeakerStandardScaler",
     "chance_levels",
+    "compare_regression_reports",
     "compare_reports",
+    "concordance_correlation_coefficient",
     "evaluate",
     "evaluate_cross_corpus",
     "evaluate_seeds",
+    "get_regression_scorers",
     "get_ser_scorers",
     "labeled_mask",
     "leave_one_corpus_out",
     "load_report",
     "markdown_table",
     "paired_comparison",
+    "paired_regression_comparison",
+    "paired_regression_table",
     "paired_table",
+    "pearson_correlation",
     "recall_table",
+    "regression_moments",
+    "regression_scores_from_moments",
     "seed_table",
     "set_random_state",
     "software_environment",
     "speaker_bootstrap",
+    "speaker_bootstrap_regression",
     "unweighted_accuracy",
     "weighted_accuracy",
     "with_corpus_standardization",

@@ -13,9 +13,12 @@ from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_objec
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._compat import _check_method_params, _num_samples, _safe_indexing
+from .._labels import check_labels
 from .._parallel import streaming_parallel
+from .._task import check_continuous_target, check_target_for
 from ._environment import software_environment
 from ._metrics import labeled_mask
+from ._regression_report import RegressionReport
 from ._report import EvaluationReport
 
 __all__ = ["evaluate"]
@@ -133,6 +136,13 @@ def evaluate(
       per-fold UA (computed over the classes it holds, without warnings); the pooled
       figures are the robust ones.
 
+    A **regressor** (``sklearn.base.is_regressor``: arousal, valence or dominance
+    ratings as ``y``) gets the same folds and a :class:`RegressionReport` instead:
+    CCC, Pearson r and MAE per fold and pooled, with intervals over speakers. Every
+    sample is then scored (``-1`` is a rating); ``unlabeled`` and ``proba`` do not
+    apply. A classifier on a continuous ``y``, or a regressor on class names, is an
+    error that says so (:func:`sklearn_ser._task.check_target_for`).
+
     Unlabeled samples (``y == -1``) in the training folds are passed to ``fit`` (for
     semi-supervised estimators) unless ``unlabeled="drop"``; in test folds they are
     predicted but never scored.
@@ -154,7 +164,10 @@ def evaluate(
         Features, audio paths, waveforms or a sequence dataset: anything the
         estimator accepts and ``sklearn.utils._safe_indexing`` can index.
     y : array-like of shape (n_samples,)
-        Emotion labels; ``-1`` marks unlabeled samples.
+        Class labels of one kind: all strings (any names: ``"frustrated"``,
+        ``"high arousal"``) or all numbers; ``-1`` marks unlabeled samples. Labels
+        that mix strings and numbers are an error that says where
+        (:func:`sklearn_ser._labels.check_labels`).
     groups : array-like of shape (n_samples,), default=None
         Speaker of each sample. Required for ``cv="loso"`` and an int ``cv``.
     cv : "loso", int, splitter or iterable, default="loso"
@@ -185,7 +198,8 @@ def evaluate(
 
     Returns
     -------
-    report : EvaluationReport
+    report : EvaluationReport or RegressionReport
+        A :class:`RegressionReport` when ``estimator`` is a regressor.
 
     Examples
     --------
@@ -205,8 +219,10 @@ def evaluate(
     """
     if unlabeled not in ("fit", "drop"):
         raise ValueError(f"unlabeled must be 'fit' or 'drop'; got {unlabeled!r}.")
-    y, groups = _check_labels_and_groups(X, y, groups)
-    splits, cv_text = _make_splits(cv, y, groups, unlabeled)
+    regression = check_target_for(estimator, y, what=name) == "regression"
+    target = getattr(y, "name", None)  # a pandas Series names its target
+    y, groups = _check_labels_and_groups(X, y, groups, regression=regression)
+    splits, cv_text = _make_splits(cv, y, groups, "fit" if regression else unlabeled)
     route, routing = _groups_routing(estimator, groups)
     results = _run_folds(
         estimator,
@@ -239,6 +255,8 @@ def evaluate(
         description=description,
         cv_text=cv_text,
         adapts_to_test_speaker=adapts_to_test_speaker,
+        regression=regression,
+        target=target,
     )
     if return_estimators:
         report.estimators_ = [r["estimator"] for r in results]
@@ -246,13 +264,19 @@ def evaluate(
 
 
 # ---------------------------------------------------------------- evaluate's steps
-def _check_labels_and_groups(X, y, groups):
-    """``y`` and ``groups`` as arrays, one entry per sample of ``X``."""
+def _check_labels_and_groups(X, y, groups, *, regression=False):
+    """``y`` and ``groups`` as arrays, one entry per sample of ``X``.
+
+    With ``regression`` ``y`` is a continuous target: finite floats, all scored.
+    """
     n = _num_samples(X)
-    y = np.asarray(y)
+    if regression:
+        y = check_continuous_target(y)
+    else:
+        y = check_labels(y)  # one kind of label: explained here, not by sklearn later
     if y.ndim != 1 or y.shape[0] != n:
         raise ValueError(f"y must be 1-D with one label per sample of X ({n}).")
-    if not labeled_mask(y).any():
+    if not regression and not labeled_mask(y).any():
         raise ValueError("y holds no labeled sample (every label is -1).")
     if groups is not None:
         groups = np.asarray(groups)
@@ -356,7 +380,18 @@ def _sample_ids(X, index):
 
 
 def _build_report(
-    X, y, groups, splits, results, *, name, description, cv_text, adapts_to_test_speaker
+    X,
+    y,
+    groups,
+    splits,
+    results,
+    *,
+    name,
+    description,
+    cv_text,
+    adapts_to_test_speaker,
+    regression=False,
+    target=None,
 ):
     """Gather the out-of-fold predictions of every split into one report.
 
@@ -388,6 +423,22 @@ def _build_report(
         if res["best_params"] is not None:
             folds[-1]["best_params"] = _plain_params(res["best_params"])
     index = np.concatenate(index)
+    if regression:
+        return RegressionReport(
+            name=name,
+            index=index,
+            fold=np.concatenate(fold_ids),
+            y_true=y[index],
+            y_pred=np.concatenate(preds),
+            folds=folds,
+            groups=None if groups is None else groups[index],
+            sample_ids=_sample_ids(X, index),
+            target=target or "target",
+            description=description,
+            cv=cv_text,
+            adapts_to_test_speaker=adapts_to_test_speaker,
+            meta={"environment": software_environment()},
+        )
     keep_proba = proba_classes is not None and len(probas) == len(results)
     return EvaluationReport(
         name=name,

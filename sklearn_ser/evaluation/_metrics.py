@@ -10,6 +10,20 @@ in ``cross_val_score``, ``cross_validate`` and ``GridSearchCV``: ``"accuracy"`` 
 and ``"balanced_accuracy"`` is UA. When a test fold may hold unlabeled samples
 (``y == -1``, the semi-supervised convention), use :data:`WA_SCORER` and
 :data:`UA_SCORER` (or :func:`get_ser_scorers`), which score labeled samples only.
+
+Continuous targets (arousal, valence, dominance ratings) are scored with
+
+- **CCC**, Lin's concordance correlation coefficient, the field's headline figure:
+  ``2 cov(t, p) / (var(t) + var(p) + (mean(t) - mean(p))**2)`` with population
+  (``1/n``) moments. It is Pearson's r shrunk by any difference of scale or offset
+  between predictions and truth: 1 only when ``p == t``.
+- **Pearson r**: linear correlation, blind to scale and offset.
+- **MAE**: mean absolute error, in the target's own unit.
+
+:func:`regression_moments` gathers the sums these three are made of, and
+:func:`regression_scores_from_moments` is the one place their formulas live: the
+speaker bootstrap of :mod:`~sklearn_ser.evaluation` adds per-speaker sums and
+calls it too. For continuous targets every sample is labeled: ``-1`` is a rating.
 """
 
 import numpy as np
@@ -18,11 +32,17 @@ from sklearn.metrics import make_scorer
 from .._labels import unlabeled_mask
 
 __all__ = [
+    "CCC_SCORER",
     "UA_SCORER",
     "WA_SCORER",
     "chance_levels",
+    "concordance_correlation_coefficient",
+    "get_regression_scorers",
     "get_ser_scorers",
     "labeled_mask",
+    "pearson_correlation",
+    "regression_moments",
+    "regression_scores_from_moments",
     "unweighted_accuracy",
     "weighted_accuracy",
 ]
@@ -186,3 +206,185 @@ def get_ser_scorers():
     (1.0, 1.0)
     """
     return {"WA": WA_SCORER, "UA": UA_SCORER}
+
+
+# ------------------------------------------------------------ continuous targets
+#: The sums, per row, that :func:`regression_moments` returns, in this order.
+MOMENTS = ("n", "t", "p", "tt", "pp", "tp", "abs_err")
+
+
+def _continuous_pair(y_true, y_pred):
+    t = np.asarray(y_true, dtype=float)
+    p = np.asarray(y_pred, dtype=float)
+    if t.ndim != 1 or t.shape != p.shape:
+        raise ValueError(
+            f"y_true and y_pred must be 1-D of the same length; got shapes "
+            f"{t.shape} and {p.shape}."
+        )
+    if not (np.isfinite(t).all() and np.isfinite(p).all()):
+        raise ValueError("y_true and y_pred must be finite (no NaN or inf).")
+    return t, p
+
+
+def regression_moments(y_true, y_pred, *, center=0.0):
+    """The sums CCC, Pearson r and MAE are computed from.
+
+    Sums over samples of ``1``, ``t``, ``p``, ``t**2``, ``p**2``, ``t*p`` and
+    ``|t - p|`` (see :data:`MOMENTS`), with ``t = y_true - center`` and
+    ``p = y_pred - center``. Shifting both by the same ``center`` changes none of
+    the three scores and keeps the sums of squares small (no cancellation).
+    Sums of several sets (e.g. speakers) add up to the sums of their union.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted values (finite).
+    center : float, default=0.0
+        Subtracted from both before summing.
+
+    Returns
+    -------
+    moments : ndarray of shape (7,)
+
+    Examples
+    --------
+    >>> regression_moments([1.0, 2.0], [1.0, 4.0]).tolist()
+    [2.0, 3.0, 5.0, 5.0, 17.0, 9.0, 2.0]
+    """
+    t, p = _continuous_pair(y_true, y_pred)
+    t, p = t - center, p - center
+    return np.array(
+        [t.size, t.sum(), p.sum(), t @ t, p @ p, t @ p, np.abs(t - p).sum()]
+    )
+
+
+def regression_scores_from_moments(moments):
+    """CCC, Pearson r and MAE from :func:`regression_moments` sums.
+
+    Population (``1/n``) moments: ``var(t) = tt/n - (t/n)**2``,
+    ``cov(t, p) = tp/n - (t/n)(p/n)``, and
+
+    - ``CCC = 2 cov(t, p) / (var(t) + var(p) + (mean(t) - mean(p))**2)``
+    - ``r = cov(t, p) / sqrt(var(t) var(p))``
+    - ``MAE = abs_err / n``
+
+    Parameters
+    ----------
+    moments : array-like of shape (..., 7)
+        Sums in the order of :data:`MOMENTS`; leading axes are kept (one set of
+        scores per row, e.g. per bootstrap replicate).
+
+    Returns
+    -------
+    ccc, r, mae : ndarray of shape (...)
+        NaN where undefined: no sample; r when either side is constant; CCC when
+        both are constant and equal.
+    """
+    m = np.asarray(moments, dtype=float)
+    n, st, sp, stt, spp, stp, sae = np.moveaxis(m, -1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mt, mp = st / n, sp / n
+        var_t = np.maximum(stt / n - mt * mt, 0.0)
+        var_p = np.maximum(spp / n - mp * mp, 0.0)
+        cov = stp / n - mt * mp
+        ccc = 2.0 * cov / (var_t + var_p + (mt - mp) ** 2)
+        r = cov / np.sqrt(var_t * var_p)
+        mae = sae / n
+    # A constant side has no correlation: float round-off must not invent one.
+    scale = np.maximum(np.abs(stt / n), np.abs(spp / n)) + 1.0
+    const = (var_t <= 1e-12 * scale) | (var_p <= 1e-12 * scale)
+    r = np.where(const, np.nan, r)
+    return ccc, r, mae
+
+
+def _scores(y_true, y_pred):
+    t, p = _continuous_pair(y_true, y_pred)
+    if t.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    ccc, r, mae = regression_scores_from_moments(
+        regression_moments(t, p, center=t.mean())
+    )
+    return float(ccc), float(r), float(mae)
+
+
+def concordance_correlation_coefficient(y_true, y_pred):
+    """Lin's concordance correlation coefficient (CCC) of predictions and truth.
+
+    ``2 cov(t, p) / (var(t) + var(p) + (mean(t) - mean(p))**2)``, population
+    moments (see :func:`regression_scores_from_moments`). 1 for perfect
+    agreement, 0 for none (a constant prediction), -1 for perfect disagreement;
+    unlike Pearson's r it falls when predictions are shifted or rescaled.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted values.
+
+    Returns
+    -------
+    ccc : float
+        NaN when there is no sample, or both sides are the same constant.
+
+    Examples
+    --------
+    >>> concordance_correlation_coefficient([1, 2, 3], [1, 2, 3])
+    1.0
+    >>> concordance_correlation_coefficient([1, 2, 3], [2, 3, 4])  # r = 1
+    0.571...
+    """
+    return _scores(y_true, y_pred)[0]
+
+
+def pearson_correlation(y_true, y_pred):
+    """Pearson's correlation coefficient r of predictions and truth.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted values.
+
+    Returns
+    -------
+    r : float
+        NaN when either side is constant (no correlation is defined).
+
+    Examples
+    --------
+    >>> round(pearson_correlation([1, 2, 3], [2, 3, 4]), 12)
+    1.0
+    """
+    return _scores(y_true, y_pred)[1]
+
+
+#: Scorer for CCC (greater is better), for ``scoring=`` with regressors.
+CCC_SCORER = make_scorer(concordance_correlation_coefficient)
+
+
+def get_regression_scorers():
+    """``{"CCC", "r", "MAE"}`` scorers for regressors, ready for ``scoring=``.
+
+    MAE is scikit-learn's ``"neg_mean_absolute_error"`` (negated: greater is
+    better, as every scorer).
+
+    Returns
+    -------
+    scorers : dict of str to scorer
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.model_selection import cross_validate
+    >>> X = np.arange(40.0).reshape(-1, 1)
+    >>> scoring = get_regression_scorers()
+    >>> res = cross_validate(Ridge(), X, 2 * X.ravel(), scoring=scoring)
+    >>> round(float(res["test_CCC"].mean()), 3), round(float(res["test_r"].mean()), 3)
+    (1.0, 1.0)
+    """
+    from sklearn.metrics import get_scorer
+
+    return {
+        "CCC": CCC_SCORER,
+        "r": make_scorer(pearson_correlation),
+        "MAE": get_scorer("neg_mean_absolute_error"),
+    }

@@ -160,6 +160,9 @@ class EvaluationReport:
     ['test_groups', 'n_train', 'n_test', 'n_test_labeled']
     """
 
+    #: What the report scores (a :class:`RegressionReport` says "regression").
+    task = "classification"
+
     def __init__(
         self,
         *,
@@ -501,6 +504,7 @@ class EvaluationReport:
         recall = self.per_class_recall()
         return {
             "format_version": _FORMAT_VERSION,
+            "task": self.task,
             "name": self.name,
             "description": self.description,
             "cv": self.cv,
@@ -541,6 +545,11 @@ class EvaluationReport:
         if data.get("format_version") != _FORMAT_VERSION:
             raise ValueError(
                 f"Unsupported report format_version {data.get('format_version')!r}."
+            )
+        if data.get("task", cls.task) != cls.task:
+            raise ValueError(
+                f"report {data.get('name')!r} is a {data['task']} report; read it "
+                "with load_report."
             )
         p = data["predictions"]
         folds = [
@@ -654,8 +663,23 @@ class EvaluationReport:
 
 
 def load_report(source):
-    """Load a report written by :meth:`EvaluationReport.to_json` (a path or text)."""
-    return EvaluationReport.from_json(source)
+    """Load a report written by ``to_json`` (a path or text), of either task.
+
+    Returns
+    -------
+    report : EvaluationReport or RegressionReport
+        As its ``"task"`` says (reports written before regression existed are
+        classification reports).
+    """
+    text = str(source)
+    if not text.lstrip().startswith("{"):
+        text = Path(source).read_text()
+    data = json.loads(text)
+    if data.get("task") == "regression":
+        from ._regression_report import RegressionReport
+
+        return RegressionReport.from_dict(data)
+    return EvaluationReport.from_dict(data)
 
 
 def _system_name(report):
@@ -678,6 +702,17 @@ def _cross_corpus_text(cross):
         f"and scored: {', '.join(map(str, cross['classes']))}."
         + (f" Left out: {dropped}." if dropped else "")
     )
+
+
+def _regression(reports, what):
+    """Whether ``reports`` are regression reports; mixing the tasks is an error."""
+    tasks = {getattr(r, "task", "classification") for r in reports}
+    if len(tasks) > 1:
+        raise ValueError(
+            f"{what} got classification and regression reports together; compare "
+            "each task's reports separately."
+        )
+    return tasks == {"regression"}
 
 
 def _interval_text(ci):
@@ -704,7 +739,15 @@ def compare_reports(reports):
         ``fit_predict_s``, the folds' fit and predict seconds summed over folds
         (not the wall time of the run: feature extraction is outside it, and
         parallel folds overlap).
+
+        Regression reports (all of them) give
+        :func:`~sklearn_ser.evaluation.compare_regression_reports`'s table.
     """
+    reports = list(reports)
+    if _regression(reports, "compare_reports"):
+        from ._regression_report import compare_regression_reports
+
+        return compare_regression_reports(reports)
     rows = {}
     for r in reports:
         s = r.summary()
@@ -787,9 +830,16 @@ def paired_table(
     Returns
     -------
     table : pandas.DataFrame
-        Indexed by ``"<system> vs <reference>"``.
+        Indexed by ``"<system> vs <reference>"``. Regression reports (all of
+        them) give :func:`~sklearn_ser.evaluation.paired_regression_table`'s.
     """
     reports = list(reports)
+    if _regression(reports, "paired_table"):
+        from ._regression_report import paired_regression_table
+
+        return paired_regression_table(
+            reports, reference=reference, n_boot=n_boot, level=level, as_text=as_text
+        )
     if isinstance(reference, str):
         names = [r.name for r in reports]
         if reference not in names:

@@ -17,9 +17,18 @@ import numpy as np
 from scipy.stats import binomtest
 from sklearn.utils import check_random_state
 
-from ._metrics import labeled_mask
+from ._metrics import (
+    labeled_mask,
+    regression_moments,
+    regression_scores_from_moments,
+)
 
-__all__ = ["paired_comparison", "speaker_bootstrap"]
+__all__ = [
+    "paired_comparison",
+    "paired_regression_comparison",
+    "speaker_bootstrap",
+    "speaker_bootstrap_regression",
+]
 
 DEFAULT_N_BOOT = 1000
 DEFAULT_LEVEL = 0.95
@@ -185,7 +194,8 @@ def _aligned(report_a, report_b):
             f"reports {report_a.name!r} and {report_b.name!r} disagree on the "
             "speakers of the same utterances."
         )
-    mask = labeled_mask(y_true)
+    # what each report scores: labeled samples, or all of them for ratings
+    mask = report_a._scored[order_a]
     return (
         y_true[mask],
         report_a.y_pred[order_a][mask],
@@ -287,6 +297,152 @@ def paired_comparison(
         "mcnemar_b": b,
         "mcnemar_c": c,
         "p_mcnemar": p_mcnemar,
+        "level": float(level),
+        "n_boot": int(n_boot),
+    }
+
+
+# ------------------------------------------------------------ continuous targets
+def _per_speaker_moments(y_true, y_pred, groups):
+    """``moments[g]``: :func:`regression_moments` of speaker ``g``'s utterances.
+
+    Centred on the mean of ``y_true`` (the scores do not change; the sums of
+    squares stay small).
+    """
+    t = np.asarray(y_true, dtype=float)
+    p = np.asarray(y_pred, dtype=float)
+    speakers, g = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    center = float(t.mean()) if t.size else 0.0
+    moments = np.stack(
+        [
+            regression_moments(t[g == k], p[g == k], center=center)
+            for k in range(speakers.size)
+        ]
+    ).reshape(speakers.size, -1)
+    return speakers, moments
+
+
+def speaker_bootstrap_regression(
+    y_true,
+    y_pred,
+    groups,
+    *,
+    n_boot=DEFAULT_N_BOOT,
+    level=DEFAULT_LEVEL,
+    random_state=0,
+):
+    """Intervals of pooled CCC, Pearson r and MAE from a bootstrap over speakers.
+
+    The continuous-target twin of :func:`speaker_bootstrap`: each replicate draws
+    as many speakers as there are, with replacement, and scores the drawn
+    speakers' utterances together. The scores come from the speakers' summed
+    :func:`~sklearn_ser.evaluation.regression_moments`, so a replicate is exactly
+    the pooled score of the drawn utterances.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted values.
+    groups : array-like of shape (n_samples,)
+        Speaker of each sample: the unit resampled.
+    n_boot : int, default=1000
+        Bootstrap replicates.
+    level : float, default=0.95
+        Coverage of the intervals.
+    random_state : int, RandomState or None, default=0
+        Seeds the draws.
+
+    Returns
+    -------
+    intervals : dict
+        ``{"CCC": (low, high), "r": (low, high), "MAE": (low, high),
+        "n_speakers": int, "level": float, "n_boot": int}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.normal(size=60)
+    >>> pred = y + 0.5 * rng.normal(size=60)
+    >>> groups = np.repeat([f"s{i}" for i in range(6)], 10)
+    >>> ci = speaker_bootstrap_regression(y, pred, groups, n_boot=200)
+    >>> lo, hi = ci["CCC"]
+    >>> bool(0.5 < lo < hi < 1.0), ci["n_speakers"]
+    (True, 6)
+    """
+    _check_level(level, n_boot)
+    if groups is None:
+        raise ValueError("groups (the speaker of each sample) are needed.")
+    speakers, moments = _per_speaker_moments(y_true, y_pred, groups)
+    weights = _draw_weights(speakers.size, int(n_boot), random_state)
+    ccc, r, mae = regression_scores_from_moments(weights @ moments)
+    return {
+        "CCC": _interval(ccc, level),
+        "r": _interval(r, level),
+        "MAE": _interval(mae, level),
+        "n_speakers": int(speakers.size),
+        "level": float(level),
+        "n_boot": int(n_boot),
+    }
+
+
+def paired_regression_comparison(
+    report_a,
+    report_b,
+    *,
+    n_boot=DEFAULT_N_BOOT,
+    level=DEFAULT_LEVEL,
+    random_state=0,
+):
+    """Compare two regressors evaluated on the same utterances: CCC difference.
+
+    The continuous-target twin of :func:`paired_comparison`: a paired bootstrap
+    over speakers of the pooled CCC difference (B - A), each replicate scoring
+    both systems on the same drawn speakers; ``p_bootstrap`` is the two-sided share
+    of replicates on the far side of zero (at least ``1 / n_boot``). There is no
+    McNemar test: predictions are not right or wrong.
+
+    Parameters
+    ----------
+    report_a, report_b : RegressionReport
+        Two evaluations on the same ``X``, ``y`` and ``groups``.
+    n_boot : int, default=1000
+        Bootstrap replicates.
+    level : float, default=0.95
+        Coverage of the interval.
+    random_state : int, RandomState or None, default=0
+        Seeds the draws.
+
+    Returns
+    -------
+    comparison : dict
+        ``a``, ``b`` (names), ``n``, ``n_speakers``, ``CCC_a``, ``CCC_b``,
+        ``CCC_diff`` (B - A), ``CCC_diff_ci`` (low, high), ``p_bootstrap``,
+        ``MAE_diff`` (B - A), ``level``, ``n_boot``.
+    """
+    _check_level(level, n_boot)
+    y_true, pred_a, pred_b, groups = _aligned(report_a, report_b)
+    speakers, mom_a = _per_speaker_moments(y_true, pred_a, groups)
+    _, mom_b = _per_speaker_moments(y_true, pred_b, groups)
+    ccc_a, _, mae_a = regression_scores_from_moments(mom_a.sum(axis=0))
+    ccc_b, _, mae_b = regression_scores_from_moments(mom_b.sum(axis=0))
+    weights = _draw_weights(speakers.size, int(n_boot), random_state)
+    boot_a = regression_scores_from_moments(weights @ mom_a)[0]
+    boot_b = regression_scores_from_moments(weights @ mom_b)[0]
+    diff = boot_b - boot_a
+    diff = diff[np.isfinite(diff)]
+    tail = min(np.mean(diff <= 0.0), np.mean(diff >= 0.0))
+    return {
+        "a": report_a.name,
+        "b": report_b.name,
+        "n": int(y_true.size),
+        "n_speakers": int(speakers.size),
+        "CCC_a": float(ccc_a),
+        "CCC_b": float(ccc_b),
+        "CCC_diff": float(ccc_b - ccc_a),
+        "CCC_diff_ci": _interval(diff, level),
+        "p_bootstrap": float(min(1.0, max(2.0 * tail, 1.0 / diff.size))),
+        "MAE_diff": float(mae_b - mae_a),
         "level": float(level),
         "n_boot": int(n_boot),
     }
