@@ -1,4 +1,4 @@
-"""Continuous targets: CCC / r / MAE, speaker intervals, reports, loader, pipelines, CLI."""
+"""Continuous targets: CCC, r, MAE, speaker intervals, reports, loader, CLI."""
 
 import json
 
@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from conftest import synth_voice
 from scipy.stats import pearsonr
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import mean_absolute_error
 
+from conftest import synth_voice
 from sklearn_ser import load_model
 from sklearn_ser._task import check_target_for, column_task
 from sklearn_ser.cli import _parse_pipelines, main
