@@ -1,8 +1,59 @@
-"""joblib helper shared by the extractors and the evaluation."""
+"""joblib helpers shared by the extractors, the evaluation and the command line."""
 
-from joblib import Parallel
+import warnings
 
-__all__ = ["streaming_parallel"]
+from joblib import Parallel, cpu_count
+from joblib.parallel import get_active_backend
+
+__all__ = ["cap_n_jobs", "streaming_parallel"]
+
+
+def _local_backend():
+    """True when the active joblib backend runs its workers on this machine."""
+    from joblib._parallel_backends import (
+        LokyBackend,
+        MultiprocessingBackend,
+        SequentialBackend,
+        ThreadingBackend,
+    )
+
+    backend, _ = get_active_backend()
+    local = (LokyBackend, MultiprocessingBackend, SequentialBackend, ThreadingBackend)
+    return isinstance(backend, local)
+
+
+def cap_n_jobs(n_jobs):
+    """``n_jobs``, but never more workers than this machine has CPUs to run them.
+
+    Every worker process loads its own models and audio, so ``n_jobs=1000`` on a
+    16-core machine would hold 1000 copies in memory for no speed-up. A positive
+    ``n_jobs`` above the CPUs this process may use (joblib's ``cpu_count``: CPU
+    affinity and container quotas counted) becomes that number, with a
+    :class:`UserWarning`. ``None``, negative values (``-1``: all CPUs) and the
+    workers of a distributed backend (dask, ray: not this machine's CPUs) are
+    returned unchanged.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+
+    Returns
+    -------
+    n_jobs : int or None
+    """
+    if n_jobs is None or n_jobs <= 0 or not _local_backend():
+        return n_jobs
+    available = cpu_count()
+    if n_jobs <= available:
+        return n_jobs
+    warnings.warn(
+        f"n_jobs={n_jobs} is more than the {available} CPUs available here; using "
+        f"{available} workers (each one holds its own copy of the models and audio, "
+        "so more would only use memory).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return available
 
 
 def streaming_parallel(n_jobs, parallel_class=Parallel):
@@ -11,7 +62,9 @@ def streaming_parallel(n_jobs, parallel_class=Parallel):
     Progress bars and early errors need results as they come; joblib's
     "multiprocessing" backend and Ray's and Spark's joblib backends refuse
     ``return_as="generator"`` (ValueError), so there all results arrive at the end.
+    ``n_jobs`` is capped at the CPUs available (:func:`cap_n_jobs`).
     """
+    n_jobs = cap_n_jobs(n_jobs)
     try:
         return parallel_class(n_jobs=n_jobs, return_as="generator")
     except ValueError:

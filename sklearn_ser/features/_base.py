@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from .._audio import AudioError, as_audio_items, audio_duration, load_audio
 from .._cache import ItemCache
 from .._compat import Interval, StrOptions
-from .._parallel import streaming_parallel
+from .._parallel import cap_n_jobs, streaming_parallel
 
 __all__ = ["BaseAudioExtractor", "ExtractionWarning", "LongAudioWarning"]
 
@@ -175,7 +175,7 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
     def _run(self, todo, cache, results, errors, long=()):
         if not todo and not long:
             return
-        n_jobs = self.n_jobs if self.n_jobs is not None else 1
+        n_jobs = cap_n_jobs(self.n_jobs if self.n_jobs is not None else 1)
         bar = tqdm(
             total=len(todo) + len(long),
             desc=f"{type(self).__name__}",
