@@ -43,6 +43,7 @@ __all__ = [
     "AudioScan",
     "as_audio_items",
     "audio_duration",
+    "is_clipped",
     "is_silent",
     "level_dbfs",
     "load_audio",
@@ -237,6 +238,11 @@ def _read(item):
         return item.waveform, item.sampling_rate
     if not os.path.exists(item.path):
         raise FileNotFoundError(f"Audio file not found: {item.path} ({item.name})")
+    if os.path.isdir(item.path):
+        raise AudioError(
+            f"Cannot read {item.name}: it is a folder, not an audio file; pass the "
+            "audio files in it (the sklearn-ser command expands a folder to them)."
+        )
     try:
         with sf.SoundFile(item.path) as f:
             frames, log, kind = f.frames, f.extra_info, f.format
@@ -275,7 +281,8 @@ def load_audio(item, *, target_sampling_rate=16000, channel=None):
     FileNotFoundError
         The file does not exist.
     AudioError
-        Unreadable/corrupt file, empty signal, NaN or inf samples, bad channel.
+        A folder, an unreadable/corrupt file, an empty signal, NaN or inf samples, a
+        bad channel.
     """
     data, sr = _read(item)
     data = np.asarray(data)
@@ -353,6 +360,17 @@ def is_silent(level, threshold=SILENCE_DBFS):
     return bool(level < threshold)
 
 
+def is_clipped(clipped_fraction, threshold=CLIPPED_FRACTION):
+    """Whether a file whose share of samples at full scale is this counts as clipped.
+
+    Examples
+    --------
+    >>> is_clipped(0.02), is_clipped(1 / 48000)
+    (True, False)
+    """
+    return bool(clipped_fraction > threshold)
+
+
 @dataclass(frozen=True)
 class AudioScan:
     """What one pass over a file found: header, level, clipping, content hash."""
@@ -380,7 +398,7 @@ class AudioScan:
     @property
     def clipped(self):
         """More than :data:`CLIPPED_FRACTION` of the samples at full scale."""
-        return self.clipped_fraction > CLIPPED_FRACTION
+        return is_clipped(self.clipped_fraction)
 
 
 def scan_audio(path, *, blocksize=65536):

@@ -300,11 +300,18 @@ def save_model(model, path):
         Any estimator made of this toolkit's and scikit-learn's parts; skorch nets
         are stored as parameters plus their module's weights.
     path : str or path-like
-        The file to write; ``.skops`` is the conventional suffix.
+        The file to write. It must end in ``.skops``: another suffix
+        (``.joblib``, ``.pkl``) would promise a pickle that ``joblib.load`` then
+        cannot read, so it is refused.
 
     Returns
     -------
     path : pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        ``path`` does not end in ``.skops``, or is an existing folder.
 
     Examples
     --------
@@ -318,8 +325,17 @@ def save_model(model, path):
     """
     import skops.io as sio
 
-    _register()
     path = Path(path)
+    if path.suffix.lower() != SKOPS_SUFFIX:
+        better = path.with_suffix(SKOPS_SUFFIX)
+        raise ValueError(
+            "save_model writes skops' secure format, so the file name must end in "
+            f"{SKOPS_SUFFIX}; got {str(path)!r} (try {str(better)!r}). "
+            "For a pickle that joblib.load reads, use joblib.dump(model, path)."
+        )
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; give save_model a file name (.skops)")
+    _register()
     sio.dump(model, path)
     return path
 
@@ -375,6 +391,8 @@ def load_model(path, *, trusted=None, allow_pickle=False, audio=True):
     ------
     FileNotFoundError
         No such file.
+    IsADirectoryError
+        ``path`` is a folder (the message lists the ``.skops`` files in it).
     UnsafeModelError
         A pickle without ``allow_pickle``, or a skops file holding types that are
         not trusted (listed in the message).
@@ -384,6 +402,17 @@ def load_model(path, *, trusted=None, allow_pickle=False, audio=True):
         what a model file should be.
     """
     path = Path(path)
+    if path.is_dir():
+        inside = sorted(p.name for p in path.glob(f"*{SKOPS_SUFFIX}"))
+        hint = (
+            f"; it holds {', '.join(inside)}"
+            if inside
+            else f"; it holds no {SKOPS_SUFFIX} file"
+        )
+        raise IsADirectoryError(
+            f"{path} is a folder, not a model file: give the {SKOPS_SUFFIX} file "
+            f"written by save_model (sklearn-ser train){hint}"
+        )
     if not path.is_file():
         raise FileNotFoundError(f"model file not found: {path}")
     kind, words = _kind(path)
