@@ -94,13 +94,36 @@ def ct2_variable_shape(path, name):
     return None
 
 
+def _damaged(path, reason):
+    return ValueError(
+        f"the Whisper model in {path} is damaged or not a CTranslate2 Whisper model "
+        f"({reason}); provision the folder again (model.bin, config.json, "
+        "tokenizer.json, vocabulary.txt as faster-whisper downloads them)."
+    )
+
+
 def _load(path, device, compute_type, threads):
+    """The loaded model of folder ``path``, checked once per process.
+
+    A damaged ``model.bin`` either fails to load (CTranslate2 raises anything from
+    RuntimeError to UnicodeDecodeError) or loads and gives NaN for every input;
+    both are reported as the model folder's fault, never an audio item's.
+    """
     key = (path, device, compute_type, threads)
     if key not in _MODELS:
         ct2 = require("ctranslate2", "WhisperEncoder")
-        _MODELS[key] = ct2.models.Whisper(
-            path, device=device, compute_type=compute_type, intra_threads=threads
-        )
+        try:
+            model = ct2.models.Whisper(
+                path, device=device, compute_type=compute_type, intra_threads=threads
+            )
+        except Exception as exc:
+            raise _damaged(path, f"{type(exc).__name__}: {exc}") from exc
+        # 0.1 s of a 220 Hz tone: finite for any intact Whisper encoder.
+        probe = 0.1 * np.sin(2 * np.pi * 220 * np.arange(1600) / SAMPLING_RATE)
+        encoded = WhisperEncoder()._encode_window(model, probe.astype(np.float32))
+        if not np.isfinite(encoded).all():
+            raise _damaged(path, "it gives NaN or infinite values for a test tone")
+        _MODELS[key] = model
     return _MODELS[key]
 
 
