@@ -133,3 +133,91 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+# ------------------------------------------------------------- the HTTP service
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served_model(tmp_path_factory, data_home):
+    """A real is10-svm model (probabilities on) fitted on 42 EMOVO utterances.
+
+    Returns ``(path, model, held_out)``: the saved ``.skops`` file, the model loaded
+    back from it, and EMOVO files it was not trained on (one per speaker and
+    class).
+    """
+    from sklearn_ser import load_model, save_model
+    from sklearn_ser.datasets import load_emovo
+    from sklearn_ser.pipelines import make_named_pipeline
+
+    data = load_emovo(data_home)
+    files, y = np.asarray(data.filenames), np.asarray(data.target)
+    rng = np.random.default_rng(0)
+    train = np.sort(
+        np.concatenate(
+            [rng.choice(np.flatnonzero(y == c), 6, replace=False) for c in np.unique(y)]
+        )
+    )
+    model = make_named_pipeline("is10-svm", probability=True, random_state=0)
+    model.fit(files[train], y[train])
+    path = save_model(model, tmp_path_factory.mktemp("served") / "is10.skops")
+    rest = np.setdiff1d(np.arange(len(files)), train)
+    held_out = [str(files[i]) for i in rest[:: max(1, len(rest) // 12)][:12]]
+    return path, load_model(path), held_out
+
+
+@pytest.fixture(scope="session")
+def server(served_model, tmp_path_factory):
+    """``sklearn-ser serve`` on 127.0.0.1 and a free port, stopped at the end.
+
+    Started as a subprocess (the real command) with a 1 MB upload limit,
+    over-time rows above 8 s, and its own empty ``TMPDIR``. Yields a namespace with
+    ``url``, ``tmpdir``, ``model`` and ``held_out``.
+    """
+    import subprocess
+    import sys
+    import time
+    import types
+    import urllib.request
+
+    path, model, held_out = served_model
+    tmpdir = tmp_path_factory.mktemp("server-tmp")
+    log = tmp_path_factory.mktemp("server-log") / "server.log"
+    port = _free_port()
+    env = {**os.environ, "TMPDIR": str(tmpdir), "OMP_NUM_THREADS": "1"}
+    cmd = [
+        *(sys.executable, "-m", "sklearn_ser.cli", "serve", str(path)),
+        *("--port", str(port), "--max-upload-mb", "1", "--long-audio-s", "8"),
+    ]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                status = proc.returncode
+                pytest.fail(f"the server exited ({status}):\n{log.read_text()}")
+            try:
+                urllib.request.urlopen(f"{url}/info", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the server did not answer:\n{log.read_text()}")
+                time.sleep(0.3)
+        yield types.SimpleNamespace(
+            url=url, tmpdir=tmpdir, model=model, held_out=held_out, log=log
+        )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
