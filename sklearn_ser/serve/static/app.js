@@ -26,6 +26,12 @@ function el(tag, attrs = {}, text = "") {
   return node;
 }
 
+function formatBytes(n) {
+  if (n < 1e3) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(0)} kB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
 async function loadInfo() {
   const response = await fetch("info");
   const info = await response.json();
@@ -39,8 +45,14 @@ async function loadInfo() {
     ["Features", model.n_features],
     ["Probabilities", model.probabilities ? "yes" : "no (labels only)"],
   ];
+  if (model.file != null) {
+    const size = model.file_bytes == null ? "" : ` (${formatBytes(model.file_bytes)})`;
+    rows.push(["Model file", `${model.file}${size}`]);
+    rows.push(["Saved", model.file_modified]);
+  }
+  // entries the caller added (create_app's model_info)
   const shown = new Set(["classes", "steps", "training_utterances", "n_features",
-                         "probabilities"]);
+                         "probabilities", "file", "file_bytes", "file_modified"]);
   for (const [k, v] of Object.entries(model)) {
     if (!shown.has(k)) rows.push([k.replace(/_/g, " "), v]);
   }
@@ -84,13 +96,13 @@ function renderTimeline(result) {
     section.hidden = true;
     return;
   }
-  const start = rows[0].start;
-  const end = rows[rows.length - 1].end;
-  const total = Math.max(end - start, 1e-9);
+  // The whole recording, 0 s to its end; segments where the speech is.
+  const total = Math.max(result.duration_s, rows[rows.length - 1].end, 1e-9);
   const timeline = $("timeline");
   timeline.replaceChildren();
   for (const row of rows) {
     const seg = el("div", {class: "segment", "data-label": row.label}, row.label);
+    seg.style.left = `${(100 * row.start) / total}%`;
     seg.style.width = `${(100 * (row.end - row.start)) / total}%`;
     seg.style.background = classColors[row.label] || "#888";
     let title = `${row.start.toFixed(1)}-${row.end.toFixed(1)} s: ${row.label}`;
@@ -101,8 +113,8 @@ function renderTimeline(result) {
     seg.title = title;
     timeline.append(seg);
   }
-  $("timeline-axis").replaceChildren(el("span", {}, `${start.toFixed(1)} s`),
-                                     el("span", {}, `${end.toFixed(1)} s`));
+  $("timeline-axis").replaceChildren(el("span", {}, "0 s"),
+                                     el("span", {}, `${total.toFixed(1)} s`));
   const legend = $("legend");
   legend.replaceChildren();
   for (const [cls, color] of Object.entries(classColors)) {
