@@ -832,7 +832,7 @@ def _benchmark_cross_corpus(args):
             "holds continuous ratings"
         )
     try:  # before any extraction: comparing corpora needs the shared vocabulary
-        pass
+        _check_vocabulary({c: d.target for c, d in corpora.items()})
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
