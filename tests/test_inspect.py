@@ -9,8 +9,10 @@ import soundfile as sf
 from scipy.stats import chi2_contingency
 
 from sklearn_ser._audio import (
+    CLIPPED_FRACTION,
     SILENCE_DBFS,
     AudioError,
+    is_clipped,
     is_silent,
     level_dbfs,
     scan_audio,
@@ -72,6 +74,28 @@ def test_level_and_silence_rule_by_hand():
     assert level_dbfs(0.0) == float("-inf")
     assert is_silent(float("-inf")) and is_silent(SILENCE_DBFS - 0.1)
     assert not is_silent(SILENCE_DBFS) and not is_silent(-30.0)
+    assert is_clipped(CLIPPED_FRACTION * 1.1) and not is_clipped(CLIPPED_FRACTION)
+
+
+def test_scan_audio_measures_by_hand(tmp_path):
+    # 0.5 everywhere but 16 of 8000 samples at full scale, stored exactly (float)
+    x = np.full(8000, 0.5, np.float32)
+    x[::500] = -1.0
+    path = tmp_path / "steps.wav"
+    sf.write(path, np.c_[x, x], 16000, subtype="FLOAT")
+    scan = scan_audio(path, blocksize=1000)  # several blocks
+    assert (scan.samplerate, scan.channels, scan.frames) == (16000, 2, 8000)
+    assert scan.duration == 0.5 and scan.peak == 1.0
+    assert scan.clipped_fraction == 16 / 8000 and scan.clipped
+    ms = ((8000 - 16) * 0.25 + 16 * 1.0) / 8000
+    assert scan.level_dbfs == pytest.approx(10 * np.log10(ms))
+    assert not scan.silent
+    # the hash is of the samples: the same audio under another name matches
+    sf.write(tmp_path / "again.wav", np.c_[x, x], 16000, subtype="FLOAT")
+    assert scan_audio(tmp_path / "again.wav").sha1 == scan.sha1
+    x[0] = 0.25
+    sf.write(tmp_path / "changed.wav", np.c_[x, x], 16000, subtype="FLOAT")
+    assert scan_audio(tmp_path / "changed.wav").sha1 != scan.sha1
 
 
 def test_chance_levels_by_hand():

@@ -17,6 +17,8 @@ from .._audio import (
     CLIPPED_FRACTION,
     SILENCE_DBFS,
     AudioError,
+    is_clipped,
+    is_silent,
     scan_audio,
 )
 from ._base import _MAX_LISTED
@@ -282,7 +284,7 @@ class CorpusDescription:
         if not self.read_audio:
             return []
         ok = self.files[self.files["error"].isna()]
-        return list(ok.loc[ok["level_dbfs"].astype(float) < SILENCE_DBFS, "filename"])
+        return [f for f, v in zip(ok["filename"], ok["level_dbfs"]) if is_silent(v)]
 
     @property
     def clipped(self):
@@ -290,8 +292,9 @@ class CorpusDescription:
         if not self.read_audio:
             return []
         ok = self.files[self.files["error"].isna()]
-        frac = ok["clipped_fraction"].astype(float)
-        return list(ok.loc[frac > CLIPPED_FRACTION, "filename"])
+        return [
+            f for f, v in zip(ok["filename"], ok["clipped_fraction"]) if is_clipped(v)
+        ]
 
     @property
     def duplicates(self):
