@@ -310,7 +310,10 @@ def test_cli_errors_for_own_labels_layouts_and_separators(
         for label in ("angry", "calm"):
             _wav(other / s / label / "0.wav", voice)
     args = ["benchmark", "--train", f"mine={own_folder}", "--test", f"other={other}"]
+    fresh = tmp_path / "fresh-cache"
+    args += ["--cache", str(fresh), "--pipelines", "is10-svm"]
     assert main([*args, "--out", str(tmp_path / "x"), "--quiet"]) == 2
+    assert not fresh.exists() or not any(fresh.rglob("*.*")), "features extracted"
     line = _error_line(capsys)
     assert "labels outside it: mine: 'frustrated', 'high arousal', 'stressed'" in line
     assert "other: 'angry'." in line and "--label-map" in line
