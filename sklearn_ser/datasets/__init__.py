@@ -1,9 +1,11 @@
 """Speech emotion corpora, loaded scikit-learn style into a Bunch.
 
-Every loader returns ``filenames`` (sorted paths), ``target`` (string labels from one
-vocabulary, :data:`EMOTIONS`), ``groups`` (speaker ids, for speaker-independent
-splits), ``target_names``, ``DESCR`` and, with ``as_frame=True``, ``frame``; plus
-corpus-specific arrays (``sentences``, ``sessions``, ``genders``, ...).
+Every loader returns ``filenames`` (sorted paths), ``target`` (string labels: the
+named corpora's from one vocabulary, :data:`EMOTIONS`; your own data's,
+:func:`load_manifest` and :func:`load_folder`, as you wrote them), ``groups``
+(speaker ids, for speaker-independent splits), ``target_names``, ``DESCR`` and, with
+``as_frame=True``, ``frame``; plus corpus-specific arrays (``sentences``,
+``sessions``, ``genders``, ...).
 
 Where the corpora live: every loader's first argument ``data_home`` is either the
 *data home* holding one folder per corpus (``emovo/``, ``emodb/``, ``iemocap/``,
