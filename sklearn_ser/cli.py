@@ -5,7 +5,9 @@ pipelines of :mod:`sklearn_ser.pipelines` on EMOVO from the local data home,
 leave-one-speaker-out, results in ``./sklearn-ser-results/emovo``.
 
 Errors (unknown corpus or pipeline, missing data, unreadable files) are one line on
-stderr and exit status 2; ``--debug`` shows the traceback instead.
+stderr and exit status 2; ``--debug`` shows the traceback instead. ``extract`` and
+``predict`` with ``--on-error warn`` write the rows of the files that worked, list
+the others on stderr and exit with status 1.
 """
 
 import argparse
