@@ -785,14 +785,13 @@ def _cross_summary(rows, by_pair, std):
 
 def _chance(report):
     """The chance level of a cross-corpus test set, in words."""
-    import numpy as np
+    from .evaluation import chance_levels
 
-    labels, counts = np.unique(np.asarray(report.y_true), return_counts=True)
-    k = len(labels)
+    chance = chance_levels(report.y_true)
     return (
-        f"chance level UA {1 / k:.3f} (1/{k} classes), WA "
-        f"{counts.max() / counts.sum():.3f} (always {labels[np.argmax(counts)]}, the "
-        "test corpus's most frequent class)"
+        f"chance level UA {chance['UA']:.3f} (1/{chance['n_classes']} classes), WA "
+        f"{chance['WA']:.3f} (always {chance['majority']}, the test corpus's most "
+        "frequent class)"
     )
 
 
