@@ -167,7 +167,8 @@ def as_audio_items(X, sampling_rate=None, name="X"):
     items = []
     for i, x in enumerate(X):
         if _is_path(x):
-            items.append(AudioItem(i, path=os.fspath(x)))
+            # a plain str: numpy's str_ would show as np.str_('...') in messages
+            items.append(AudioItem(i, path=str(os.fsdecode(x))))
             continue
         if isinstance(x, np.ndarray) or isinstance(x, (list, tuple)):
             arr = np.asarray(x)
