@@ -220,6 +220,15 @@ def test_upload_over_the_limit_is_413(server, tmp_path):
     assert "limit of 1 MB" in r.json()["detail"]
 
 
+def test_file_over_the_limit_in_a_body_within_the_slack_is_413(server, tmp_path):
+    # The body may pass the limit by the form's framing allowance; the file may not.
+    path = tmp_path / "a_bit_big.wav"
+    path.write_bytes(big_wav(tmp_path).read_bytes()[: 1_000_000 + 20_000])
+    r = post(server, path)
+    assert r.status_code == 413
+    assert "limit of 1 MB" in r.json()["detail"]
+
+
 def test_upload_just_under_the_limit_is_accepted(server, tmp_path):
     path = big_wav(tmp_path, seconds=30.0)  # 960 kB < 1 MB
     r = post(server, path)
@@ -273,6 +282,20 @@ def test_create_app_checks_its_parameters(served_model):
         create_app(model, long_audio_s=0, warm_up=False)
     with pytest.raises(ValueError, match="model_info must be a dict"):
         create_app(model, model_info=["x"], warm_up=False)
+
+
+def test_create_app_refuses_a_per_speaker_model(wav_files):
+    from sklearn import config_context
+
+    from sklearn_ser.pipelines import make_named_pipeline
+    from sklearn_ser.serve import create_app
+
+    y = ["anger", "neutral"] * 3
+    groups = ["s1", "s1", "s1", "s2", "s2", "s2"]
+    with config_context(enable_metadata_routing=True):
+        model = make_named_pipeline("is10-svm-spkstd").fit(wav_files, y, groups=groups)
+    with pytest.raises(ValueError, match="standardises each speaker"):
+        create_app(model, warm_up=False)
 
 
 def test_serve_command_errors_are_one_line(served_model, tmp_path, capsys):
