@@ -547,10 +547,12 @@ def _start_results(out, keys, *, sources, cv, quiet):
     its ``train -> test`` pairs) with the same ``cv`` (its description; None: any)
     and is not re-run now. Every other entry is removed with its report files, so a
     pipeline that fails now leaves no figure of an earlier run, and two corpora
-    never share a results.json. The pruned file is written at once.
+    never share a results.json. The pruned file is written at once, and the earlier
+    run's ``report.md`` removed (each run writes its own as its pipelines finish).
     """
     path = out / "results.json"
     results = _load_results(path)
+    (out / "report.md").unlink(missing_ok=True)
     kept, dropped = {}, []
     for key, entry in results.items():
         if (

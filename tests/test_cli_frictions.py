@@ -221,6 +221,7 @@ def test_runs_into_one_folder_never_mix(tmp_path, voice, capsys):
     assert main([*run, "--corpus", str(beta), "--pipelines", "is10-svm"]) == 2
     assert json.loads((out / "results.json").read_text()) == {}
     assert not (out / "is10-svm.json").exists() and not (out / "is10-svm.png").exists()
+    assert not (out / "report.md").exists()
 
 
 def test_cross_corpus_prints_chance_and_times_the_extraction(tmp_path, voice, capsys):
