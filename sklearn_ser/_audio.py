@@ -437,7 +437,6 @@ def scan_audio(path, *, blocksize=65536):
     (0.1, True, False)
     """
     path = os.fspath(path)
-    item = AudioItem(0, path=path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"Audio file not found: {path}")
     digest = hashlib.sha1()
@@ -452,7 +451,7 @@ def scan_audio(path, *, blocksize=65536):
                 if not len(block):
                     break
                 if not np.isfinite(block).all():
-                    raise AudioError(f"{item.name} contains NaN or infinite samples.")
+                    raise AudioError(f"{path} contains NaN or infinite samples.")
                 digest.update(np.ascontiguousarray(block).view(np.uint8))
                 magnitude = np.abs(block)
                 flat = block.ravel().astype(np.float64)
@@ -461,12 +460,12 @@ def scan_audio(path, *, blocksize=65536):
                 peak = max(peak, float(magnitude.max()))
                 n_read += len(block)
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        raise AudioError(f"Cannot read {item.name}: {exc}") from exc
+        raise AudioError(f"Cannot read {path}: {exc}") from exc
     reason = _damage(log, frames, n_read, exact_length=kind != "MP3")
     if reason is not None:
-        raise AudioError(f"Cannot use {item.name}: {reason}.")
+        raise AudioError(f"Cannot use {path}: {reason}.")
     if n_read == 0:
-        raise AudioError(f"{item.name} is empty (0 samples).")
+        raise AudioError(f"{path} is empty (0 samples).")
     n_samples = n_read * channels
     return AudioScan(
         path=path,

@@ -219,8 +219,11 @@ def test_describe_reports_every_kind_of_problem(tmp_path, voice):
     assert "speaker-label confound" not in findings  # s1 and s2 hold both classes
     md = d.to_markdown()
     assert "### Files that fail to read (1)" in md
-    assert f"{tmp_path / 'zeros.wav'} (-inf dBFS)" in md
-    assert "### Duplicates (1)" in md
+    assert f"File names below are relative to {tmp_path}." in md
+    assert "- zeros.wav (-inf dBFS)\n" in md
+    assert "- Cannot read broken.wav: " in md  # the error names the file once
+    assert "- loud.wav (" in md and "% of the samples clipped)" in md
+    assert "### Duplicates (1)\n\n- copy/a_again.flac = ok/a.wav\n" in md
     assert "sample rates: 8000 Hz: 1, 16000 Hz: 8" in md
     d.plot(path=tmp_path / "problems.png")
 

@@ -228,6 +228,12 @@ def _listed(items):
     return lines
 
 
+def _short(error, path, relative):
+    """The error with the file's relative name (prefixed when it names no file)."""
+    error = error.replace(os.path.abspath(path), relative).replace(path, relative)
+    return error if relative in error else f"{relative}: {error}"
+
+
 def _counts_text(series, unit=""):
     counts = series.value_counts().sort_index()
     return ", ".join(f"{value}{unit}: {n}" for value, n in counts.items())
@@ -394,7 +400,8 @@ class CorpusDescription:
             f"({c.fraction:.0%}; flagged above {c.threshold:.0%}); "
             f"{c.association_name} between speaker and label: {c.association:.2f}.",
             "",
-            c.message() or "Not confounded: most speakers carry several classes.",
+            c.message()
+            or "Not flagged: at least half the speakers carry several classes.",
             "",
             "## Chance levels",
             "",
@@ -441,24 +448,37 @@ class CorpusDescription:
                     "and duplicates not checked."
                 )
             text.append("")
+        rel = self._relative
         sections = (
-            ("Files that fail to read", [f"{f}: {e}" for f, e in self.unreadable]),
-            ("Silent or near-silent files", self._with_level(self.silent)),
-            ("Clipped files", self._with_clipping(self.clipped)),
-            ("Duplicates", [" = ".join(g) for g in self.duplicates]),
+            (
+                "Files that fail to read",
+                [_short(e, f, rel(f)) for f, e in self.unreadable],
+            ),
+            ("Silent or near-silent files", self._with("level_dbfs", self.silent)),
+            ("Clipped files", self._with("clipped_fraction", self.clipped)),
+            ("Duplicates", [" = ".join(map(rel, g)) for g in self.duplicates]),
         )
+        if any(items for _, items in sections):
+            text += [f"File names below are relative to {self._root()}.", ""]
         for title, items in sections:
             if items:
                 text += [f"### {title} ({len(items)})", "", *_listed(items), ""]
         return "\n".join(text)
 
-    def _with_level(self, names):
-        level = self.files.set_index("filename")["level_dbfs"]
-        return [f"{n} ({float(level[n]):.1f} dBFS)" for n in names]
+    def _root(self):
+        paths = [os.path.abspath(f) for f in self.files["filename"]]
+        return os.path.dirname(os.path.commonprefix([p + os.sep for p in paths]))
 
-    def _with_clipping(self, names):
-        frac = self.files.set_index("filename")["clipped_fraction"]
-        return [f"{n} ({float(frac[n]):.1%} of samples clipped)" for n in names]
+    def _relative(self, path):
+        return os.path.relpath(os.path.abspath(path), self._root())
+
+    def _with(self, column, names):
+        value = self.files.set_index("filename")[column]
+        text = {
+            "level_dbfs": "{:.1f} dBFS",
+            "clipped_fraction": "{:.1%} of the samples clipped",
+        }[column]
+        return [f"{self._relative(n)} ({text.format(float(value[n]))})" for n in names]
 
     # -------------------------------------------------------------------- figure
     def plot(self, *, path=None, dpi=120):
