@@ -1474,8 +1474,10 @@ def build_parser():
         p.add_argument(
             "--whisper-model",
             default=None,
-            help="Whisper model of the whisper-* pipelines: a local faster-whisper "
-            "folder or a size name (default: $SKLEARN_SER_WHISPER_MODEL, else 'base')",
+            help="Whisper model of the whisper-* pipelines and features: a local "
+            "faster-whisper folder or a size name (default: "
+            "$SKLEARN_SER_WHISPER_MODEL, else ./models/faster-whisper-base, else ~/.cache/sklearn-ser/models/"
+            "faster-whisper-base, where they hold model.bin; else 'base', downloaded)",
         )
 
     b = sub.add_parser(
