@@ -97,6 +97,11 @@ def test_folder_and_manifest_keep_own_labels(own_folder, tmp_path):
         "frustrated",
         "-1",
     ]
+    # "nan" is what numpy makes of a missing label: a row at fault, not a class.
+    with manifest.open("a") as fh:
+        fh.write(f"{own_folder / 'spk1/calm/1.wav'},nan,b\n")
+    with pytest.raises(ValueError, match=r"own.csv:7: label 'nan' reads as a missing"):
+        load_manifest(manifest)
 
 
 def test_labels_differing_only_in_case_warn_once(tmp_path, voice):
