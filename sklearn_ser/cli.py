@@ -1476,8 +1476,9 @@ def build_parser():
             default=None,
             help="Whisper model of the whisper-* pipelines and features: a local "
             "faster-whisper folder or a size name (default: "
-            "$SKLEARN_SER_WHISPER_MODEL, else ./models/faster-whisper-base, else ~/.cache/sklearn-ser/models/"
-            "faster-whisper-base, where they hold model.bin; else 'base', downloaded)",
+            "$SKLEARN_SER_WHISPER_MODEL, else ./models/faster-whisper-base, else "
+            "~/.cache/sklearn-ser/models/faster-whisper-base, where they hold "
+            "model.bin; else 'base', downloaded)",
         )
 
     b = sub.add_parser(
