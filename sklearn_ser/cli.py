@@ -25,7 +25,14 @@ DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
 CACHE_ENV = "SKLEARN_SER_CACHE"
 MODEL_SUFFIX = ".skops"
 #: The named extractors of ``sklearn-ser extract --features`` (besides openSMILE's).
-EXTRACT_FEATURES = ("is10", "logmel", "whisper", "whisper-frames")
+EXTRACT_FEATURES = (
+    "is10",
+    "logmel",
+    "whisper",
+    "whisper-frames",
+    "huggingface",
+    "huggingface-frames",
+)
 
 
 class CLIError(Exception):
@@ -943,10 +950,17 @@ def cmd_extract(args):
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq", ".npz"):
         raise CLIError(f"-o must end in .csv, .parquet or .npz; got {out}")
-    if args.features.lower() in ("logmel", "whisper-frames") and suffix != ".npz":
+    sequences = ("logmel", "whisper-frames", "huggingface-frames")
+    if args.features.lower() in sequences and suffix != ".npz":
         raise CLIError(
             f"{args.features} gives frame sequences; write them to a .npz file, "
             f"not {out}"
+        )
+    hf = args.features.lower() in ("huggingface", "huggingface-frames")
+    if hf != (args.hf_model is not None):
+        raise CLIError(
+            "--features huggingface[-frames] takes its model from --hf-model (a "
+            "local folder or a hub id), and --hf-model is only for them"
         )
     _check_writable(out, "output file")
     files = _collect_audio(args.inputs)
@@ -965,6 +979,19 @@ def cmd_extract(args):
         pooling = None if name.lower() == "whisper-frames" else "mean+std"
         model = _whisper_model(args.whisper_model)
         ext = features.WhisperEncoder(model=model, pooling=pooling, **common)
+    elif hf:
+        pooling = None if name.lower().endswith("-frames") else "mean+std"
+        layer = args.hf_layer
+        if layer not in ("last", "average"):
+            try:
+                layer = int(layer)
+            except ValueError:
+                raise CLIError(
+                    f"--hf-layer is 'last', 'average' or a layer number; got {layer!r}"
+                ) from None
+        ext = features.HuggingFaceEncoder(
+            model=args.hf_model, layer=layer, pooling=pooling, **common
+        )
     else:
         from .features._opensmile import _SETS
 
@@ -1536,8 +1563,20 @@ def build_parser():
         "--features",
         required=True,
         help=f"{', '.join(EXTRACT_FEATURES)} or an openSMILE feature set (whisper: "
-        "mean+std pooled encoder frames, model as --whisper-model; whisper-frames "
-        "and logmel: frame sequences, to .npz)",
+        "mean+std pooled encoder frames, model as --whisper-model; huggingface: "
+        "the same of --hf-model's --hf-layer; *-frames and logmel: frame "
+        "sequences, to .npz)",
+    )
+    e.add_argument(
+        "--hf-model",
+        help="with --features huggingface[-frames]: a Hugging Face speech encoder, "
+        "a local folder or a hub id (wav2vec 2.0, HuBERT, WavLM, Whisper, ...)",
+    )
+    e.add_argument(
+        "--hf-layer",
+        default="last",
+        help="with --hf-model: 'last', 'average' or a hidden-state number (0: the "
+        "first transformer layer's input; default last)",
     )
     e.add_argument(
         "--level",

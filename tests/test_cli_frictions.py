@@ -17,7 +17,7 @@ from joblib import cpu_count
 from sklearn_ser import AudioError, load_model, save_model
 from sklearn_ser._parallel import cap_n_jobs, streaming_parallel
 from sklearn_ser.cli import _n_jobs, main
-from sklearn_ser.features import OpenSmileIS10, WhisperEncoder
+from sklearn_ser.features import HuggingFaceEncoder, OpenSmileIS10, WhisperEncoder
 from sklearn_ser.pipelines import (
     make_named_pipeline,
     whisper_model_default,
@@ -112,6 +112,40 @@ def test_extract_whisper_equals_the_encoder(tmp_path, wav_files, whisper_model):
     assert frames.shape[1] == 512 and np.load(seq)["lengths"].tolist() == [
         frames.shape[0]
     ]
+
+
+def test_extract_huggingface_equals_the_encoder(tmp_path, wav_files):
+    torch = pytest.importorskip("torch")
+    tf = pytest.importorskip("transformers")
+    # a tiny random HuBERT written as a downloaded model folder looks
+    torch.manual_seed(0)
+    config = tf.HubertConfig(
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        conv_dim=(16,) * 7,
+        num_conv_pos_embeddings=16,
+        num_conv_pos_embedding_groups=2,
+        feat_extract_norm="layer",
+    )
+    folder = tmp_path / "hubert"
+    tf.AutoModel.from_config(config).save_pretrained(folder)
+    tf.Wav2Vec2FeatureExtractor(return_attention_mask=True).save_pretrained(folder)
+
+    out = tmp_path / "hf.csv"
+    args = ["extract", "--features", "huggingface", "--hf-model", str(folder)]
+    args += ["--hf-layer", "1", *wav_files[:2], "-o", str(out), "--no-cache", "--quiet"]
+    assert main(args) == 0
+    expected = HuggingFaceEncoder(model=str(folder), layer=1).fit_transform(
+        wav_files[:2]
+    )
+    frame = pd.read_csv(out)
+    assert frame.shape == (2, 1 + 32) and frame["file"].tolist() == wav_files[:2]
+    np.testing.assert_allclose(frame.iloc[:, 1:].to_numpy(), expected, rtol=1e-5)
+
+    bad = ["extract", "--features", "huggingface", wav_files[0], "-o", str(out)]
+    assert main(bad) == 2
 
 
 # ------------------------------------------------------------------ workers
