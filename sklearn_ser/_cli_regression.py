@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from ._task import target_task
+from .evaluation import chance_levels
 
 __all__ = ["benchmark_regression", "pipelines_for_target"]
 
@@ -81,8 +82,8 @@ def _legend(data, cv, n_folds):
     """What the regression table's figures mean, and what a blind guess scores."""
     y = np.asarray(data.target, dtype=float)
     target = str(data.target_names[0])
-    median = float(np.median(y))
-    blind_mae = float(np.abs(y - median).mean())
+    chance = chance_levels(y)
+    median, blind_mae = chance["median"], chance["MAE"]
     folds = (
         f"{n_folds} folds, one held-out speaker each"
         if cv == "loso"

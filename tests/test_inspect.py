@@ -103,6 +103,9 @@ def test_chance_levels_by_hand():
     assert levels == {"UA": 1 / 3, "WA": 0.5, "n_classes": 3, "majority": "a"}
     with pytest.raises(ValueError, match="no labeled sample"):
         chance_levels([-1, -1])
+    # ratings: -1 is a rating, not the unlabeled marker; median 1.0
+    ratings = chance_levels(np.array([-1.0, 1.0, 1.0, 5.0]))
+    assert ratings == {"CCC": 0.0, "MAE": (2 + 0 + 0 + 4) / 4, "median": 1.0}
 
 
 def test_confound_rule_counts_single_class_speakers():
@@ -245,11 +248,15 @@ def test_describe_a_continuous_target(tmp_path, voice):
         "groups": np.array(["a", "a", "b", "b"]),
     }
     d = describe_corpus(data, name="ratings")
-    assert d.continuous and d.chance is None
+    assert d.continuous and d.chance == {"CCC": 0.0, "MAE": 1.0, "median": 3.25}
     assert d.counts.loc["a", "mean"] == pytest.approx(2.0)
     md = d.to_markdown()
     assert "a continuous target from 1.5 to 4" in md
-    assert "## Target per speaker" in md and "R2 0, RMSE" in md
+    assert "## Target per speaker" in md
+    # the regression benchmark's chance levels: CCC 0, MAE of the median (3.25)
+    assert "CCC 0 for any guess" in md
+    assert "MAE 1.000 for always answering the median rating (3.25)" in md
+    assert "1 of 2 speakers carry a single value (50%; flagged above 50%)" in md
     d.plot(path=tmp_path / "ratings.png")
 
 

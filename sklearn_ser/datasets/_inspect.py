@@ -21,6 +21,7 @@ from .._audio import (
     is_silent,
     scan_audio,
 )
+from .._task import target_task
 from ._base import _MAX_LISTED
 
 __all__ = [
@@ -39,7 +40,8 @@ CONFOUND_THRESHOLD = 0.5
 
 
 def _is_continuous(target):
-    return np.issubdtype(np.asarray(target).dtype, np.floating)
+    # the package's one rule for telling ratings from class labels
+    return target_task(target) == "regression"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ class SpeakerLabelConfound:
         return self.n_single_class / self.n_speakers
 
     @property
+    def _classes(self):
+        # a continuous target has values, not classes
+        return "values" if self.association_name == "eta squared" else "classes"
+
+    @property
     def flagged(self):
         """More than :attr:`threshold` of the speakers carry a single class."""
         return self.fraction > self.threshold
@@ -85,9 +92,9 @@ class SpeakerLabelConfound:
             return None
         return (
             f"speaker-label confound: {self.n_single_class} of {self.n_speakers} "
-            f"speakers carry a single class ({self.association_name} between "
-            f"speaker and label {self.association:.2f}). A classifier can learn "
-            "speaker identity as emotion, and a speaker-independent score then "
+            f"speakers carry a single {self._classes[:-1]} ({self.association_name} "
+            f"between speaker and label {self.association:.2f}). A classifier can "
+            "learn speaker identity as emotion, and a speaker-independent score then "
             "measures whether the model recognises new speakers (which class each "
             "held-out voice belongs to), not emotions within a speaker; a score on "
             "a split that is not speaker-independent measures speaker recognition."
@@ -261,9 +268,9 @@ class CorpusDescription:
         per speaker ``n``, ``mean``, ``std``, ``min``, ``max`` of the target.
     confound : SpeakerLabelConfound
         The speaker-label confound check.
-    chance : dict or None
-        :func:`~sklearn_ser.evaluation.chance_levels` of the target (None for a
-        continuous target).
+    chance : dict
+        :func:`~sklearn_ser.evaluation.chance_levels` of the target: what the
+        benchmark's legend prints.
     read_audio : bool
         Whether every file was decoded (levels, clipping, duplicates) or only its
         header read.
@@ -274,7 +281,7 @@ class CorpusDescription:
     continuous: bool
     counts: object
     confound: SpeakerLabelConfound
-    chance: dict | None
+    chance: dict
     read_audio: bool
 
     # ------------------------------------------------------------------ findings
@@ -396,24 +403,25 @@ class CorpusDescription:
         text += [
             "## Speaker-label confound",
             "",
-            f"{c.n_single_class} of {c.n_speakers} speakers carry a single class "
+            f"{c.n_single_class} of {c.n_speakers} speakers carry a single "
+            f"{c._classes[:-1]} "
             f"({c.fraction:.0%}; flagged above {c.threshold:.0%}); "
             f"{c.association_name} between speaker and label: {c.association:.2f}.",
             "",
             c.message()
-            or "Not flagged: at least half the speakers carry several classes.",
+            or f"Not flagged: at least half the speakers carry several {c._classes}.",
             "",
             "## Chance levels",
             "",
         ]
-        if self.chance is None:
-            y = files["target"].astype(float)
+        ch = self.chance
+        if self.continuous:
             text.append(
-                "Predicting the target's mean for every utterance: R2 0, RMSE "
-                f"{y.std(ddof=0):.3g}, MAE {np.mean(np.abs(y - y.mean())):.3g}."
+                "CCC 0 for any guess that ignores the audio (a constant has no "
+                f"covariance with the ratings); MAE {ch['MAE']:.3f} for always "
+                f"answering the median rating ({ch['median']:g})."
             )
         else:
-            ch = self.chance
             text.append(
                 f"UA {ch['UA']:.3f} (1/{ch['n_classes']} classes, any guess that "
                 f"ignores the audio); WA {ch['WA']:.3f} (always answering the most "
@@ -627,7 +635,7 @@ def describe_corpus(data, *, name="corpus", read_audio=True, n_jobs=None, verbos
     filenames, target, groups = _check_bunch(data)
     continuous = _is_continuous(target)
     confound = speaker_label_confound(target, groups)
-    chance = None if continuous else chance_levels(target)
+    chance = chance_levels(target)
 
     from joblib import delayed
 

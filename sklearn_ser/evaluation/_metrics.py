@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.metrics import make_scorer
 
 from .._labels import unlabeled_mask
+from .._task import target_task
 
 __all__ = [
     "CCC_SCORER",
@@ -143,32 +144,46 @@ def unweighted_accuracy(y_true, y_pred):
 
 
 def chance_levels(y):
-    """WA and UA that a guess ignoring the audio reaches: the floor a score must beat.
+    """What a guess ignoring the audio scores: the floor a score must beat.
 
-    UA's chance level is ``1 / n_classes``: any guess that does not look at the
-    audio (always one class, or classes drawn at random in any proportions) has an
-    expected mean recall of ``1 / n_classes``. WA's is the share of the most
-    frequent class, reached by always answering it. Unlabeled samples (``-1``) are
-    left out. ``sklearn-ser benchmark`` and ``sklearn-ser inspect`` print these.
+    Class labels: UA's chance level is ``1 / n_classes``: any guess that does not
+    look at the audio (always one class, or classes drawn at random in any
+    proportions) has an expected mean recall of ``1 / n_classes``. WA's is the share
+    of the most frequent class, reached by always answering it. Unlabeled samples
+    (``-1``) are left out.
+
+    A continuous target (float ratings, :func:`sklearn_ser._task.target_task`):
+    CCC 0 (a constant has no covariance with the ratings), and the MAE of always
+    answering the median rating, the best constant in hindsight.
+
+    ``sklearn-ser benchmark`` and ``sklearn-ser inspect`` print these.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-        Class labels; ``-1`` marks an unlabeled sample.
+        Class labels (``-1`` marks an unlabeled sample) or float ratings.
 
     Returns
     -------
     levels : dict
-        ``"UA"`` and ``"WA"`` (floats), ``"n_classes"`` and ``"majority"`` (the most
-        frequent class, the first in sorted order on a tie).
+        Class labels: ``"UA"`` and ``"WA"`` (floats), ``"n_classes"`` and
+        ``"majority"`` (the most frequent class, the first in sorted order on a
+        tie). Ratings: ``"CCC"`` (0.0), ``"MAE"`` and ``"median"``.
 
     Examples
     --------
     >>> levels = chance_levels(["anger", "anger", "anger", "neutral"])
     >>> levels["UA"], levels["WA"], levels["majority"]
     (0.5, 0.75, 'anger')
+    >>> chance_levels([1.0, 2.0, 4.5])
+    {'CCC': 0.0, 'MAE': 1.1666666666666667, 'median': 2.0}
     """
     y = np.asarray(y)
+    if target_task(y) == "regression":
+        if y.size == 0:
+            raise ValueError("chance_levels: y holds no rating.")
+        median = float(np.median(y))
+        return {"CCC": 0.0, "MAE": float(np.abs(y - median).mean()), "median": median}
     y = y[labeled_mask(y)]
     if y.size == 0:
         raise ValueError("chance_levels: y holds no labeled sample.")
