@@ -35,13 +35,16 @@ from dataclasses import dataclass
 
 from sklearn.pipeline import make_pipeline
 
+# Also found here by name: model files saved before the rule moved to evaluation
+# refer to sklearn_ser.pipelines.simplest_within_one_se.
+from .evaluation import simplest_within_one_se
+
 __all__ = [
     "PipelineSpec",
     "get_pipeline_spec",
     "list_pipelines",
     "make_named_pipeline",
     "register_pipeline",
-    "simplest_within_one_se",
 ]
 
 
@@ -414,41 +417,62 @@ def _rating_regressor(regressor):
     return TransformedTargetRegressor(regressor=regressor, transformer=StandardScaler())
 
 
+def _bounded_scaling():
+    """Numerically constant features dropped, the others clipped, then standardised.
+
+    A linear model extrapolates: a test feature far outside what training saw sends
+    its prediction anywhere (a ridge predicted 10^3 to 10^4 for ratings in -1..1 on
+    EMOVO and RAVDESS). Two of IS10's kinds of functional did that:
+
+    - features constant but for float round-off over the training speakers (a
+      variance below 1e-12: values of order 1e-9, too small a range for
+      ``MinMaxScaler``, which leaves float32 ranges under 1.2e-6 unscaled) are
+      dropped (``VarianceThreshold``);
+    - every other feature is clipped to the range the training utterances span
+      (``MinMaxScaler(clip=True)``), so no test feature lies thousands of
+      standard deviations out, and then standardised.
+    """
+    from sklearn.feature_selection import VarianceThreshold
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    return [VarianceThreshold(1e-12), MinMaxScaler(clip=True), StandardScaler()]
+
+
 @register_pipeline(
     "is10-ridge",
-    "openSMILE IS10 functionals (1582) -> StandardScaler -> Ridge (alpha=1000) on "
-    "the standardised rating.",
+    "openSMILE IS10 functionals (1582) -> constant ones dropped, the others clipped "
+    "to the training range -> "
+    "StandardScaler -> Ridge (alpha=1000) on the standardised rating.",
     default=True,
     task="regression",
 )
 def _is10_ridge(*, memory=None, random_state=None, alpha=1000.0):
     from sklearn.linear_model import Ridge
-    from sklearn.preprocessing import StandardScaler
 
     from .features import OpenSmileIS10
 
     return make_pipeline(
         OpenSmileIS10(memory=memory),
-        StandardScaler(),
+        *_bounded_scaling(),
         _rating_regressor(Ridge(alpha=alpha)),
     )
 
 
 @register_pipeline(
     "is10-svr",
-    "openSMILE IS10 functionals (1582) -> StandardScaler -> SVR(rbf, C=1, "
-    "epsilon=0.1) on the standardised rating.",
+    "openSMILE IS10 functionals (1582) -> constant ones dropped, the others clipped "
+    "to the training range -> "
+    "StandardScaler -> SVR(rbf, C=1, epsilon=0.1) on the standardised rating.",
     task="regression",
 )
 def _is10_svr(*, memory=None, random_state=None, C=1.0, epsilon=0.1, gamma="scale"):
-    from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVR
 
     from .features import OpenSmileIS10
 
     return make_pipeline(
         OpenSmileIS10(memory=memory),
-        StandardScaler(),
+        *_bounded_scaling(),
         _rating_regressor(SVR(kernel="rbf", C=C, epsilon=epsilon, gamma=gamma)),
     )
 
@@ -622,6 +646,7 @@ def _whisper_logreg(
 @register_pipeline(
     "whisper-ridge",
     "Whisper-base encoder (CTranslate2), last layer mean+std pooled (1024) -> "
+    "constant features dropped, the others clipped to the training range -> "
     "StandardScaler -> Ridge (alpha=1000) on the standardised rating.",
     default=True,
     task="regression",
@@ -630,58 +655,12 @@ def _whisper_ridge(
     *, memory=None, random_state=None, whisper_model=None, device="cpu", alpha=1000.0
 ):
     from sklearn.linear_model import Ridge
-    from sklearn.preprocessing import StandardScaler
 
     return make_pipeline(
         _whisper(memory=memory, whisper_model=whisper_model, device=device),
-        StandardScaler(),
+        *_bounded_scaling(),
         _rating_regressor(Ridge(alpha=alpha)),
     )
-
-
-def simplest_within_one_se(cv_results):
-    """``GridSearchCV(refit=...)``: the first candidate within one SE of the best.
-
-    The "one standard error" rule: candidates are listed from the simplest (or
-    preferred) to the most elaborate; the chosen one is the first whose mean
-    inner-fold score is at least the best mean minus the standard error of the
-    best's fold scores. With a handful of training speakers the inner scores are
-    noisy, and the plain best is often a lucky elaborate candidate.
-
-    Parameters
-    ----------
-    cv_results : dict
-        ``GridSearchCV.cv_results_``.
-
-    Returns
-    -------
-    index : int
-        Position of the chosen candidate.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> results = {
-    ...     "mean_test_score": np.array([0.50, 0.52, 0.40]),
-    ...     "std_test_score": np.array([0.05, 0.06, 0.02]),
-    ...     "split0_test_score": np.zeros(3),
-    ...     "split1_test_score": np.zeros(3),
-    ...     "split2_test_score": np.zeros(3),
-    ...     "split3_test_score": np.zeros(3),
-    ... }
-    >>> simplest_within_one_se(results)  # 0.50 >= 0.52 - 0.06 / 2
-    0
-    """
-    import numpy as np
-
-    means = np.asarray(cv_results["mean_test_score"], dtype=float)
-    stds = np.asarray(cv_results["std_test_score"], dtype=float)
-    n_splits = sum(
-        1 for k in cv_results if k.startswith("split") and k.endswith("_test_score")
-    )
-    best = int(np.nanargmax(means))
-    threshold = means[best] - stds[best] / np.sqrt(max(n_splits, 1))
-    return int(np.flatnonzero(means >= threshold)[0])
 
 
 #: Candidate block weights of ``whisper-is10-fusion``, the preferred first: Whisper

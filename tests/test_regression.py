@@ -231,6 +231,25 @@ def test_regression_pipelines_registered():
     assert pipe.steps[-1][1].regressor.C == 3.0
 
 
+@pytest.mark.parametrize("name", ["is10-ridge", "is10-svr", "whisper-ridge"])
+def test_regression_pipelines_stay_in_range_off_near_constant_features(name, rng):
+    # Two IS10 functionals seen to send a StandardScaler -> Ridge to predict 10^3
+    # to 10^4 for ratings in -1..1 (float32 features, as the extractors give):
+    # column 4 spans 1e-5 over training (a test value of 0.5 is 10^5 standard
+    # deviations out); column 5 is float round-off, of order 1e-9 (EMOVO).
+    X = rng.normal(size=(60, 6)).astype(np.float32)
+    X[:, 4] = 1e-5 * rng.normal(size=60)
+    X[:, 5] = 1e-9 * rng.normal(size=60)
+    y = X[:, 0] + 0.1 * rng.normal(size=60)
+    back_end = make_named_pipeline(name)[1:]  # the steps after the extractor
+    back_end.fit(X, y)
+    for column, value in ((4, 0.5), (5, 1e-4)):
+        test = X[:3].copy()
+        test[:, column] = value
+        pred = back_end.predict(test)
+        assert np.all(np.abs(pred) < 3 * np.abs(y).max()), (column, pred)
+
+
 def test_is10_ridge_learns_a_pitch_rating(rated_corpus):
     manifest, cache = rated_corpus
     data = load_manifest(manifest, label_column="arousal")
