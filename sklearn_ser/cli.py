@@ -1254,13 +1254,13 @@ def cmd_predict(args):
     _check_over_time_args(args)
     model = _load_model_arg(args)
     files = _collect_audio(args.inputs)
+    if args.over_time:  # streamed: long files are never read whole
+        return _predict_over_time(model, files, args)
     n_files = len(files)
     files = np.asarray(_readable_audio(files, args.on_error))
     if not len(files):
         raise CLIError(f"none of the {n_files} audio files can be read (listed above)")
     _warn_silent(files)
-    if args.over_time:
-        return _predict_over_time(model, files, args, n_files)
     groups = _groups_for(model, files)
     _, routed = _consumes(model, "predict")
     kw = {} if groups is None else {"groups": np.asarray(groups)}
@@ -1322,19 +1322,26 @@ def _check_over_time_args(args):
         _check_writable(timeline, "timeline figure")
 
 
-def _predict_over_time(model, files, args, n_files):
+def _predict_over_time(model, files, args):
     """``predict --over-time``: one row per segment of each recording."""
     import time
 
     import pandas as pd
 
+    from ._audio import AudioError
     from .segment import SpeechSegmenter, plot_timeline, predict_over_time
 
     segmenter = SpeechSegmenter(method=args.segmenter or "silero")
     tables = []
     for f in files:
         t0 = time.perf_counter()
-        rows = predict_over_time(model, f, segmenter=segmenter)
+        try:
+            rows = predict_over_time(model, f, segmenter=segmenter)
+        except (FileNotFoundError, AudioError) as exc:
+            if args.on_error == "raise":
+                raise
+            print(f"sklearn-ser: warning: skipped: {_one_line(exc)}", file=sys.stderr)
+            continue
         print(
             f"{f}: {len(rows)} segments, {time.perf_counter() - t0:.1f} s",
             file=sys.stderr,
@@ -1343,12 +1350,16 @@ def _predict_over_time(model, files, args, n_files):
             plot_timeline(rows, f).savefig(args.timeline, dpi=110)
         rows.insert(0, "file", f)
         tables.append(rows)
+    if not tables:
+        raise CLIError(
+            f"none of the {len(files)} audio files can be read (listed above)"
+        )
     frame = pd.concat(tables, ignore_index=True)
     frame[["start", "end"]] = frame[["start", "end"]].round(3)
     proba = [c for c in frame if c.startswith("proba_")]
     frame[proba] = frame[proba].round(6)
     _write_table(frame, args.output)
-    return _skipped(n_files - len(files), n_files, args.output or "the output")
+    return _skipped(len(files) - len(tables), len(files), args.output or "the output")
 
 
 def _warn_silent(files):

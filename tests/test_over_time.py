@@ -295,3 +295,25 @@ def test_cli_timeline_needs_one_file(tmp_path, voice, capsys):
     args = ["predict", "m.skops", str(wav), str(wav), "--over-time"]
     assert main([*args, "--timeline", str(tmp_path / "t.png")]) == 2
     assert "one audio file" in capsys.readouterr().err
+
+
+def test_cli_over_time_on_error_warn(tmp_path, voice, rng, synthetic_model, capsys):
+    from sklearn_ser import save_model
+    from sklearn_ser.cli import main
+
+    model = tmp_path / "model.skops"
+    save_model(synthetic_model, model)
+    clips, _ = _two_class_clips(voice, 3, seed=0)
+    good = tmp_path / "good.wav"
+    sf.write(good, assemble_exact(clips, rng)[0], SR)
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF" + b"\0" * 40)
+    args = ["predict", str(model), str(bad), str(good), "--over-time"]
+    args += ["--segmenter", "energy", "-o", str(tmp_path / "rows.csv")]
+    assert main(args) == 2  # --on-error raise: the bad file stops the run
+    assert "bad.wav" in capsys.readouterr().err
+    assert main([*args, "--on-error", "warn"]) == 1
+    err = capsys.readouterr().err
+    assert "skipped" in err and "bad.wav" in err
+    rows = pd.read_csv(tmp_path / "rows.csv")
+    assert set(rows.file) == {str(good)} and len(rows) == 3

@@ -1,6 +1,7 @@
 """Emotion over time: a fitted model applied to each segment of a long recording."""
 
 import copy
+import os
 
 import numpy as np
 import pandas as pd
@@ -237,5 +238,7 @@ def plot_timeline(rows, audio, *, sampling_rate=16000, n_columns=2000, title=Non
     ax_w.set_xlim(0, recording.duration)
     ax_w.set_xlabel("time (s)")
     ax_w.set_ylabel("waveform")
-    fig.suptitle(title if title is not None else f"Emotion over time: {recording.name}")
+    if title is None:
+        title = f"Emotion over time: {os.path.basename(recording.name)}"
+    fig.suptitle(title)
     return fig

@@ -157,8 +157,12 @@ class SpeechSegmenter(TransformerMixin, BaseEstimator):
     file of any length is segmented in bounded memory (the per-frame decisions,
     4 bytes per 32 ms, are all that grows with its length).
 
-    The rule is in this module's docstring (:mod:`sklearn_ser.segment`) and the
-    user guide's page on long recordings.
+    The rule: each 32 ms frame (at 16 kHz) is called speech or not by the
+    ``method``; runs of speech frames closer than ``merge_gap`` are joined,
+    runs shorter than ``min_speech`` dropped, the rest widened by ``pad`` (two
+    that would overlap meet half-way), and segments longer than ``max_segment``
+    cut into equal parts. The user guide's page on long recordings has the
+    details and measured boundary errors.
 
     Parameters
     ----------
