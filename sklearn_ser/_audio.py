@@ -35,6 +35,8 @@ import numpy as np
 import soundfile as sf
 
 __all__ = [
+    "ACTIVE_FRAME_SECONDS",
+    "ACTIVE_PERCENTILE",
     "CLIPPED_FRACTION",
     "CLIP_LEVEL",
     "SILENCE_DBFS",
@@ -314,11 +316,16 @@ def load_audio(item, *, target_sampling_rate=16000, channel=None):
 
 
 # ------------------------------------------------------------------ signal levels
-#: RMS level (dBFS) below which a recording counts as silent or near-silent. Speech
-#: recorded for emotion corpora sits around -15 to -45 dBFS (EMOVO: -18 to -41);
-#: -60 dBFS is a quiet room's noise floor with no one speaking, and an all-zero file
-#: is -inf. Shared by ``sklearn-ser inspect`` and ``sklearn-ser predict``.
+#: Active level (dBFS, see :func:`scan_audio`) below which a recording counts as
+#: silent or near-silent. The active level is that of a file's louder frames, so the
+#: pauses around an utterance do not count: speech in emotion corpora sits around
+#: -10 to -57 dBFS (EMOVO: -45 to -10; RAVDESS: -57 to -9), a quiet
+#: room with no one speaking below -60, and an all-zero file at -inf. Shared by
+#: ``sklearn-ser inspect`` and ``sklearn-ser predict``.
 SILENCE_DBFS = -60.0
+#: Frame length (s) and percentile of the frame levels that make the active level.
+ACTIVE_FRAME_SECONDS = 0.02
+ACTIVE_PERCENTILE = 95
 #: A sample at or above this magnitude (full scale is 1.0) is counted as clipped.
 CLIP_LEVEL = 0.999
 #: A file whose clipped samples exceed this fraction is reported as clipped: a peak-
@@ -351,7 +358,7 @@ def level_dbfs(mean_square):
 
 
 def is_silent(level, threshold=SILENCE_DBFS):
-    """Whether an RMS level (dBFS, from :func:`level_dbfs`) counts as silent.
+    """Whether an active level (dBFS, :attr:`AudioScan.active_level_dbfs`) is silent.
 
     Examples
     --------
@@ -382,6 +389,7 @@ class AudioScan:
     frames: int
     subtype: str
     level_dbfs: float
+    active_level_dbfs: float
     peak: float
     clipped_fraction: float
     sha1: str
@@ -393,8 +401,8 @@ class AudioScan:
 
     @property
     def silent(self):
-        """Silent or near-silent: RMS below :data:`SILENCE_DBFS` (or all zeros)."""
-        return is_silent(self.level_dbfs)
+        """Silent or near-silent: active level below :data:`SILENCE_DBFS`."""
+        return is_silent(self.active_level_dbfs)
 
     @property
     def clipped(self):
@@ -405,9 +413,14 @@ class AudioScan:
 def scan_audio(path, *, blocksize=65536):
     """Read a file once, in blocks, and measure it.
 
-    The RMS level and the clipped fraction are over all samples of all channels; the
-    SHA-1 is of the decoded float32 samples with the rate and channel count, so the
-    same audio under two names (or as WAV and as FLAC) has the same hash.
+    The RMS level and the clipped fraction are over all samples of all channels.
+    The *active level* is the level of the file's louder frames: the
+    ``ACTIVE_PERCENTILE``-th percentile (95) of the mean squares of its 20 ms frames
+    (``ACTIVE_FRAME_SECONDS``), in dBFS, so that the pauses before and after an
+    utterance do not make quiet speech look silent, while a lone click does not make
+    a silent file look spoken. The SHA-1 is of the decoded float32 samples with the
+    rate and channel count, so the same audio under two names (or as WAV and as
+    FLAC) has the same hash.
 
     Parameters
     ----------
@@ -441,21 +454,28 @@ def scan_audio(path, *, blocksize=65536):
         raise FileNotFoundError(f"Audio file not found: {path}")
     digest = hashlib.sha1()
     sum_squares, n_read, n_clipped, peak = 0.0, 0, 0, 0.0
+    frame_power = []  # mean square of each 20 ms frame
     try:
         with sf.SoundFile(path) as f:
             frames, log, kind = f.frames, f.extra_info, f.format
             sr, channels, subtype = f.samplerate, f.channels, f.subtype
             digest.update(f"{sr}:{channels}:".encode())
+            frame = max(1, round(ACTIVE_FRAME_SECONDS * sr))
+            step = max(1, blocksize // frame) * frame  # blocks hold whole frames
             while True:
-                block = f.read(blocksize, dtype="float32", always_2d=True)
+                block = f.read(step, dtype="float32", always_2d=True)
                 if not len(block):
                     break
                 if not np.isfinite(block).all():
                     raise AudioError(f"{path} contains NaN or infinite samples.")
                 digest.update(np.ascontiguousarray(block).view(np.uint8))
                 magnitude = np.abs(block)
-                flat = block.ravel().astype(np.float64)
-                sum_squares += float(np.dot(flat, flat))
+                power = np.mean(np.square(block, dtype=np.float64), axis=1)
+                sum_squares += float(power.sum()) * channels
+                whole = len(power) // frame * frame
+                frame_power.append(power[:whole].reshape(-1, frame).mean(axis=1))
+                if whole < len(power):  # the file's last, shorter frame
+                    frame_power.append(power[whole:].mean(keepdims=True))
                 n_clipped += int(np.count_nonzero(magnitude >= CLIP_LEVEL))
                 peak = max(peak, float(magnitude.max()))
                 n_read += len(block)
@@ -474,6 +494,9 @@ def scan_audio(path, *, blocksize=65536):
         frames=int(n_read),
         subtype=str(subtype),
         level_dbfs=level_dbfs(sum_squares / n_samples),
+        active_level_dbfs=level_dbfs(
+            np.percentile(np.concatenate(frame_power), ACTIVE_PERCENTILE)
+        ),
         peak=peak,
         clipped_fraction=n_clipped / n_samples,
         sha1=digest.hexdigest(),

@@ -89,6 +89,10 @@ def test_scan_audio_measures_by_hand(tmp_path):
     assert scan.clipped_fraction == 16 / 8000 and scan.clipped
     ms = ((8000 - 16) * 0.25 + 16 * 1.0) / 8000
     assert scan.level_dbfs == pytest.approx(10 * np.log10(ms))
+    # 25 frames of 320 samples; 16 of them hold one full-scale sample, so the 95th
+    # percentile of the frame mean squares is such a frame's
+    frame_ms = (319 * 0.25 + 1.0) / 320
+    assert scan.active_level_dbfs == pytest.approx(10 * np.log10(frame_ms))
     assert not scan.silent
     # the hash is of the samples: the same audio under another name matches
     sf.write(tmp_path / "again.wav", np.c_[x, x], 16000, subtype="FLOAT")
@@ -209,9 +213,9 @@ def test_describe_reports_every_kind_of_problem(tmp_path, voice):
     ]
     files = d.files.set_index("filename")
     assert files.loc[str(tmp_path / "zeros.wav"), "level_dbfs"] == float("-inf")
-    assert files.loc[str(tmp_path / "hiss.wav"), "level_dbfs"] == pytest.approx(
-        -80, abs=1
-    )
+    hiss = files.loc[str(tmp_path / "hiss.wav")]
+    assert hiss["level_dbfs"] == pytest.approx(-80, abs=0.5)
+    assert hiss["active_level_dbfs"] == pytest.approx(-80, abs=1.5)
     findings = "\n".join(d.findings())
     assert "1 file(s) fail to read" in findings
     assert "2 file(s) are silent" in findings
@@ -223,7 +227,7 @@ def test_describe_reports_every_kind_of_problem(tmp_path, voice):
     md = d.to_markdown()
     assert "### Files that fail to read (1)" in md
     assert f"File names below are relative to {tmp_path}." in md
-    assert "- zeros.wav (-inf dBFS)\n" in md
+    assert "- zeros.wav (active level -inf dBFS)\n" in md
     assert "- Cannot read broken.wav: " in md  # the error names the file once
     assert "- loud.wav (" in md and "% of the samples clipped)" in md
     assert "### Duplicates (1)\n\n- copy/a_again.flac = ok/a.wav\n" in md
@@ -267,6 +271,22 @@ def test_describe_input_errors(tmp_path):
         describe_corpus(
             {"filenames": ["a.wav"], "target": ["x", "y"], "groups": ["s", "t"]}
         )
+
+
+def test_active_level_ignores_pauses_but_not_a_click(tmp_path):
+    # 1.8 s of digital silence, then 0.2 s at 0.002 (-54 dBFS): quiet speech after a
+    # pause. Whole-file RMS -64 dBFS, but 10 of the 100 frames of 20 ms are at -54.
+    quiet = np.r_[np.zeros(28800), np.full(3200, 0.002)].astype(np.float32)
+    sf.write(tmp_path / "quiet.wav", quiet, 16000, subtype="FLOAT")
+    scan = scan_audio(tmp_path / "quiet.wav")
+    assert scan.level_dbfs == pytest.approx(20 * np.log10(0.002) - 10, abs=1e-4)
+    assert scan.active_level_dbfs == pytest.approx(20 * np.log10(0.002), abs=1e-4)
+    assert not scan.silent
+    # the same level for 2 frames only (a click): below the 95th percentile
+    click = np.r_[np.zeros(31360), np.full(640, 0.002)].astype(np.float32)
+    sf.write(tmp_path / "click.wav", click, 16000, subtype="FLOAT")
+    scan = scan_audio(tmp_path / "click.wav")
+    assert scan.active_level_dbfs == float("-inf") and scan.silent
 
 
 def test_scan_audio_refuses_a_truncated_file(tmp_path, voice):

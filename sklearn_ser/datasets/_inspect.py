@@ -189,6 +189,7 @@ _SCAN_COLUMNS = (
     "subtype",
     "duration",
     "level_dbfs",
+    "active_level_dbfs",
     "peak",
     "clipped_fraction",
     "sha1",
@@ -208,6 +209,7 @@ def _scan_one(path, read_audio):
                 subtype=scan.subtype,
                 duration=scan.duration,
                 level_dbfs=scan.level_dbfs,
+                active_level_dbfs=scan.active_level_dbfs,
                 peak=scan.peak,
                 clipped_fraction=scan.clipped_fraction,
                 sha1=scan.sha1,
@@ -257,9 +259,11 @@ class CorpusDescription:
     files : pandas.DataFrame
         One row per utterance: ``filename``, ``target``, ``speaker``, and from the
         audio ``samplerate``, ``channels``, ``subtype``, ``duration`` (s),
-        ``level_dbfs`` (RMS), ``peak``, ``clipped_fraction``, ``sha1`` (of the
-        decoded samples) and ``error`` (why the file could not be read, else None).
-        The last four are None without ``read_audio``.
+        ``level_dbfs`` (RMS), ``active_level_dbfs`` (the louder frames' level,
+        :func:`~sklearn_ser._audio.scan_audio`), ``peak``, ``clipped_fraction``,
+        ``sha1`` (of the decoded samples) and ``error`` (why the file could not be
+        read, else None). Levels, peak, clipping and hash are None without
+        ``read_audio``.
     continuous : bool
         Whether the target is continuous (float): then there are no classes, and
         the target's range and distribution are reported instead.
@@ -293,11 +297,12 @@ class CorpusDescription:
 
     @property
     def silent(self):
-        """Files whose RMS level is below :data:`~sklearn_ser._audio.SILENCE_DBFS`."""
+        """Files whose active level is below ``SILENCE_DBFS`` (-60 dBFS)."""
         if not self.read_audio:
             return []
         ok = self.files[self.files["error"].isna()]
-        return [f for f, v in zip(ok["filename"], ok["level_dbfs"]) if is_silent(v)]
+        levels = zip(ok["filename"], ok["active_level_dbfs"])
+        return [f for f, v in levels if is_silent(v)]
 
     @property
     def clipped(self):
@@ -328,7 +333,8 @@ class CorpusDescription:
             lines.append(f"{len(self.unreadable)} file(s) fail to read.")
         if self.silent:
             lines.append(
-                f"{len(self.silent)} file(s) are silent or near-silent (RMS below "
+                f"{len(self.silent)} file(s) are silent or near-silent (active level "
+                "below "
                 f"{SILENCE_DBFS:g} dBFS)."
             )
         if self.clipped:
@@ -430,15 +436,18 @@ class CorpusDescription:
         text += ["", "## Audio", ""]
         ok = files[files["error"].isna()]
         if len(ok):
-            stats = ["duration"] + (["level_dbfs", "peak"] if self.read_audio else [])
+            levels = ["level_dbfs", "active_level_dbfs", "peak"]
+            stats = ["duration"] + (levels if self.read_audio else [])
             # all-zero files (-inf dBFS) are listed below, not averaged here
             values = ok[stats].astype(float).replace(-np.inf, np.nan)
             table = values.describe().T
             table = table[["min", "25%", "50%", "mean", "75%", "max"]]
-            table.index = [
-                {"duration": "duration (s)", "level_dbfs": "RMS level (dBFS)"}.get(s, s)
-                for s in stats
-            ]
+            names = {
+                "duration": "duration (s)",
+                "level_dbfs": "RMS level (dBFS)",
+                "active_level_dbfs": "active level (dBFS)",
+            }
+            table.index = [names.get(s, s) for s in stats]
             text += [markdown_table(table), ""]
             text += [
                 f"- sample rates: {_counts_text(ok['samplerate'], ' Hz')}",
@@ -447,7 +456,9 @@ class CorpusDescription:
             ]
             if self.read_audio:
                 text.append(
-                    f"- silent: RMS below {SILENCE_DBFS:g} dBFS; clipped: more than "
+                    "- active level: the 95th percentile of the 20 ms frames' levels "
+                    "(pauses do not count); silent: active level below "
+                    f"{SILENCE_DBFS:g} dBFS; clipped: more than "
                     f"{CLIPPED_FRACTION:.1%} of the samples at |x| >= {CLIP_LEVEL}."
                 )
             else:
@@ -462,7 +473,10 @@ class CorpusDescription:
                 "Files that fail to read",
                 [_short(e, f, rel(f)) for f, e in self.unreadable],
             ),
-            ("Silent or near-silent files", self._with("level_dbfs", self.silent)),
+            (
+                "Silent or near-silent files",
+                self._with("active_level_dbfs", self.silent),
+            ),
             ("Clipped files", self._with("clipped_fraction", self.clipped)),
             ("Duplicates", [" = ".join(map(rel, g)) for g in self.duplicates]),
         )
@@ -483,7 +497,7 @@ class CorpusDescription:
     def _with(self, column, names):
         value = self.files.set_index("filename")[column]
         text = {
-            "level_dbfs": "{:.1f} dBFS",
+            "active_level_dbfs": "active level {:.1f} dBFS",
             "clipped_fraction": "{:.1%} of the samples clipped",
         }[column]
         return [f"{self._relative(n)} ({text.format(float(value[n]))})" for n in names]
@@ -536,12 +550,12 @@ class CorpusDescription:
         axes[1].set_ylabel("files")
         axes[1].set_title("Durations")
         if self.read_audio:
-            level = ok["level_dbfs"].astype(float)
+            level = ok["active_level_dbfs"].astype(float)
             finite = level[np.isfinite(level)]
             axes[2].hist(finite, bins=30)
             axes[2].axvline(SILENCE_DBFS, color="C3", ls="--", label="silence")
             n_zero = int((~np.isfinite(level)).sum())
-            axes[2].set_xlabel("RMS level (dBFS)")
+            axes[2].set_xlabel("active level (dBFS)")
             axes[2].set_ylabel("files")
             title = "Levels" + (f" ({n_zero} all-zero files)" if n_zero else "")
             axes[2].set_title(title)
@@ -585,7 +599,7 @@ def describe_corpus(data, *, name="corpus", read_audio=True, n_jobs=None, verbos
     target), utterances per speaker and class, the speaker-label confound
     (:func:`speaker_label_confound`), the chance levels a benchmark is measured
     against (:func:`~sklearn_ser.evaluation.chance_levels`), and, from the audio,
-    durations, sample rates, channels, encodings, RMS levels, clipped and silent
+    durations, sample rates, channels, encodings, levels, clipped and silent
     files, duplicates (the same decoded audio under two names) and files that fail
     to read. Problem files are listed, never fatal.
 
