@@ -14,6 +14,9 @@ Where the corpora live: every loader's first argument ``data_home`` is either th
 Without it the home is ``$SKLEARN_SER_DATA``, else ``~/sklearn_ser_data``
 (:func:`get_data_home`).
 
+One entry point for all of them: :func:`load_corpus` takes a corpus name
+(:func:`list_corpora`) or the path of your own data, and the loader's options.
+
 Your own data: :func:`load_manifest` reads a CSV/TSV table (path, label, speaker per
 row) and :func:`load_folder` a tree whose labels and speakers come from folder names
 or a file-name pattern; both return the same Bunch.
@@ -43,6 +46,7 @@ from ._inspect import (
 from ._librispeech import librispeech_unlabeled, load_librispeech
 from ._manifest import load_manifest
 from ._ravdess import load_ravdess
+from ._registry import list_corpora, load_corpus
 from ._savee import load_savee
 from ._tess import load_tess
 
@@ -56,7 +60,9 @@ __all__ = [
     "fetch_emodb",
     "get_data_home",
     "librispeech_unlabeled",
+    "list_corpora",
     "load_casia",
+    "load_corpus",
     "load_cremad",
     "load_emodb",
     "load_emovo",
