@@ -1,8 +1,12 @@
-"""Private names of scikit-learn and skorch, imported in this one module.
+"""Private names of scikit-learn, skorch and skops, imported in this one module.
 
 Every private (underscored) name sklearn-ser needs from a dependency is imported
 here and nowhere else, so that a release that moves or renames one breaks one file.
 The minimum versions in ``pyproject.toml`` are versions the test suite has run on.
+
+skops' internals (the node and state machinery that teaches skops to save skorch
+nets) are imported on first use: skops takes seconds to import, and only saving
+and loading a model need it.
 """
 
 from sklearn.base import _fit_context
@@ -40,3 +44,34 @@ __all__ = [
     "validate_parameter_constraints",
     "validate_params",
 ]
+
+_SKOPS_NAMES = (
+    "NODE_TYPE_MAPPING",
+    "Node",
+    "PROTOCOL",
+    "_get_state",
+    "get_module",
+    "get_state",
+    "get_tree",
+    "gettype",
+)
+
+
+def __getattr__(name):
+    # PEP 562: ``from ._compat import Node`` imports skops here, on first use.
+    if name not in _SKOPS_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from skops.io._audit import NODE_TYPE_MAPPING, Node, get_tree
+    from skops.io._protocol import PROTOCOL
+    from skops.io._utils import _get_state, get_module, get_state, gettype
+
+    return {
+        "NODE_TYPE_MAPPING": NODE_TYPE_MAPPING,
+        "Node": Node,
+        "PROTOCOL": PROTOCOL,
+        "_get_state": _get_state,
+        "get_module": get_module,
+        "get_state": get_state,
+        "get_tree": get_tree,
+        "gettype": gettype,
+    }[name]

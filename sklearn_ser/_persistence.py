@@ -99,7 +99,7 @@ def _request_dict(net):
 
 
 def _net_get_state(obj, save_context):
-    from skops.io._utils import get_module, get_state
+    from ._compat import get_module, get_state
 
     params = obj.get_params(deep=False)
     params.pop("_params_to_validate", None)
@@ -137,8 +137,7 @@ def _net_get_state(obj, save_context):
 
 
 def _net_node_class():
-    from skops.io._audit import Node, get_tree
-    from skops.io._utils import gettype
+    from ._compat import Node, get_tree, gettype
 
     class SkorchNetNode(Node):
         """Rebuilds a skorch net from parameters, fitted attributes and weights."""
@@ -215,10 +214,9 @@ def _register():
     global _REGISTERED
     if _REGISTERED:
         return
-    from skops.io._audit import NODE_TYPE_MAPPING
-    from skops.io._protocol import PROTOCOL
-    from skops.io._utils import _get_state
     from skorch import NeuralNet
+
+    from ._compat import NODE_TYPE_MAPPING, PROTOCOL, _get_state
 
     _get_state.register(NeuralNet)(_net_get_state)
     NODE_TYPE_MAPPING[("SklearnSerSkorchNetNode", PROTOCOL)] = _net_node_class()
@@ -254,7 +252,6 @@ def trusted_types():
     from .classifiers._data import SequenceDataset, sequence_loader
     from .classifiers._module import AttentionBLSTMModule
     from .classifiers._targets import PseudoClassTargets
-    from .pipelines import simplest_within_one_se
 
     estimators = []
     for package in (features, autoencoders, classifiers, evaluation):
@@ -285,9 +282,12 @@ def trusted_types():
         _Scorer,
         evaluation.unweighted_accuracy,
         evaluation.weighted_accuracy,
-        simplest_within_one_se,
+        evaluation.simplest_within_one_se,
     ]
-    return sorted({_type_name(t) for t in estimators + others})
+    # Files written before the one-SE rule moved to sklearn_ser.evaluation name its
+    # former module, which re-exports it.
+    moved = ["sklearn_ser.pipelines.simplest_within_one_se"]
+    return sorted({_type_name(t) for t in estimators + others}.union(moved))
 
 
 # --------------------------------------------------------------------- save/load

@@ -1,4 +1,4 @@
-"""Small torch helpers shared by the autoencoders and the attention classifier."""
+"""Small torch helpers shared by the autoencoders, the classifier and the encoders."""
 
 import numpy as np
 import torch
@@ -37,26 +37,3 @@ def torch_generator(random_state, device="cpu"):
     gen = torch.Generator(device=device)
     gen.manual_seed(seed)
     return gen
-
-
-def kl_sparsity(rho_hat, rho, eps=1e-6):
-    """Sum over hidden units of ``KL(rho || rho_hat_j)`` (the sparse-AE penalty).
-
-    Parameters
-    ----------
-    rho_hat : torch.Tensor of shape (n_hidden,)
-        Mean activation of each sigmoid hidden unit over the batch (valid frames).
-    rho : float
-        Target mean activation (``sparsity_target``).
-
-    Returns
-    -------
-    torch.Tensor
-        Scalar ``sum_j rho log(rho / rho_hat_j) + (1 - rho) log((1 - rho) /
-        (1 - rho_hat_j))``.
-    """
-    rho_hat = rho_hat.clamp(eps, 1 - eps)
-    return (
-        rho * torch.log(rho / rho_hat)
-        + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
-    ).sum()

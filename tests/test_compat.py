@@ -1,4 +1,4 @@
-"""Private names of scikit-learn and skorch come from sklearn_ser/_compat.py only."""
+"""Private names of scikit-learn, skorch and skops come from sklearn_ser/_compat.py."""
 
 import ast
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import sklearn_ser
 
 PACKAGE = Path(sklearn_ser.__file__).parent
-DEPENDENCIES = ("sklearn", "skorch")
+DEPENDENCIES = ("sklearn", "skops", "skorch")
 
 
 def _private_imports(path):

@@ -64,7 +64,7 @@ def test_registry_entries(whisper_model):
 
 
 def test_one_standard_error_rule():
-    from sklearn_ser.pipelines import simplest_within_one_se
+    from sklearn_ser.evaluation import simplest_within_one_se
 
     def results(means, stds, n_splits=4):
         out = {"mean_test_score": np.array(means), "std_test_score": np.array(stds)}
@@ -80,6 +80,44 @@ def test_one_standard_error_rule():
     # the SE shrinks with more folds: 0.49 >= 0.52 - 0.06 / 2, < 0.52 - 0.06 / 3
     assert simplest_within_one_se(results([0.49, 0.52], [0.1, 0.06], 4)) == 0
     assert simplest_within_one_se(results([0.49, 0.52], [0.1, 0.06], 9)) == 1
+
+
+def test_a_search_saved_with_the_rule_under_its_former_module_loads(tmp_path, rng):
+    import json
+    import zipfile
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_ser import load_model, save_model
+    from sklearn_ser.evaluation import simplest_within_one_se
+
+    X, y = rng.normal(size=(40, 3)), np.repeat([0, 1], 20)
+    search = GridSearchCV(
+        LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, refit=simplest_within_one_se
+    ).fit(X, y)
+    save_model(search, tmp_path / "new.skops")
+    # as written before the rule moved from sklearn_ser.pipelines to evaluation
+    with zipfile.ZipFile(tmp_path / "new.skops") as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    text = members["schema.json"].decode()
+    assert text.count("sklearn_ser.evaluation._selection") == 1
+    members["schema.json"] = text.replace(
+        "sklearn_ser.evaluation._selection", "sklearn_ser.pipelines"
+    ).encode()
+    with zipfile.ZipFile(tmp_path / "old.skops", "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    assert "sklearn_ser.pipelines" in json.dumps(json.loads(members["schema.json"]))
+
+    # this small search's own scorer and splitter; the rule is trusted by default
+    own = [
+        "sklearn.metrics._scorer._PassthroughScorer",
+        "sklearn.model_selection._split.StratifiedKFold",
+    ]
+    loaded = load_model(tmp_path / "old.skops", trusted=own, audio=False)
+    assert loaded.refit is simplest_within_one_se
+    np.testing.assert_array_equal(loaded.predict(X), search.predict(X))
 
 
 def test_corpus_standardisation_refuses_a_search_around_the_pipeline(whisper_model):

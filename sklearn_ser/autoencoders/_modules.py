@@ -18,8 +18,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._torch import kl_sparsity
-
 __all__ = [
     "NeutralEmotionModule",
     "SparseAEModule",
@@ -176,6 +174,29 @@ class SparseAEModule(nn.Module):
     def forward(self, x):
         h = self.encode(x)
         return self.decode(h), h
+
+
+def kl_sparsity(rho_hat, rho, eps=1e-6):
+    """Sum over hidden units of ``KL(rho || rho_hat_j)`` (the sparse-AE penalty).
+
+    Parameters
+    ----------
+    rho_hat : torch.Tensor of shape (n_hidden,)
+        Mean activation of each sigmoid hidden unit over the batch (valid frames).
+    rho : float
+        Target mean activation (``sparsity_target``).
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar ``sum_j rho log(rho / rho_hat_j) + (1 - rho) log((1 - rho) /
+        (1 - rho_hat_j))``.
+    """
+    rho_hat = rho_hat.clamp(eps, 1 - eps)
+    return (
+        rho * torch.log(rho / rho_hat)
+        + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
+    ).sum()
 
 
 def sparse_ae_loss(x, z, h, mask=None, *, rho=0.05, beta=1.0, return_parts=False):

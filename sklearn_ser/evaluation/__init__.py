@@ -21,6 +21,9 @@ with :func:`paired_comparison` (paired bootstrap over speakers of the UA differe
 McNemar's test) or :func:`paired_table`; :func:`evaluate_seeds` repeats an
 evaluation over random states and :func:`seed_table` reports the spread.
 
+:func:`simplest_within_one_se` is a ``GridSearchCV(refit=...)`` rule for tuning on
+a few training speakers: the first candidate within one standard error of the best.
+
 :func:`evaluate_cross_corpus` trains on some corpora and tests on another, on the
 classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
 :class:`CorpusStandardScaler` (per-corpus standardisation) is its opt-in adaptation.
@@ -66,6 +69,7 @@ from ._report import (
     recall_table,
 )
 from ._seeds import evaluate_seeds, seed_table, set_random_state
+from ._selection import simplest_within_one_se
 from ._speaker_scaler import SpeakerStandardScaler
 from ._stats import (
     paired_comparison,
@@ -105,6 +109,7 @@ __all__ = [
     "regression_scores_from_moments",
     "seed_table",
     "set_random_state",
+    "simplest_within_one_se",
     "software_environment",
     "speaker_bootstrap",
     "speaker_bootstrap_regression",
