@@ -2,7 +2,7 @@
 
 The ``server`` fixture (tests/conftest.py) runs the real command; Selenium drives
 chromium through Debian's chromedriver (``.ci/setup`` installs both). With
-``SKLEARN_SER_SCREENSHOT=1`` the upload test saves the user guide's screenshot,
+``SKLEARN_SER_SCREENSHOT=1`` the long-upload test saves the user guide's screenshot,
 ``docs/user-guide/serve_screenshot.png``.
 """
 
@@ -115,6 +115,7 @@ def test_upload_shows_the_models_label_and_probabilities(browser, server):
     assert not browser.find_element(By.ID, "timeline-section").is_displayed()
 
 
+@pytest.mark.slow
 def test_long_upload_shows_a_timeline(browser, server, tmp_path):
     from sklearn_ser.segment import predict_over_time
 

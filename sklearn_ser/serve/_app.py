@@ -392,8 +392,6 @@ def create_app(
                 "multipart/form-data, e.g. curl -F file=@clip.wav .../predict",
             )
         name = file.filename or "upload"
-        if file.size is not None and file.size > max_bytes:
-            raise HTTPException(413, _too_large_detail(max_bytes))
         fd, path = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_suffix(name))
         try:
             with os.fdopen(fd, "wb") as out:
