@@ -164,7 +164,9 @@ def test_describe_flags_the_one_class_per_speaker_corpus(tmp_path, voice):
     d = describe_corpus(data, name="acted")
     assert d.confound.flagged and d.confound.n_single_class == 6
     assert d.confound.association == pytest.approx(1.0)
-    assert d.findings()[0].startswith("speaker-label confound: 6 of 6 speakers")
+    assert d.findings()[0].startswith(
+        "speaker-label confound: 6 of 6 speakers carry a single class (Cramér's V"
+    )
     assert d.counts.shape == (6, 3) and d.counts.to_numpy().sum() == 18
     assert (d.counts.to_numpy() > 0).sum(axis=1).tolist() == [1] * 6
     md = d.to_markdown()
@@ -261,6 +263,7 @@ def test_describe_a_continuous_target(tmp_path, voice):
     assert "CCC 0 for any guess" in md
     assert "MAE 1.000 for always answering the median rating (3.25)" in md
     assert "1 of 2 speakers carry a single value (50%; flagged above 50%)" in md
+    assert "Not flagged: at least half the speakers carry several values." in md
     d.plot(path=tmp_path / "ratings.png")
 
 
@@ -306,7 +309,8 @@ def test_inspect_command_on_emovo(tmp_path, data_home, capsys):
     assert printed.startswith("# Corpus inspection: emovo")
     assert "588 utterances, 6 speakers, 7 classes" in printed
     assert "- No problem found." in printed
-    assert "0 of 6 speakers carry a single class" in printed
+    assert "0 of 6 speakers carry a single class (0%; flagged above 50%)" in printed
+    assert "Not flagged: at least half the speakers carry several classes." in printed
     assert "UA 0.143 (1/7 classes" in printed
     assert (out / "inspect.md").read_text().strip() == printed.strip()
     assert (out / "inspect.png").stat().st_size > 0

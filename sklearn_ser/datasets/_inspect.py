@@ -77,8 +77,12 @@ class SpeakerLabelConfound:
         return self.n_single_class / self.n_speakers
 
     @property
-    def _classes(self):
+    def _class(self):
         # a continuous target has values, not classes
+        return "value" if self.association_name == "eta squared" else "class"
+
+    @property
+    def _classes(self):
         return "values" if self.association_name == "eta squared" else "classes"
 
     @property
@@ -92,7 +96,7 @@ class SpeakerLabelConfound:
             return None
         return (
             f"speaker-label confound: {self.n_single_class} of {self.n_speakers} "
-            f"speakers carry a single {self._classes[:-1]} ({self.association_name} "
+            f"speakers carry a single {self._class} ({self.association_name} "
             f"between speaker and label {self.association:.2f}). A classifier can "
             "learn speaker identity as emotion, and a speaker-independent score then "
             "measures whether the model recognises new speakers (which class each "
@@ -410,7 +414,7 @@ class CorpusDescription:
             "## Speaker-label confound",
             "",
             f"{c.n_single_class} of {c.n_speakers} speakers carry a single "
-            f"{c._classes[:-1]} "
+            f"{c._class} "
             f"({c.fraction:.0%}; flagged above {c.threshold:.0%}); "
             f"{c.association_name} between speaker and label: {c.association:.2f}.",
             "",
