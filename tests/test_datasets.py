@@ -227,6 +227,15 @@ def test_librispeech_unlabeled_cuts_every_utterance(data_home):
         librispeech_unlabeled(data_home, seconds=0)
 
 
+def test_librispeech_unlabeled_refuses_a_file_not_at_16_khz(tmp_path, voice):
+    chapter = tmp_path / "LibriSpeech" / "dev-clean" / "84" / "121123"
+    chapter.mkdir(parents=True)
+    sf.write(chapter / "84-121123-0000.flac", voice(0.5, seed=0), 16000)
+    sf.write(chapter / "84-121123-0001.flac", voice(0.5, seed=1), 8000)
+    with pytest.raises(ValueError, match=r"84-121123-0001\.flac: expected 16 kHz"):
+        librispeech_unlabeled(tmp_path)
+
+
 def test_load_librispeech_official_tree(tmp_path, voice):
     root = tmp_path / "LibriSpeech"
     chapter = root / "dev-clean" / "84" / "121123"

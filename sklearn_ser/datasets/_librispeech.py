@@ -6,6 +6,7 @@ from numbers import Real
 
 import numpy as np
 
+from .._audio import as_audio_items, load_audio
 from .._compat import Interval, StrOptions, validate_params
 from ._base import _build_bunch, _find_corpus, _is_hidden, _report
 
@@ -166,14 +167,13 @@ def librispeech_unlabeled(data_home=None, *, seconds=6.0):
     ValueError
         Naming the file, for one not sampled at 16 kHz.
     """
-    import soundfile as sf
-
     data = load_librispeech(data_home)
     frames = int(seconds * 16000)
     waves = np.empty(len(data.filenames), dtype=object)
-    for i, path in enumerate(data.filenames):
-        signal, rate = sf.read(path, dtype="float32", frames=frames)
+    for i, item in enumerate(as_audio_items(data.filenames)):
+        # the one audio reader: a damaged or non-finite file is an AudioError
+        signal, rate = load_audio(item, target_sampling_rate=None)
         if rate != 16000:
-            raise ValueError(f"{path}: expected 16 kHz, got {rate} Hz.")
-        waves[i] = signal
+            raise ValueError(f"{item.path}: expected 16 kHz, got {rate} Hz.")
+        waves[i] = signal[:frames].copy()
     return waves, np.array([f"libri-{g}" for g in data.groups])
