@@ -20,9 +20,10 @@ loading builds the net with those parameters, initializes it and copies the weig
 The optimizer's state (e.g. Adam's moments) and the callbacks' state are not kept:
 ``partial_fit`` after loading starts a new optimizer.
 
-This module is the one place that reaches into skops' private extension points
+This module extends skops through its private extension points
 (``skops.io._audit``, ``skops.io._utils``, ``skops.io._protocol``), as skops' own
-extensions do; a new skops release that moves them breaks this file only.
+extensions do; those names are imported in :mod:`sklearn_ser._compat`, so a new
+skops release that moves them breaks that file only.
 """
 
 import warnings
@@ -64,6 +65,26 @@ def _net_classes():
 
 def _type_name(t):
     return f"{t.__module__}.{t.__qualname__}"
+
+
+# Training options the classifier no longer has, with the value that turned them
+# off: files that store them still load.
+_REMOVED_NET_PARAMS = {"mixup": 0.0}
+
+
+def _drop_removed_params(params, class_name):
+    for name, off in _REMOVED_NET_PARAMS.items():
+        if name not in params:
+            continue
+        value = params.pop(name)
+        if value != off:
+            warnings.warn(
+                f"{class_name} was saved with {name}={value!r}, a training option "
+                "that no longer exists: the loaded model predicts as saved, but "
+                "fitting it again trains without it.",
+                UserWarning,
+                stacklevel=4,
+            )
 
 
 # Attributes skorch (re)creates in ``initialize()``; everything else that ends in an
@@ -176,6 +197,7 @@ def _net_node_class():
 
             cls = gettype(self.module_name, self.class_name)
             params = self.params.construct()
+            _drop_removed_params(params, self.class_name)
             device = str(params.get("device") or "cpu")
             if device.startswith("cuda") and not torch.cuda.is_available():
                 # as skorch does when unpickling: the weights are plain arrays
@@ -284,9 +306,13 @@ def trusted_types():
         evaluation.weighted_accuracy,
         evaluation.simplest_within_one_se,
     ]
-    # Files written before the one-SE rule moved to sklearn_ser.evaluation name its
-    # former module, which re-exports it.
-    moved = ["sklearn_ser.pipelines.simplest_within_one_se"]
+    # Files written before SpecAugment moved to sklearn_ser.augmentation, or the
+    # one-SE rule to sklearn_ser.evaluation, name the former module, which
+    # re-exports it.
+    moved = [
+        "sklearn_ser.classifiers._augment.SpecAugment",
+        "sklearn_ser.pipelines.simplest_within_one_se",
+    ]
     return sorted({_type_name(t) for t in estimators + others}.union(moved))
 
 

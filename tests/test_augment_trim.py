@@ -7,8 +7,9 @@ from skorch.callbacks import Callback
 from torch.utils.data import Subset
 
 from sklearn_ser import LogMelDeltas, SparseAE, TrimSilence, as_sequences
-from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier, SpecAugment
-from sklearn_ser.classifiers._augment import stretch, warp_bands
+from sklearn_ser.augmentation import SpecAugment
+from sklearn_ser.augmentation._specaugment import stretch
+from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
 from sklearn_ser.features._trim import frame_energy_db
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -117,41 +118,13 @@ def test_tempo_changes_the_length_within_range():
     assert min(lengths) >= 80 and max(lengths) <= 125 and len(lengths) > 5
 
 
-def test_warp_bands_moves_every_block_the_same_way():
-    # Three blocks of 5 bands; a ramp 0..4 in each, scaled per block.
-    x = (np.arange(5, dtype=np.float32) * np.array([[1.0], [10.0], [100.0]])).ravel()
-    x = np.tile(x, (4, 1)).astype(np.float32)
-    up = warp_bands(x, 2.0, n_blocks=3)  # band k reads band k / 2: envelope moves up
-    np.testing.assert_allclose(up[0, :5], [0, 0.5, 1, 1.5, 2])
-    np.testing.assert_allclose(up[0, 5:10], [0, 5, 10, 15, 20])
-    np.testing.assert_allclose(up[0, 10:], [0, 50, 100, 150, 200])
-    down = warp_bands(x, 0.5, n_blocks=3)  # band k reads band 2k, the top repeated
-    np.testing.assert_allclose(down[0, :5], [0, 2, 4, 4, 4])
-    np.testing.assert_array_equal(warp_bands(x, 1.0, n_blocks=3), x)
-    assert up.dtype == np.float32 and (up == up[0]).all()
-
-
-def test_freq_warp_is_drawn_within_its_range():
-    aug = SpecAugment(
-        freq_masks=0, time_masks=0, tempo=None, freq_warp=(0.9, 1.1), n_blocks=1
-    )
-    x = np.tile(np.arange(20, dtype=np.float32), (3, 1))
-    rng = np.random.default_rng(0)
-    # Band 10 reads band 10 / a: a in [0.9, 1.1] puts it within [9.09, 11.11].
-    seen = np.array([aug(x, rng)[0, 10] for _ in range(40)])
-    assert seen.min() >= 10 / 1.1 - 1e-4 and seen.max() <= 10 / 0.9 + 1e-4
-    assert seen.std() > 0.3  # drawn afresh each call
-    assert SpecAugment().freq_warp is None  # off by default
-    np.testing.assert_array_equal(x[0], np.arange(20))  # input untouched
-
-
 def test_spec_augment_checks_its_parameters():
     with pytest.raises(ValueError, match="n_blocks"):
         SpecAugment(n_blocks=3).check(10)
     with pytest.raises(ValueError, match="tempo"):
         SpecAugment(tempo=(1.2, 0.8)).check(12)
-    with pytest.raises(ValueError, match="freq_warp"):
-        SpecAugment(freq_warp=(0.0, 1.1)).check(12)
+    with pytest.raises(ValueError, match="tempo"):
+        SpecAugment(tempo=(0.0, 1.1)).check(12)
     with pytest.raises(ValueError, match="freq_masks"):
         SpecAugment(freq_masks=-1).check(12)
 

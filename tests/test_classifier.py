@@ -26,6 +26,7 @@ from sklearn_ser.classifiers import (
     LengthBucketBatchSampler,
     SemiSupervisedAttentionClassifier,
     SequenceDataset,
+    batch_indices,
     collate_sequences,
     holdout_split,
     plot_attention,
@@ -540,42 +541,27 @@ def test_loss_is_the_papers_equation_by_hand(data, pseudo_class):
     np.testing.assert_allclose(loss.item(), expected, rtol=1e-5)
 
 
-def test_mixup_mixes_pooled_vectors_and_the_two_losses(data):
+def test_forward_gives_each_utterances_logits_in_input_order(data):
     X, y, _ = data
-    clf = _loss_net(X, y, mixup=0.4)
-    batch, y_enc = _loss_batch(clf, X, y)
-    frames, lengths = batch["X"], batch["lengths"]
+    clf = small(batch_size=4).fit(X, y)
+    X = X[:10]
+    loader = clf.get_iterator(clf.get_dataset(X))
+    batches = batch_indices(loader)
+    # the loader groups utterances by length, so its order is not the input's
+    order = np.concatenate(batches)
+    assert sorted(order) == list(range(10)) and not (order == np.arange(10)).all()
+    assert [len(b) for b in batches] == [4, 4, 2]
+    logits = clf.forward(X).numpy()
     with torch.no_grad():
-        plain = clf.module_(frames, lengths)
-        perm, lam = torch.tensor([2, 0, 3, 1]), 0.3
-        mixed = clf.module_(frames, lengths, mix=(perm, lam))
-    # the logits are affine in Z, so mixing Z mixes them with the same weights
-    expected = lam * plain[0] + (1 - lam) * plain[0][perm]
-    np.testing.assert_allclose(mixed[0], expected, atol=1e-6)
-    for a, b in zip(mixed[1:], plain[1:]):  # frame outputs are not mixed
-        np.testing.assert_array_equal(a, b)
-    # one training step: lam ~ Beta(0.4, 0.4) and the pairing from torch's RNG
-    torch.manual_seed(5)
-    lam = float(torch.distributions.Beta(0.4, 0.4).sample())
-    perm = torch.randperm(len(y_enc))
-    assert 0.02 < lam < 0.98 and not torch.equal(perm, torch.arange(len(y_enc)))
-    torch.manual_seed(5)
-    step = clf.train_step_single((batch, y_enc))
-    np.testing.assert_allclose(
-        step["y_pred"][0].detach(),
-        lam * plain[0] + (1 - lam) * plain[0][perm],
-        atol=1e-5,
-    )
-    by_hand = lam * _loss_by_hand(clf, step["y_pred"], batch, y_enc, **LOSS) + (
-        1 - lam
-    ) * _loss_by_hand(clf, step["y_pred"], batch, y_enc[perm], **LOSS)
-    np.testing.assert_allclose(step["loss"].item(), by_hand, rtol=1e-5)
-    # prediction never mixes
-    np.testing.assert_allclose(
-        clf.forward(X[:3]).numpy(),
-        clf.module_(*_plain_batch(X[:3]))[0].detach(),
-        atol=1e-5,
-    )
+        for i in range(10):
+            alone = clf.module_(*_plain_batch(X[i : i + 1]))[0][0].numpy()
+            np.testing.assert_allclose(logits[i], alone, atol=1e-5)
+    # forward reads the batches from a second loader: it must give the same ones
+    with pytest.raises(ValueError, match="iterator_valid__shuffle"):
+        clf.set_params(iterator_valid__shuffle=True).predict(X)
+    clf.set_params(iterator_valid__shuffle=False)
+    with pytest.raises(TypeError, match="batch_sampler"):
+        batch_indices([({"X": None}, None)])
 
 
 def _plain_batch(X):

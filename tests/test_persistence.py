@@ -258,3 +258,64 @@ def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
         loaded = load_model(path, audio=False)
     assert loaded.device == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def _rewrite_schema(path, change):
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    schema = json.loads(members["schema.json"])
+    change(schema)
+    members["schema.json"] = json.dumps(schema).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+@pytest.mark.parametrize("mixup", ["0.0", "0.4"])
+def test_a_file_from_before_spec_augment_moved_and_mixup_left_loads(tmp_path, mixup):
+    from sklearn_ser import as_sequences
+    from sklearn_ser.augmentation import SpecAugment
+    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
+
+    rng = np.random.default_rng(0)
+    y = np.array(["ang", "neu"] * 10, dtype=object)
+    X = as_sequences([rng.normal(v == "ang", 1, (rng.integers(5, 15), 6)) for v in y])
+    clf = SemiSupervisedAttentionClassifier(
+        max_epochs=2,
+        module__n_codes=8,
+        module__hidden_size=4,
+        augment=SpecAugment(n_blocks=3, freq_width=1),
+        random_state=0,
+    ).fit(X, y)
+    path = save_model(clf, tmp_path / "net.skops")
+
+    def as_written_before(schema):
+        params = schema["content"]["params"]
+        augment = params["content"]["augment"]
+        assert augment["__module__"] == "sklearn_ser.augmentation._specaugment"
+        augment["__module__"] = "sklearn_ser.classifiers._augment"
+        lr = params["content"]["lr"]
+        mixup_node = {k: v for k, v in lr.items() if k != "__id__"}
+        params["content"]["mixup"] = dict(mixup_node, content=mixup)
+        # skops lists the type of every key of a dict next to its content
+        params["key_types"]["content"].append(params["key_types"]["content"][0])
+
+    _rewrite_schema(path, as_written_before)
+    assert "sklearn_ser.classifiers._augment.SpecAugment" in sio.get_untrusted_types(
+        file=path
+    )
+    if mixup == "0.0":  # the option was off: nothing to say
+        loaded = load_model(path, audio=False)
+    else:
+        with pytest.warns(UserWarning, match="mixup=0.4.*no longer exists"):
+            loaded = load_model(path, audio=False)
+    assert type(loaded.augment) is SpecAugment and not hasattr(loaded, "mixup")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # pickles name the class by module and name: the former module still has it
+    data = pickle.dumps(clf.augment, protocol=0)
+    assert b"sklearn_ser.augmentation._specaugment" in data
+    data = data.replace(
+        b"sklearn_ser.augmentation._specaugment", b"sklearn_ser.classifiers._augment"
+    )
+    old = pickle.loads(data)
+    assert type(old) is SpecAugment and old.get_params() == clf.augment.get_params()

@@ -1,4 +1,4 @@
-"""Training-time augmentation of frame sequences (SpecAugment-style, tempo, warp).
+"""Training-time augmentation of frame sequences (SpecAugment-style, tempo).
 
 An augmenter changes one training utterance at a time, drawn afresh every epoch,
 inside the classifier's TRAINING loader only (``iterator_train``): the validation
@@ -18,30 +18,21 @@ __all__ = ["SpecAugment"]
 
 
 class SpecAugment(BaseEstimator):
-    """Random tempo change, band warp and time / frequency masks on one sequence.
+    """Random tempo change and time / frequency masks on one sequence.
 
-    Applied by :class:`SemiSupervisedAttentionClassifier` (``augment=``) to each
-    training utterance, newly drawn every epoch (Park et al., 2019, "SpecAugment";
-    tempo perturbation as in Ko et al., 2015, done here on the frames):
+    Applied by :class:`~sklearn_ser.classifiers.SemiSupervisedAttentionClassifier`
+    (``augment=``) to each training utterance, newly drawn every epoch (Park et
+    al., 2019, "SpecAugment"; tempo perturbation as in Ko et al., 2015, done here
+    on the frames):
 
     1. tempo: the sequence is resampled in time by a factor drawn uniformly from
        ``tempo`` (linear interpolation between neighbouring frames; 1.1 makes the
        utterance 10 % faster, i.e. 10 % fewer frames);
-    2. band warp (off by default): a vocal-tract-length-style perturbation
-       (Jaitly & Hinton, 2013, "VTLP"), done here on the band axis of each block:
-       with a factor ``a`` drawn uniformly from ``freq_warp``, output band ``k``
-       is the input linearly interpolated at band ``k / a`` (the top band
-       repeated past the edge), so ``a > 1`` moves the spectral envelope up, as a
-       shorter vocal tract does. The same warp applies to the statics, deltas
-       and delta-deltas (a warp along frequency commutes with the deltas, which
-       are filters along time). It works on the standardised features the
-       classifier sees, so it is an approximation of warping before
-       standardisation, and a warp of the Mel axis rather than of Hz;
-    3. ``freq_masks`` frequency masks: each sets ``f ~ U{0..freq_width}``
+    2. ``freq_masks`` frequency masks: each sets ``f ~ U{0..freq_width}``
        consecutive bands to 0 (the mean of standardised features), in every one
        of the ``n_blocks`` blocks of a frame (log-Mel + deltas: the same bands in
        the statics, deltas and delta-deltas);
-    4. ``time_masks`` time masks: each sets ``t ~ U{0..time_width * n_frames}``
+    3. ``time_masks`` time masks: each sets ``t ~ U{0..time_width * n_frames}``
        consecutive frames to 0.
 
     Parameters
@@ -54,8 +45,6 @@ class SpecAugment(BaseEstimator):
         Widest time mask, as a fraction of the utterance's frames.
     tempo : tuple of two floats or None, default=(0.9, 1.1)
         Range of the tempo factor; None keeps the tempo.
-    freq_warp : tuple of two floats or None, default=None
-        Range of the band-warp factor (e.g. ``(0.9, 1.1)``); None: no warp.
     n_blocks : int, default=3
         Equal blocks a frame is made of (3 for :class:`~sklearn_ser.LogMelDeltas`;
         1 for features without deltas).
@@ -63,6 +52,7 @@ class SpecAugment(BaseEstimator):
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn_ser.augmentation import SpecAugment
     >>> aug = SpecAugment(freq_masks=1, freq_width=2, time_masks=1, tempo=None)
     >>> x = np.ones((50, 12), dtype=np.float32)
     >>> out = aug(x, np.random.default_rng(0))
@@ -76,7 +66,6 @@ class SpecAugment(BaseEstimator):
         "time_masks": [Interval(Integral, 0, None, closed="left")],
         "time_width": [Interval(Real, 0, 1, closed="left")],
         "tempo": [tuple, None],
-        "freq_warp": [tuple, None],
         "n_blocks": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -88,7 +77,6 @@ class SpecAugment(BaseEstimator):
         time_masks=2,
         time_width=0.1,
         tempo=(0.9, 1.1),
-        freq_warp=None,
         n_blocks=3,
     ):
         self.freq_masks = freq_masks
@@ -96,7 +84,6 @@ class SpecAugment(BaseEstimator):
         self.time_masks = time_masks
         self.time_width = time_width
         self.tempo = tempo
-        self.freq_warp = freq_warp
         self.n_blocks = n_blocks
 
     def check(self, n_features):
@@ -106,15 +93,12 @@ class SpecAugment(BaseEstimator):
             {k: getattr(self, k) for k in self._parameter_constraints},
             caller_name=type(self).__name__,
         )
-        for name in ("tempo", "freq_warp"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            low, high = value if len(value) == 2 else (0, 0)
+        if self.tempo is not None:
+            low, high = self.tempo if len(self.tempo) == 2 else (0, 0)
             if not 0 < low <= high:
                 raise ValueError(
-                    f"SpecAugment: {name} must be (low, high) with 0 < low <= high; "
-                    f"got {value!r}."
+                    "SpecAugment: tempo must be (low, high) with 0 < low <= high; "
+                    f"got {self.tempo!r}."
                 )
         if n_features % self.n_blocks:
             raise ValueError(
@@ -131,8 +115,6 @@ class SpecAugment(BaseEstimator):
             x = x.copy()
         n, width = x.shape
         block = width // self.n_blocks
-        if self.freq_warp is not None:
-            x = warp_bands(x, rng.uniform(*self.freq_warp), self.n_blocks)
         for _ in range(self.freq_masks):
             f = int(rng.integers(0, min(self.freq_width, block) + 1))
             if f:
@@ -160,19 +142,6 @@ def stretch(x, factor):
         return np.array(x, copy=True)
     pos = np.linspace(0, n - 1, m) if m > 1 else np.zeros(1)
     return _interpolate(x, pos, axis=0)
-
-
-def warp_bands(x, factor, n_blocks=1):
-    """Warp the band axis of each of ``n_blocks`` blocks of a frame sequence.
-
-    In every block of ``B`` bands, output band ``k`` is the input linearly
-    interpolated at band ``min(k / factor, B - 1)``; band 0 is kept.
-    """
-    n, width = x.shape
-    block = width // n_blocks
-    pos = np.minimum(np.arange(block) / factor, block - 1)
-    blocks = x.reshape(n, n_blocks, block)
-    return _interpolate(blocks, pos, axis=2).reshape(n, width)
 
 
 def _interpolate(x, pos, axis):

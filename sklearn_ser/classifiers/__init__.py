@@ -1,16 +1,13 @@
 """Sequence classifiers: the semi-supervised attention BLSTM (skorch) and its parts."""
 
-from ._attention import (
-    LabelledValidationScores,
-    SemiSupervisedAttentionClassifier,
-    ValidEarlyStopping,
-    holdout_split,
-)
-from ._augment import SpecAugment
+from ..augmentation import SpecAugment
+from ._attention import SemiSupervisedAttentionClassifier
+from ._callbacks import LabelledValidationScores, ValidEarlyStopping
 from ._data import (
     AugmentingCollate,
     LengthBucketBatchSampler,
     SequenceDataset,
+    batch_indices,
     collate_sequences,
     sequence_loader,
 )
@@ -18,6 +15,7 @@ from ._module import AttentionBLSTMModule
 from ._pipeline import make_attention_pipeline
 from ._plot import plot_attention
 from ._targets import PseudoClassTargets
+from ._validation import holdout_split
 
 __all__ = [
     "AttentionBLSTMModule",
@@ -29,6 +27,7 @@ __all__ = [
     "SequenceDataset",
     "SpecAugment",
     "ValidEarlyStopping",
+    "batch_indices",
     "collate_sequences",
     "holdout_split",
     "make_attention_pipeline",

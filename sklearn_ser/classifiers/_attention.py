@@ -1,7 +1,6 @@
 """SemiSupervisedAttentionClassifier: sparse AE + BLSTM + attention, on skorch."""
 
 import inspect
-import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -10,141 +9,20 @@ import torch
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
-from skorch.callbacks import (
-    Callback,
-    EarlyStopping,
-    EpochTimer,
-    LRScheduler,
-    PassthroughScoring,
-    PrintLog,
-)
+from skorch.callbacks import EpochTimer, LRScheduler, PassthroughScoring, PrintLog
 from torch.utils.data import Subset
 
 from .._compat import Interval, StrOptions, validate_parameter_constraints
 from .._sequences import check_sequences
 from .._torch import resolve_device
 from ..autoencoders import sparse_ae_loss
-from ._data import SequenceDataset, dataset_targets, sequence_loader
+from ._callbacks import LabelledValidationScores, ValidEarlyStopping
+from ._data import SequenceDataset, batch_indices, dataset_targets, sequence_loader
 from ._module import AttentionBLSTMModule, length_mask
 from ._targets import PseudoClassTargets
+from ._validation import holdout_split
 
 __all__ = ["SemiSupervisedAttentionClassifier"]
-
-
-def holdout_split(y, groups, *, valid_size, n_classes, random_state=None):
-    """Indices of the internal train / validation split used for early stopping.
-
-    With ``groups`` (speakers), whole speakers are held out: ``round(valid_size *
-    n)`` of the ``n`` speakers that have labelled utterances (at least one, and at
-    least one left for training); every utterance of those speakers, labelled or
-    not, goes to validation. Speakers with unlabeled utterances only always stay in
-    training. Without groups, a split stratified on the encoded targets (the
-    pseudo-class included), falling back to a plain shuffle when a class is too
-    small to stratify.
-
-    Parameters
-    ----------
-    y : ndarray of int of shape (n_samples,)
-        Encoded targets: ``0..n_classes-1`` labelled, ``n_classes`` unlabeled.
-    groups : array-like of shape (n_samples,) or None
-        Speaker of each utterance.
-    valid_size : float in (0, 1)
-        Fraction of speakers (with groups) or utterances (without) held out.
-    n_classes : int
-        Number of real classes.
-    random_state : int, RandomState instance or None
-
-    Returns
-    -------
-    train_idx, valid_idx : ndarray of int
-    """
-    rng = check_random_state(random_state)
-    n = len(y)
-    labelled = y < n_classes
-    if groups is not None:
-        groups = np.asarray(groups)
-        candidates = np.unique(groups[labelled])
-        if len(candidates) >= 2:
-            n_valid = int(round(valid_size * len(candidates)))
-            n_valid = min(max(n_valid, 1), len(candidates) - 1)
-            chosen = rng.choice(candidates, size=n_valid, replace=False)
-            valid = np.isin(groups, chosen)
-            return np.flatnonzero(~valid), np.flatnonzero(valid)
-        warnings.warn(
-            "groups holds a single speaker with labelled utterances, so no speaker "
-            "can be held out for early stopping; using a stratified split of the "
-            "utterances instead.",
-            UserWarning,
-            stacklevel=3,
-        )
-    n_valid = int(round(valid_size * n))
-    n_valid = min(max(n_valid, 1), n - 1)
-    counts = np.bincount(y)
-    counts = counts[counts > 0]
-    from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
-
-    seed = rng.randint(np.iinfo(np.int32).max)
-    if counts.min() >= 2 and len(counts) <= n_valid <= n - len(counts):
-        splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=seed)
-        return next(splitter.split(np.zeros(n), y))
-    splitter = ShuffleSplit(1, test_size=n_valid, random_state=seed)
-    return next(splitter.split(np.zeros(n)))
-
-
-class LabelledValidationScores(Callback):
-    """Record WA / UA / cross-entropy over the labelled validation utterances.
-
-    Adds ``valid_ua`` (balanced accuracy), ``valid_wa`` (accuracy) and ``valid_ce``
-    (cross-entropy over the real classes, the early-stopping monitor by default)
-    to the history each epoch, computed from the validation forward pass the net
-    already makes (no second pass). Unlabeled validation utterances are ignored.
-    Nothing is recorded when there is no labelled validation utterance.
-    """
-
-    def on_epoch_begin(self, net, **kwargs):
-        self.preds_, self.targets_, self.ce_ = [], [], []
-
-    def on_batch_end(self, net, batch=None, training=False, **kwargs):
-        if training:
-            return
-        y_pred = kwargs.get("y_pred")
-        logits = y_pred[0] if isinstance(y_pred, (tuple, list)) else y_pred
-        targets = net.targets_
-        y = batch[1].to(logits.device)
-        keep = ~targets.is_unlabeled(y)
-        if not bool(keep.any()):
-            return
-        real = targets.real_logits(logits[keep])
-        self.preds_.append(real.argmax(1).cpu().numpy())
-        self.targets_.append(y[keep].cpu().numpy())
-        self.ce_.append(
-            torch.nn.functional.cross_entropy(real, y[keep], reduction="none")
-            .cpu()
-            .numpy()
-        )
-
-    def on_epoch_end(self, net, **kwargs):
-        if not self.targets_:
-            return
-        y_true = np.concatenate(self.targets_)
-        y_hat = np.concatenate(self.preds_)
-        recalls = [np.mean(y_hat[y_true == c] == c) for c in np.unique(y_true)]
-        net.history.record("valid_ua", float(np.mean(recalls)))
-        net.history.record("valid_wa", float(np.mean(y_hat == y_true)))
-        net.history.record("valid_ce", float(np.concatenate(self.ce_).mean()))
-
-
-class ValidEarlyStopping(EarlyStopping):
-    """skorch's EarlyStopping that stands aside when nothing is monitored.
-
-    Without a validation split (``valid_size=0`` or ``train_split=None``) the
-    monitored key is absent: training then runs ``max_epochs`` epochs.
-    """
-
-    def on_epoch_end(self, net, **kwargs):
-        if self.monitor not in net.history[-1]:
-            return
-        super().on_epoch_end(net, **kwargs)
 
 
 # Options read only when a loader is built (see the classifier's set_params).
@@ -254,14 +132,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         a skorch callback named ``lr_scheduler``), so the last epochs make small
         steps and the last epoch's weights are a sensible result without early
         stopping (``valid_size=0``).
-    mixup : float, default=0.0
-        Mixup of the pooled vectors (Zhang et al., 2018, on the attention-pooled
-        ``Z`` as in "manifold mixup", Verma et al., 2019, since utterances differ
-        in length): in every training mini-batch, with ``lam ~ Beta(mixup,
-        mixup)`` and a random pairing ``perm`` of its utterances, ``Z`` becomes
-        ``lam * Z + (1 - lam) * Z[perm]`` and ``L_s`` becomes
-        ``lam * L_s(y) + (1 - lam) * L_s(y[perm])`` (``L_u`` is unchanged: the
-        frames are not mixed). Training batches only; 0 turns it off.
     pretrain_epochs : int, default=0
         Before the joint training, train the network's sparse autoencoder alone
         for this many epochs on every frame given to ``fit`` (labelled and
@@ -341,7 +211,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         "valid_size": [Interval(Real, 0, 1, closed="left")],
         "train_split": [StrOptions({"auto"}), callable, None],
         "augment": [callable, None],
-        "mixup": [Interval(Real, 0, None, closed="left")],
         "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
         "lr_schedule": [StrOptions({"constant", "cosine"})],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -363,7 +232,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         valid_size=0.2,
         train_split="auto",
         augment=None,
-        mixup=0.0,
         pretrain_epochs=0,
         lr_schedule="constant",
         criterion=torch.nn.CrossEntropyLoss,
@@ -403,7 +271,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self.class_weight = class_weight
         self.valid_size = valid_size
         self.augment = augment
-        self.mixup = mixup
         self.pretrain_epochs = pretrain_epochs
         self.lr_schedule = lr_schedule
         self.random_state = random_state
@@ -659,6 +526,12 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         kwargs = self.get_params_for(prefix)
         iterator = self.iterator_train if training else self.iterator_valid
         kwargs.setdefault("batch_size", self.batch_size)
+        if not training and kwargs.get("shuffle"):
+            # forward reads the batch order from a second, identical loader
+            raise ValueError(
+                "iterator_valid__shuffle=True: the validation and prediction loader "
+                "must yield the same batches every time it is iterated."
+            )
         if iterator is sequence_loader and training:
             kwargs.setdefault("shuffle", True)
             # every batch mixes labelled and unlabeled utterances in proportion
@@ -674,25 +547,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                 kwargs.setdefault("augment", self.augment)
         return iterator(dataset, **kwargs)
 
-    def train_step_single(self, batch, **fit_params):
-        """skorch's training step, with mixup of the pooled vectors (``mixup > 0``).
-
-        ``lam`` and the pairing are drawn from torch's random state, which ``fit``
-        seeds from ``random_state``; the module mixes the pooled vectors and
-        :meth:`get_loss` the two targets' ``L_s`` with them.
-        """
-        if not self.mixup:
-            return super().train_step_single(batch, **fit_params)
-        self._set_training(True)
-        Xi, yi = batch
-        lam = float(torch.distributions.Beta(self.mixup, self.mixup).sample())
-        perm = torch.randperm(len(yi)).to(self.device)
-        y_pred = self.infer(Xi, mix=(perm, lam), **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True, mix=(perm, lam))
-        loss.backward()
-        return {"loss": loss, "y_pred": y_pred}
-
-    def get_loss(self, y_pred, y_true, X=None, training=False, mix=None):
+    def get_loss(self, y_pred, y_true, X=None, training=False):
         """``L_s + reconstruction_weight * L_u`` for one mini-batch.
 
         ``y_pred`` is the module's ``(logits, reconstructions, codes)``; ``X`` the
@@ -700,18 +555,11 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         (:class:`PseudoClassTargets`: the pseudo-class is ``n_classes``). ``L_s``
         is :meth:`PseudoClassTargets.supervised_loss`, ``L_u``
         :func:`~sklearn_ser.autoencoders.sparse_ae_loss` over the valid frames.
-        With ``mix=(perm, lam)`` (mixup, pooled vectors mixed by the module),
-        ``L_s`` is ``lam * L_s(y) + (1 - lam) * L_s(y[perm])``; ``L_u`` does not
-        depend on the targets and is unchanged.
         """
         logits, z, h = y_pred
         device = logits.device
         y = torch.as_tensor(y_true, device=device)
         loss = self.targets_.supervised_loss(logits, y, self.criterion_)
-        if mix is not None:
-            perm, lam = mix
-            mixed = self.targets_.supervised_loss(logits, y[perm], self.criterion_)
-            loss = lam * loss + (1 - lam) * mixed
         if self.reconstruction_weight > 0:
             frames = X["X"].to(device)
             mask = length_mask(X["lengths"].to(device), frames.shape[1])
@@ -732,33 +580,28 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         check_is_fitted(self, "targets_")
         return check_sequences(X, n_features=self.n_features_in_, name="X")
 
-    def _eval_batches(self, X):
-        """Yield ``(indices, batch)``: the dataset gives each item's index as y."""
-        dataset = self.get_dataset(X)
-        for batch, index in self.get_iterator(dataset, training=False):
-            yield np.asarray(index), batch
-
     def forward(self, X, training=False, device="cpu"):
         """Logits of every utterance, in input order.
 
-        Unlike skorch's ``forward``, only the first module output (the logits,
-        ``n_classes`` (+1 with the pseudo-class) columns) is gathered: the frame
-        outputs have a different length per batch.
+        The batches run through skorch's ``forward_iter``. Unlike skorch's
+        ``forward``, only the first module output (the logits, ``n_classes`` (+1
+        with the pseudo-class) columns) is gathered, since the frame outputs have a
+        different length per batch, and the rows are put back in input order,
+        since the loader batches utterances of similar length together.
 
         Returns
         -------
         logits : torch.Tensor of shape (n_samples, n_outputs)
         """
-        X = self._check_X(X)
-        out = None
+        dataset = self.get_dataset(self._check_X(X))
         with self._device_context():
-            for index, batch in self._eval_batches(X):
-                logits = self.evaluation_step((batch, None), training=training)[0]
-                logits = logits.to(device)
-                if out is None:
-                    out = logits.new_empty((len(X), logits.shape[1]))
-                out[torch.as_tensor(index, device=out.device)] = logits
-        return out
+            order = np.concatenate(batch_indices(self.get_iterator(dataset)))
+            # device=None: the frame outputs stay where they are, unused
+            outputs = self.forward_iter(dataset, training=training, device=None)
+            logits = torch.cat([out[0].to(device) for out in outputs])
+        restored = torch.empty_like(logits)
+        restored[torch.as_tensor(order, device=logits.device)] = logits
+        return restored
 
     def predict_proba(self, X):
         """Probabilities of the real classes (pseudo-class removed, renormalised).
@@ -804,8 +647,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         weights = [None] * len(X)
         with self._device_context() as device:
             self._set_training(False)
+            loader = self.get_iterator(self.get_dataset(X))
             with torch.no_grad():
-                for index, batch in self._eval_batches(X):
+                for index, (batch, _) in zip(batch_indices(loader), loader):
                     frames = batch["X"].to(device)
                     lengths = batch["lengths"]
                     _, alpha = self.module_.attention(frames, lengths.to(device))

@@ -17,6 +17,7 @@ __all__ = [
     "LengthBucketBatchSampler",
     "SequenceDataset",
     "AugmentingCollate",
+    "batch_indices",
     "collate_sequences",
     "dataset_lengths",
     "dataset_targets",
@@ -87,6 +88,42 @@ def dataset_targets(dataset):
         y = dataset_targets(dataset.dataset)
         return None if y is None else y[np.asarray(dataset.indices)]
     return np.asarray([dataset[i][1] for i in range(len(dataset))])
+
+
+def batch_indices(loader):
+    """Dataset indices of every batch a loader yields, in the order it yields them.
+
+    Read from the loader's ``batch_sampler`` (a :class:`LengthBucketBatchSampler`
+    for :func:`sequence_loader`), which must give the same batches each time it is
+    iterated, as it does without shuffling.
+
+    Parameters
+    ----------
+    loader : torch.utils.data.DataLoader
+        A loader with a batch sampler (any DataLoader given a ``batch_size`` or a
+        ``batch_sampler``).
+
+    Returns
+    -------
+    indices : list of ndarray of int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser import as_sequences
+    >>> X = as_sequences([np.zeros((n, 2), dtype=np.float32) for n in (5, 2, 9, 3)])
+    >>> loader = sequence_loader(SequenceDataset(X), batch_size=2)
+    >>> [idx.tolist() for idx in batch_indices(loader)]
+    [[1, 3], [0, 2]]
+    """
+    sampler = getattr(loader, "batch_sampler", None)
+    if sampler is None:
+        raise TypeError(
+            f"the classifier's iterator_valid gave a {type(loader).__name__} "
+            "without a batch_sampler: predictions need the dataset indices of "
+            "each batch to be put back in input order."
+        )
+    return [np.asarray(batch, dtype=np.int64) for batch in sampler]
 
 
 def collate_sequences(items):

@@ -34,10 +34,6 @@ class AttentionBLSTMModule(nn.Module):
     - ``logits = V Z + c`` with ``n_outputs`` entries (the emotions, plus the
       pseudo-class when the classifier uses one).
 
-    In training only, ``forward(..., mix=(perm, lam))`` replaces ``Z`` with
-    ``lam * Z + (1 - lam) * Z[perm]`` before the output layer (mixup of the pooled
-    vectors, "manifold mixup", Verma et al., 2019; the classifier's ``mixup``).
-
     Parameters
     ----------
     n_features : int
@@ -95,7 +91,7 @@ class AttentionBLSTMModule(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(width, n_outputs)
 
-    def _pool(self, h, lengths, mix=None):
+    def _pool(self, h, lengths):
         T = h.shape[1]
         packed = pack_padded_sequence(
             h, lengths.cpu(), batch_first=True, enforce_sorted=False
@@ -108,12 +104,9 @@ class AttentionBLSTMModule(nn.Module):
         # of every utterance sum to 1 over its own frames.
         alpha = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1)
         pooled = torch.bmm(alpha.unsqueeze(1), y).squeeze(1)
-        if mix is not None:
-            perm, lam = mix
-            pooled = lam * pooled + (1 - lam) * pooled[perm]
         return self.output(self.dropout(pooled)), alpha
 
-    def forward(self, X, lengths, mix=None):
+    def forward(self, X, lengths):
         """Logits, frame reconstructions and frame codes of a padded batch.
 
         Parameters
@@ -122,9 +115,6 @@ class AttentionBLSTMModule(nn.Module):
             Frames, zero after each utterance's end.
         lengths : torch.Tensor of int64 of shape (B,)
             Valid frames of each utterance (>= 1).
-        mix : tuple (perm, lam) or None, default=None
-            Mix every pooled vector with that of utterance ``perm[i]``:
-            ``lam * Z_i + (1 - lam) * Z_perm[i]`` (the frame outputs are unmixed).
 
         Returns
         -------
@@ -135,7 +125,7 @@ class AttentionBLSTMModule(nn.Module):
             Sigmoid codes.
         """
         z, h = self.autoencoder(X)
-        logits, _ = self._pool(h, lengths, mix)
+        logits, _ = self._pool(h, lengths)
         return logits, z, h
 
     def attention(self, X, lengths):

@@ -3,8 +3,8 @@
 from sklearn import config_context
 from sklearn.pipeline import make_pipeline
 
+from ..augmentation import SpecAugment
 from ._attention import SemiSupervisedAttentionClassifier
-from ._augment import SpecAugment
 
 __all__ = ["make_attention_pipeline"]
 
