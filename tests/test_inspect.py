@@ -222,7 +222,8 @@ def test_describe_reports_every_kind_of_problem(tmp_path, voice):
     assert "1 file(s) fail to read" in findings
     assert "2 file(s) are silent" in findings
     assert "1 file(s) are clipped" in findings
-    assert "1 group(s) of duplicates" in findings
+    assert "1 group(s) of duplicates: 2 files" in findings
+    assert "1 group(s) span several speakers" in findings  # s1 and s4
     assert "mixed sample rates: 8000, 16000" in findings
     assert "mixed channel counts: 1, 2" in findings
     assert "speaker-label confound" not in findings  # s1 and s2 hold both classes
@@ -232,7 +233,10 @@ def test_describe_reports_every_kind_of_problem(tmp_path, voice):
     assert "- zeros.wav (active level -inf dBFS)\n" in md
     assert "- Cannot read broken.wav: " in md  # the error names the file once
     assert "- loud.wav (" in md and "% of the samples clipped)" in md
-    assert "### Duplicates (1)\n\n- copy/a_again.flac = ok/a.wav\n" in md
+    assert (
+        "### Duplicates (1)\n\n- copy/a_again.flac = ok/a.wav (speakers: s1, s4)\n"
+        in md
+    )
     assert "sample rates: 8000 Hz: 1, 16000 Hz: 8" in md
     d.plot(path=tmp_path / "problems.png")
 

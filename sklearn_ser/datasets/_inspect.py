@@ -348,9 +348,17 @@ class CorpusDescription:
             )
         if self.duplicates:
             n = sum(len(g) for g in self.duplicates)
+            across = sum(len(self._speakers(g)) > 1 for g in self.duplicates)
+            where = (
+                f"{across} group(s) span several speakers: a speaker-independent "
+                "split can put a copy of a test utterance in training"
+                if across
+                else "each group within one speaker (a speaker-independent split "
+                "keeps the copies together)"
+            )
             lines.append(
                 f"{len(self.duplicates)} group(s) of duplicates: {n} files hold the "
-                "same audio under different names (a duplicate in two folds leaks)."
+                f"same audio under different names; {where}."
             )
         ok = self.files[self.files["error"].isna()]
         for column, what in (
@@ -482,7 +490,14 @@ class CorpusDescription:
                 self._with("active_level_dbfs", self.silent),
             ),
             ("Clipped files", self._with("clipped_fraction", self.clipped)),
-            ("Duplicates", [" = ".join(map(rel, g)) for g in self.duplicates]),
+            (
+                "Duplicates",
+                [
+                    f"{' = '.join(map(rel, g))} (speakers: "
+                    f"{', '.join(self._speakers(g))})"
+                    for g in self.duplicates
+                ],
+            ),
         )
         if any(items for _, items in sections):
             text += [f"File names below are relative to {self._root()}.", ""]
@@ -490,6 +505,10 @@ class CorpusDescription:
             if items:
                 text += [f"### {title} ({len(items)})", "", *_listed(items), ""]
         return "\n".join(text)
+
+    def _speakers(self, names):
+        speaker = dict(zip(self.files["filename"], self.files["speaker"]))
+        return sorted({str(speaker[n]) for n in names})
 
     def _root(self):
         paths = [os.path.abspath(f) for f in self.files["filename"]]
