@@ -17,9 +17,10 @@ import sys
 import time
 from pathlib import Path
 
+from .datasets import list_corpora
+
 __all__ = ["main"]
 
-CORPORA = ("emovo", "emodb", "iemocap", "casia", "ravdess", "cremad", "savee", "tess")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au")
 DEFAULT_OUT = os.path.join("sklearn-ser-results", "{corpus}")
 CACHE_ENV = "SKLEARN_SER_CACHE"
@@ -73,33 +74,14 @@ def _parse_label_map(text):
     return mapping
 
 
-def _load_own_corpus(
-    path, *, pattern=None, columns=None, label_map=None, sep=None, task="auto"
-):
-    """A manifest file or a folder tree given as ``--corpus PATH``."""
-    from .datasets import load_folder, load_manifest
-
-    if path.is_dir():
-        if task == "regression":
-            raise CLIError(
-                f"--task regression needs a manifest with a column of ratings, but "
-                f"{path} is a folder (its labels are names)"
-            )
-        if columns or sep:
-            flag = "--columns" if columns else "--sep"
-            raise CLIError(f"{flag} is for a manifest file, but {path} is a folder")
-        return load_folder(path, pattern, label_map=label_map)
-    if pattern:
-        raise CLIError(f"--pattern is for a folder, but {path} is a file")
-    names = {}
-    if columns:
-        parts = [c.strip() for c in columns.split(",")]
-        if len(parts) != 3 or not all(parts):
-            raise CLIError(f"--columns is PATH,LABEL,SPEAKER; got {columns!r}")
-        names = dict(zip(("path_column", "label_column", "speaker_column"), parts))
-    return load_manifest(
-        path, label_map=label_map, sep=_parse_sep(sep), task=task, **names
-    )
+def _parse_columns(text):
+    """``--columns PATH,LABEL,SPEAKER`` -> the manifest's three column options."""
+    if not text:
+        return {}
+    parts = [c.strip() for c in text.split(",")]
+    if len(parts) != 3 or not all(parts):
+        raise CLIError(f"--columns is PATH,LABEL,SPEAKER; got {text!r}")
+    return dict(zip(("path_column", "label_column", "speaker_column"), parts))
 
 
 def _parse_sep(text):
@@ -121,7 +103,7 @@ def corpus_name(corpus):
     A corpus name is itself; ``NAME=PATH`` is NAME; a manifest file is its stem, a
     folder its name.
     """
-    if corpus in CORPORA:
+    if corpus in list_corpora():
         return corpus
     name, sep, _ = corpus.partition("=")
     if sep and name and not Path(corpus).exists():
@@ -146,50 +128,38 @@ def load_corpus(
     sep=None,
     task="auto",
 ):
-    """Load a corpus Bunch by name or path; errors are :class:`CLIError` (one line).
+    """:func:`sklearn_ser.datasets.load_corpus` with the command line's flags.
 
-    ``corpus`` is a corpus name, a manifest file (CSV/TSV, see
-    :func:`~sklearn_ser.datasets.load_manifest`; ``columns`` names its path, label
-    and speaker columns) or a folder (:func:`~sklearn_ser.datasets.load_folder`
-    with ``pattern``; ``sep`` is the manifest's separator, sniffed when None). Own
-    data keeps its own labels; a manifest's label column of ratings is a continuous
-    target (``task``, see :mod:`sklearn_ser._task`). A named corpus is found
-    through ``data_home``, else ``$SKLEARN_SER_DATA``, else the default data home
-    (:func:`sklearn_ser.datasets.get_data_home`).
+    ``corpus`` is a corpus name or the path of a manifest or folder; ``columns``
+    (``PATH,LABEL,SPEAKER``) and ``sep`` (a character or ``tab``...) are parsed
+    here, the rest is the library's, its errors one :class:`CLIError` line. Labels
+    of your own data pass through ``label_map``; a named corpus has its own
+    labels, so ``label_map`` is not given to it (cross-corpus runs share one).
+    Named corpora and folders hold classes: only a manifest is given ``task``
+    ``"classification"``, while ``"regression"`` goes to all, to be refused.
     """
-    from . import datasets
+    from .datasets import load_corpus as load
 
-    if corpus not in CORPORA:
-        path = Path(corpus).expanduser()
-        if path.exists():
-            return _load_own_corpus(
-                path,
-                pattern=pattern,
-                columns=columns,
-                label_map=label_map,
-                sep=sep,
-                task=task,
-            )
-        raise CLIError(
-            f"unknown corpus {corpus!r}; known corpora: {', '.join(CORPORA)}, or "
-            "the path of a manifest (.csv/.tsv) or of a folder"
-        )
-    if pattern or columns or sep:
-        raise CLIError(
-            f"--pattern, --columns and --sep are for your own data, not {corpus}"
-        )
-    if task == "regression":
-        raise CLIError(f"--task regression is for a manifest of ratings, not {corpus}")
-    loader = getattr(datasets, f"load_{corpus}")
+    named = corpus in list_corpora()
+    options = {"pattern": pattern, **_parse_columns(columns), "sep": _parse_sep(sep)}
+    if not named:
+        options["label_map"] = label_map
+    manifest = not named and Path(corpus).expanduser().is_file()
+    if task == "regression" or (task != "auto" and manifest):
+        options["task"] = task
     try:
-        return loader(data_home)
+        return load(corpus, data_home, **{k: v for k, v in options.items() if v})
     except FileNotFoundError as exc:
+        if not named:
+            raise
         message = str(exc).split(" Pass data_home=")[0].rstrip(".")
         raise CLIError(
             f"{_one_line(message)}; point sklearn-ser at the folder holding your "
             f"corpora ({corpus}/ ...) with --data-home DIR or the environment "
             "variable SKLEARN_SER_DATA=DIR"
         ) from None
+    except TypeError as exc:  # a flag that is not for this corpus
+        raise CLIError(_one_line(exc)) from None
 
 
 def _check_writable(path, what):
@@ -541,7 +511,7 @@ def _corpus_source(corpus):
     Two manifests both named ``labels.csv`` share a name in the reports but not a
     source, so their results are never merged.
     """
-    if corpus in CORPORA:
+    if corpus in list_corpora():
         return corpus
     return str(Path(_corpus_path(corpus)).expanduser().resolve())
 
@@ -1529,7 +1499,7 @@ def build_parser():
     b.add_argument(
         "--corpus",
         default="emovo",
-        help=f"one of {', '.join(CORPORA)}, or your own data: a manifest "
+        help=f"one of {', '.join(list_corpora())}, or your own data: a manifest "
         "(.csv/.tsv with path, label, speaker columns) or a folder",
     )
     b.add_argument(
@@ -1604,7 +1574,7 @@ def build_parser():
     t.add_argument(
         "--corpus",
         default="emovo",
-        help=f"one of {', '.join(CORPORA)}, or your own data: a manifest "
+        help=f"one of {', '.join(list_corpora())}, or your own data: a manifest "
         "(.csv/.tsv with path, label, speaker columns) or a folder",
     )
     t.add_argument("--pipeline", required=True, help="a pipeline name")
@@ -1685,7 +1655,7 @@ def build_parser():
     ins.add_argument(
         "corpus",
         metavar="CORPUS",
-        help=f"one of {', '.join(CORPORA)}, or your own data: a manifest "
+        help=f"one of {', '.join(list_corpora())}, or your own data: a manifest "
         "(.csv/.tsv with path, label, speaker columns) or a folder",
     )
     ins.add_argument(

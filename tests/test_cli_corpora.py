@@ -168,7 +168,7 @@ def test_own_data_errors_name_the_row_or_file(tmp_path, voice, capsys):
     assert "--per-corpus-std needs --train/--test" in _error_line(capsys)
     args = ["benchmark", "--corpus", str(manifest), "--pattern", "x"]
     assert main([*args, "--out", str(tmp_path)]) == 2
-    assert "--pattern is for a folder" in _error_line(capsys)
+    assert "(--pattern on the command line) is for a folder" in _error_line(capsys)
     assert main(["benchmark", "--corpus", str(tmp_path / "nope.csv")]) == 2
     assert "the path of a manifest (.csv/.tsv) or of a folder" in _error_line(capsys)
     args = ["benchmark", "--train", str(manifest), "--test", str(manifest)]

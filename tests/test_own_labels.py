@@ -338,6 +338,6 @@ def test_cli_errors_for_own_labels_layouts_and_separators(
     assert main(["benchmark", "--corpus", str(manifest), "--sep", "comma"]) == 2
     assert "no column path_column='path'" in _error_line(capsys)
     assert main(["benchmark", "--corpus", str(flat), "--sep", ";"]) == 2
-    assert "--sep is for a manifest file" in _error_line(capsys)
+    assert "(--sep on the command line) is for a manifest" in _error_line(capsys)
     assert main(["benchmark", "--corpus", str(manifest), "--sep", "ab"]) == 2
     assert "--sep is one character" in _error_line(capsys)
