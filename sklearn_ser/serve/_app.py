@@ -240,8 +240,13 @@ def _check_servable(model):
         )
 
 
-def _warm_up(model):
-    """One prediction on a synthetic second, so lazily loaded parts load now."""
+def _warm_up(model, segmenter):
+    """One prediction on a synthetic second, so lazily loaded parts load now.
+
+    With a ``segmenter`` (None: the default one), it segments that second too: its
+    model (silero-vad) loads now, and a missing extra fails here, not on the first
+    long upload.
+    """
     t = np.arange(16000) / 16000
     tone = 0.1 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 3 * t)) / 2
     fd, path = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".wav")
@@ -249,6 +254,10 @@ def _warm_up(model):
         os.close(fd)
         sf.write(path, tone.astype(np.float32), 16000)
         _predict_one(model, path)
+        if segmenter is not False:
+            from ..segment import SpeechSegmenter
+
+            (segmenter or SpeechSegmenter()).segment(path)
     finally:
         os.unlink(path)
 
@@ -296,8 +305,10 @@ def create_app(
         :func:`describe_model` (which they override), e.g. the model file's name
         or what it was trained on. Values must be JSON-serialisable.
     warm_up : bool, default=True
-        Predict a synthetic one-second clip now, so that parts loaded on first
-        use (a Whisper encoder) are loaded before the first request.
+        Predict (and, unless ``long_audio_s`` is None, segment) a synthetic
+        one-second clip now, so that parts loaded on first use (a Whisper
+        encoder, silero-vad) are loaded before the first request, and a missing
+        dependency fails now.
 
     Returns
     -------
@@ -346,7 +357,7 @@ def create_app(
     max_bytes = int(max_upload_mb * 1e6)
     info = {**describe_model(model), **(model_info or {})}
     if warm_up:
-        _warm_up(model)
+        _warm_up(model, segmenter if long_audio_s is not None else False)
     static = files("sklearn_ser.serve").joinpath("static")
 
     app = FastAPI(
