@@ -327,6 +327,9 @@ def test_inspect_command_on_a_confounded_manifest(tmp_path, voice, capsys):
     printed = capsys.readouterr().out
     assert "# Corpus inspection: labels" in printed
     assert "- speaker-label confound: 6 of 6 speakers" in printed
+    args = ["inspect", str(manifest), "--out", str(out), "--quiet", "--headers-only"]
+    assert main(args) == 0
+    assert "- headers only (read_audio=False)" in capsys.readouterr().out
     assert main(["inspect", "timit", "--out", str(out)]) == 2
     assert "unknown corpus 'timit'" in capsys.readouterr().err
 
