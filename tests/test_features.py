@@ -18,6 +18,7 @@ from sklearn_ser import (
     LogMelDeltas,
     OpenSmileFeatures,
     OpenSmileIS10,
+    as_sequences,
     is_sequences,
 )
 
@@ -152,6 +153,28 @@ def test_logmel_cache_holds_unstandardised_features(wav_files, tmp_path, monkeyp
     b = LogMelDeltas(memory=tmp_path).fit(wav_files[3:]).transform(wav_files)
     assert len(calls) == 6
     assert not np.allclose(a[0], b[0]), "each fit standardises with its own data"
+
+
+def test_frame_statistics_by_hand_and_shared_with_encoder_pooling():
+    from sklearn_ser.features._pretrained import pool_frames
+
+    a = np.array([[0.0, 4.0], [2.0, 1.0], [4.0, 1.0]])
+    b = np.array([[1.0, -1.0], [3.0, -3.0]])
+    X = as_sequences([a, b])
+    est = FrameStatistics(stats=("max", "mean", "std", "min")).fit(X)
+    np.testing.assert_allclose(  # float32 frames
+        est.transform(X),
+        [[4, 4, 2, 2, np.sqrt(8 / 3), np.sqrt(2), 0, 1], [3, -1, 2, -2, 1, 1, 1, -3]],
+        rtol=1e-6,
+    )
+    assert est.get_feature_names_out(["f", "g"]).tolist() == [
+        "max_f", "max_g", "mean_f", "mean_g", "std_f", "std_g", "min_f", "min_g",
+    ]  # fmt: skip
+    # the encoders' "mean+std" pooling is FrameStatistics' default, value for value
+    pooled = FrameStatistics().fit_transform(X)
+    np.testing.assert_array_equal(pooled[0], pool_frames(X[0], "mean+std"))
+    with pytest.raises(ValueError, match="stats must be a non-empty subset"):
+        FrameStatistics(stats=("mean", "median")).fit(X)
 
 
 def _sequence_pipeline():

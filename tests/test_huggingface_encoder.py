@@ -184,6 +184,7 @@ def test_pooling_and_frame_counts(kind, models, signals):
     np.testing.assert_allclose(mean, pooled[:, :D], rtol=1e-6)
     names = clone(enc).set_params(pooling="mean+std").get_feature_names_out()
     assert names[0] == "huggingfaceencoder_mean_0" and len(names) == 2 * D
+    assert names[D] == "huggingfaceencoder_std_0"
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

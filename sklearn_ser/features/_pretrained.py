@@ -29,10 +29,12 @@ from .._cache import ItemCache
 from .._compat import StrOptions, _get_output_config
 from .._sequences import as_sequences
 from ._base import BaseAudioExtractor
+from ._pooling import pool_statistics, pooled_feature_names
 
 __all__ = ["BasePretrainedEncoder", "folder_fingerprint", "pool_frames", "require"]
 
-POOLINGS = ("mean+std", "mean")
+#: Each ``pooling`` and the statistics it pools, in order (as FrameStatistics' stats).
+POOLINGS = {"mean+std": ("mean", "std"), "mean": ("mean",)}
 
 EXTRA_HINT = 'pip install "sklearn-ser[pretrained]"'
 
@@ -51,7 +53,8 @@ def require(module, what):
 def pool_frames(frames, pooling):
     """Pool ``(n_frames, d)`` frames into ``(2d,)`` (mean+std) or ``(d,)`` (mean).
 
-    ``pooling=None`` returns the frames unchanged.
+    ``pooling=None`` returns the frames unchanged. The statistics are those of
+    :class:`~sklearn_ser.FrameStatistics` (:func:`~._pooling.pool_statistics`).
 
     Examples
     --------
@@ -62,11 +65,11 @@ def pool_frames(frames, pooling):
     frames = np.asarray(frames)
     if pooling is None:
         return frames
-    if pooling == "mean":
-        return frames.mean(axis=0)
-    if pooling == "mean+std":
-        return np.concatenate([frames.mean(axis=0), frames.std(axis=0)])
-    raise ValueError(f"pooling must be one of {POOLINGS} or None; got {pooling!r}.")
+    if pooling not in POOLINGS:
+        raise ValueError(
+            f"pooling must be one of {tuple(POOLINGS)} or None; got {pooling!r}."
+        )
+    return pool_statistics(frames, POOLINGS[pooling])
 
 
 _FINGERPRINTS = {}
@@ -156,7 +159,7 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
             f"{type(self).__name__}-{self.pooling}",
             (type(self).__name__, self._config(), self.pooling),
         )
-        n = self._dimension() * (2 if self.pooling == "mean+std" else 1)
+        n = self._dimension() * len(POOLINGS[self.pooling])
         like = np.zeros(n, np.float32)
         items = as_audio_items(X, sampling_rate=self.sampling_rate)
         rows, todo = [None] * len(items), []
@@ -187,12 +190,10 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
     def get_feature_names_out(self, input_features=None):
         """``mean_<i>`` then ``std_<i>`` (``"mean+std"``), ``mean_<i>``, or ``e<i>``."""
         d = self._dimension()
-        if self.pooling == "mean+std":
-            names = [f"mean_{i}" for i in range(d)] + [f"std_{i}" for i in range(d)]
-        elif self.pooling == "mean":
-            names = [f"mean_{i}" for i in range(d)]
-        else:
+        if self.pooling is None:
             names = [f"e{i}" for i in range(d)]
+        else:
+            names = pooled_feature_names(POOLINGS[self.pooling], range(d))
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}_{n}" for n in names], dtype=object)
 
