@@ -23,6 +23,7 @@ from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_ser
+from sklearn_ser import as_sequences
 from sklearn_ser.evaluation import (
     UA_SCORER,
     WA_SCORER,
@@ -350,6 +351,16 @@ def test_speaker_standard_scaler(rng):
     with pytest.raises(ValueError, match="one speaker per sample"):
         scaler.transform(X, groups=groups[:5])
     assert scaler.get_feature_names_out().tolist() == ["x0", "x1", "x2"]
+    # sequences: each speaker's statistics over all frames of its utterances
+    seqs = as_sequences([rng.normal(size=(n, 2)) + 4 for n in (3, 6, 5)])
+    out = SpeakerStandardScaler().fit_transform(seqs, groups=["a", "a", "b"])
+    frames_a = np.concatenate([seqs[0], seqs[1]])
+    np.testing.assert_allclose(
+        out[0], (seqs[0] - frames_a.mean(0)) / frames_a.std(0), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        out[2], (seqs[2] - seqs[2].mean(0)) / seqs[2].std(0), rtol=1e-5
+    )
     # in a Pipeline, groups are routed to fit and transform/predict
     pipe = make_pipeline(SpeakerStandardScaler(), SVC())
     y = np.tile([0, 1], 15)

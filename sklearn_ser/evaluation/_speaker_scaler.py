@@ -1,21 +1,13 @@
 """Per-speaker standardisation: an opt-in step that adapts to the test speaker."""
 
-from numbers import Real
-
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-)
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._compat import Interval, _fit_context
+from ._group_scaler import BaseGroupStandardScaler
 
 __all__ = ["SpeakerStandardScaler"]
 
 
-class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SpeakerStandardScaler(BaseGroupStandardScaler):
     """Standardise each speaker's features with that speaker's own statistics.
 
     Every call (``fit_transform`` on training speakers, ``transform`` on test
@@ -36,6 +28,9 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
     ``sklearn.config_context(enable_metadata_routing=True)`` and pass
     ``groups=`` to ``fit`` and ``predict``).
 
+    It accepts 2-D feature arrays and sequence datasets (statistics over every
+    frame of the speaker's utterances).
+
     Parameters
     ----------
     with_mean : bool, default=True
@@ -48,7 +43,7 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
     Attributes
     ----------
     n_features_in_ : int
-        Number of features seen in fit.
+        Number of features (per frame, for a sequence dataset) seen in fit.
     n_speakers_fit_ : int
         Number of speakers in the training data.
 
@@ -61,89 +56,20 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
     [-1.0, 1.0, -1.0, 1.0]
     """
 
-    _parameter_constraints = {
-        "with_mean": ["boolean"],
-        "with_std": ["boolean"],
-        "eps": [Interval(Real, 0, None, closed="left")],
-    }
-    # Routed by default: the step is useless without the speakers.
-    __metadata_request__fit = {"groups": True}
-    __metadata_request__transform = {"groups": True}
+    _groups_help = (
+        "(the speaker of each sample). In a Pipeline, enable metadata routing "
+        "(sklearn.config_context(enable_metadata_routing=True)) and pass "
+        "groups=..., or use sklearn_ser.evaluation.evaluate."
+    )
+    _group_noun = "speaker"
 
     def __init__(self, *, with_mean=True, with_std=True, eps=1e-8):
         self.with_mean = with_mean
         self.with_std = with_std
         self.eps = eps
 
-    def _check_groups(self, groups, n, method):
-        if groups is None:
-            raise ValueError(
-                f"SpeakerStandardScaler.{method} needs groups (the speaker of each "
-                "sample). In a Pipeline, enable metadata routing "
-                "(sklearn.config_context(enable_metadata_routing=True)) and pass "
-                "groups=..., or use sklearn_ser.evaluation.evaluate."
-            )
-        groups = np.asarray(groups)
-        if groups.ndim != 1 or groups.shape[0] != n:
-            raise ValueError(
-                f"groups must be 1-D with one speaker per sample ({n}); "
-                f"got shape {groups.shape}."
-            )
+    def _group_keys(self, groups):
         return groups
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, groups=None):
-        """Check the input and record the number of features.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : ignored
-        groups : array-like of shape (n_samples,)
-            Speaker of each sample.
-
-        Returns
-        -------
-        self : object
-        """
-        X = validate_data(self, X, dtype=np.float64)
-        groups = self._check_groups(groups, X.shape[0], "fit")
-        self.n_speakers_fit_ = int(np.unique(groups).size)
-        return self
-
-    def transform(self, X, groups=None):
-        """Standardise each speaker's rows with that speaker's statistics.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        groups : array-like of shape (n_samples,)
-            Speaker of each sample; all of a speaker's rows in ``X`` form its
-            statistics.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_features)
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False, copy=True)
-        groups = self._check_groups(groups, X.shape[0], "transform")
-        for g in np.unique(groups):
-            rows = groups == g
-            block = X[rows]
-            if self.with_mean:
-                block = block - block.mean(axis=0)
-            if self.with_std:
-                std = X[rows].std(axis=0)
-                block = block / np.where(std < self.eps, 1.0, std)
-            X[rows] = block
-        return X
-
-    def fit_transform(self, X, y=None, groups=None):
-        """Fit, then transform with the same groups (both need them)."""
-        return self.fit(X, y, groups=groups).transform(X, groups=groups)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
+    def _record_groups(self, keys):
+        self.n_speakers_fit_ = int(np.unique(keys).size)
