@@ -3,6 +3,7 @@
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -11,10 +12,16 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 
 
-def default_data_home():
-    """``$SKLEARN_SER_DATA``, else ``../shared/data`` next to the repository."""
-    env = os.environ.get("SKLEARN_SER_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
+def default_data_home(data_home=None):
+    """``data_home``, else ``$SKLEARN_SER_DATA``, else ``../shared/data``: a Path.
+
+    The examples' rule (``examples/_local_data.py``), one helper for both.
+    """
+    if str(REPO / "examples") not in sys.path:
+        sys.path.insert(0, str(REPO / "examples"))
+    from _local_data import local_data_home
+
+    return local_data_home(data_home)
 
 
 def load_avg():

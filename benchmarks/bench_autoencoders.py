@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from sklearn.frozen import FrozenEstimator
 from torch.nn import functional as F
 
 from sklearn_ser.autoencoders import DenoisingAE, NeutralEmotionDAE, SparseAE
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import default_data_home  # noqa: E402
 
 N_SAMPLES, N_HIDDEN = 490, 800
 
@@ -178,10 +182,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    data_home = args.data_home or os.environ.get("SKLEARN_SER_DATA")
-    if data_home is None:
-        shared = Path(__file__).resolve().parents[2] / "shared" / "data"
-        data_home = str(shared) if shared.is_dir() else None
+    data_home = default_data_home(args.data_home)
     X, y, X_neutral, source = load_inputs(data_home, args.memory or None)
     print(f"input: {X.shape} from {source}; torch threads {torch.get_num_threads()}")
 

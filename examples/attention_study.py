@@ -29,14 +29,16 @@ Usage::
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
+from _local_data import local_data_home
 from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+
+from sklearn_ser.datasets import load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -216,13 +218,6 @@ VARIANTS["mels80"] = _variant(
     n_mels=80,
     augment={"freq_width": 12},
 )
-
-
-def load_corpus(corpus, data_home):
-    """The corpus's file list, labels and speakers (its dataset loader)."""
-    from sklearn_ser.datasets import load_emovo, load_ravdess
-
-    return {"emovo": load_emovo, "ravdess": load_ravdess}[corpus](data_home)
 
 
 def front_end(cfg, cache, **params):
@@ -651,12 +646,7 @@ def main(argv=None):
     parser.add_argument(
         "--out", default=str(REPO / "docs" / "results" / "attention_study")
     )
-    parser.add_argument(
-        "--data-home",
-        default=os.environ.get(
-            "SKLEARN_SER_DATA", str(REPO.parent / "shared" / "data")
-        ),
-    )
+    parser.add_argument("--data-home", default=None)
     parser.add_argument(
         "--cache", default=None, help="feature cache (default: sklearn-ser's)"
     )
@@ -677,6 +667,7 @@ def main(argv=None):
         "an upper bound for any stopping rule)",
     )
     args = parser.parse_args(argv)
+    args.data_home = local_data_home(args.data_home)
     if args.cache is None:
         from sklearn_ser import get_cache_dir
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sklearn_ser import datasets
+from sklearn_ser.datasets import load_corpus
 
 #: (valence, arousal) of each category, on -1..1, after Russell (1980), Fig. 1.
 CIRCUMPLEX = {
@@ -85,7 +85,7 @@ def main(argv=None):
     parser.add_argument("--data-home", default=None)
     parser.add_argument("-o", "--output", required=True, help="the manifest (.csv)")
     args = parser.parse_args(argv)
-    data = getattr(datasets, f"load_{args.corpus}")(args.data_home)
+    data = load_corpus(args.corpus, args.data_home)
     intensity = data.intensities if args.corpus == "ravdess" else None
     frame = ratings_frame(data, intensity=intensity)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

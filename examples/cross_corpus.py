@@ -29,7 +29,9 @@ import os
 import time
 from pathlib import Path
 
-from sklearn_ser.datasets import load_emovo, load_ravdess
+from _local_data import local_data_home
+
+from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import (
     EvaluationReport,
     evaluate_cross_corpus,
@@ -40,16 +42,6 @@ from sklearn_ser.pipelines import get_pipeline_spec, make_named_pipeline
 
 DIRECTIONS = (("emovo", "ravdess"), ("ravdess", "emovo"))
 REPO = Path(__file__).resolve().parents[1]
-
-
-def find_data_home(data_home):
-    """The folder holding emovo/ and ravdess/ (argument, env, ../shared/data)."""
-    candidates = [data_home, os.environ.get("SKLEARN_SER_DATA")]
-    candidates += [REPO.parent / "shared" / "data", Path.cwd() / "shared" / "data"]
-    for c in candidates:
-        if c and (Path(c) / "emovo").is_dir() and (Path(c) / "ravdess").is_dir():
-            return str(c)
-    raise SystemExit("EMOVO and RAVDESS not found: pass --data-home DIR.")
 
 
 def parse_options(items):
@@ -73,8 +65,8 @@ def key_of(name, train, test, std):
 
 
 def run(args):
-    home = find_data_home(args.data_home)
-    corpora = {"emovo": load_emovo(home), "ravdess": load_ravdess(home)}
+    home = local_data_home(args.data_home)
+    corpora = {name: load_corpus(name, home) for name in ("emovo", "ravdess")}
     options = parse_options(args.option)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

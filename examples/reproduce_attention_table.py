@@ -36,44 +36,30 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _local_data import local_data_home
 from sklearn.model_selection import LeaveOneGroupOut
 
 from sklearn_ser.classifiers import make_attention_pipeline, plot_attention
-from sklearn_ser.datasets import (
-    librispeech_unlabeled,
-    load_casia,
-    load_emodb,
-    load_emovo,
-    load_iemocap,
-)
+from sklearn_ser.datasets import librispeech_unlabeled, load_corpus
 from sklearn_ser.evaluation import evaluate, markdown_table, paired_table
 from sklearn_ser.pipelines import make_named_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
-LOADERS = {
-    "EMOVO": load_emovo,
-    "EmoDB": load_emodb,
-    "IEMOCAP": load_iemocap,
-    "CASIA": load_casia,
-}
+# Table names; each is loaded as its lower-case registry name (load_corpus).
+CORPORA = ("EMOVO", "EmoDB", "IEMOCAP", "CASIA")
 SYSTEMS = ["is10-svm", "attention (supervised)", "attention (semi-supervised)"]
-
-
-def default_data_home():
-    env = os.environ.get("SKLEARN_SER_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 def find_corpora(data_home):
     """The corpora with a local copy: name -> (paths, labels, speakers)."""
     found = {}
-    for name, loader in LOADERS.items():
+    for name in CORPORA:
         # Look only in <data_home>/<name>: a loader given a data home that holds
         # other corpora may mistake their files for its own.
         folder = Path(data_home) / name.lower()
         if not folder.is_dir():
             continue
-        data = loader(folder)
+        data = load_corpus(name.lower(), folder)
         found[name] = (
             np.asarray(data.filenames, dtype=object),
             np.asarray(data.target, dtype=object),
@@ -134,7 +120,7 @@ def evaluate_system(system, X, y, groups, loso, unlabeled, unlabeled_groups, arg
 
 def run(args):
     started = time.perf_counter()
-    data_home = Path(args.data_home or default_data_home())
+    data_home = local_data_home(args.data_home)
     corpora = find_corpora(data_home)
     unlabeled, unlabeled_groups = librispeech_unlabeled(
         data_home, seconds=args.libri_seconds

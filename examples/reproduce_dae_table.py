@@ -26,12 +26,12 @@ random states (the neutral encoders stay those of ``--random-state``).
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from _local_data import local_data_home
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -51,20 +51,6 @@ from sklearn_ser.evaluation import recall_table as per_class_recall_table
 from sklearn_ser.features import OpenSmileIS10
 
 OPTIONAL_CORPORA = ("emodb", "iemocap")
-
-
-def find_data_home(data_home):
-    """The folder holding emovo/ (argument, $SKLEARN_SER_DATA, ../shared/data)."""
-    candidates = [data_home, os.environ.get("SKLEARN_SER_DATA")]
-    here = Path(__file__).resolve().parents[1]
-    candidates += [here.parent / "shared" / "data", Path.cwd() / "shared" / "data"]
-    for c in candidates:
-        if c and (Path(c) / "emovo").is_dir():
-            return str(c)
-    raise SystemExit(
-        "EMOVO not found: pass --data-home DIR (the folder holding emovo/ and "
-        "librispeech_neutral/) or set SKLEARN_SER_DATA."
-    )
 
 
 def is10(filenames, memory):
@@ -165,19 +151,19 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     t_start = time.perf_counter()
-    home = find_data_home(args.data_home)
+    home = local_data_home(args.data_home)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     memory = args.memory or None
     if memory:
         Path(memory).mkdir(parents=True, exist_ok=True)
 
-    corpora = {"emovo": datasets.load_emovo(home)}
+    corpora = {"emovo": datasets.load_corpus("emovo", home)}
     for name in args.corpora or OPTIONAL_CORPORA:
         if name == "emovo":
             continue
         try:
-            corpora[name] = getattr(datasets, f"load_{name}")(home)
+            corpora[name] = datasets.load_corpus(name, home)
         except FileNotFoundError:
             print(f"({name}: no local copy under {home}, skipped)")
 

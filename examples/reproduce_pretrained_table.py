@@ -35,15 +35,15 @@ Usage::
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
+from _local_data import local_data_home
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import get_cache_dir
-from sklearn_ser.datasets import librispeech_unlabeled, load_emovo, load_ravdess
+from sklearn_ser.datasets import librispeech_unlabeled, load_corpus
 from sklearn_ser.evaluation import evaluate, load_report, markdown_table, paired_table
 from sklearn_ser.pipelines import get_pipeline_spec, make_named_pipeline
 
@@ -61,15 +61,11 @@ SYSTEMS = [
     "whisper-attention",
     "whisper-attention-semi",
 ]
+# corpus (a load_corpus name) -> its speaker folds and their description
 CORPORA = {
-    "emovo": (load_emovo, LeaveOneGroupOut(), "leave-one-speaker-out (6 folds)"),
-    "ravdess": (load_ravdess, GroupKFold(6), "6 speaker folds of 4 actors"),
+    "emovo": (LeaveOneGroupOut(), "leave-one-speaker-out (6 folds)"),
+    "ravdess": (GroupKFold(6), "6 speaker folds of 4 actors"),
 }
-
-
-def default_data_home():
-    env = os.environ.get("SKLEARN_SER_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 def build(system, args):
@@ -130,8 +126,8 @@ def portable_samples(samples, data_home):
 def run(args):
     unlabeled = None
     for corpus in args.corpora:
-        loader, cv, cv_text = CORPORA[corpus]
-        data = loader(args.data_home)
+        cv, cv_text = CORPORA[corpus]
+        data = load_corpus(corpus, args.data_home)
         X = np.asarray(data.filenames, dtype=object)
         y = np.asarray(data.target, dtype=object)
         groups = np.asarray(data.groups).astype(str)
@@ -255,7 +251,7 @@ def main(argv=None):
     parser.add_argument("--force", action="store_true", help="recompute kept reports")
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args(argv)
-    args.data_home = Path(args.data_home or default_data_home())
+    args.data_home = local_data_home(args.data_home)
     args.corpora = [c for c in args.corpora.split(",") if c]
     args.systems = [s for s in args.systems.split(",") if s]
     unknown = sorted(set(args.corpora) - set(CORPORA)) + sorted(

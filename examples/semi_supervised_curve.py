@@ -29,15 +29,15 @@ Usage::
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
+from _local_data import local_data_home
 from sklearn.model_selection import GroupKFold
 
 from sklearn_ser import get_cache_dir
-from sklearn_ser.datasets import load_emovo, load_ravdess
+from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import evaluate
 from sklearn_ser.pipelines import make_named_pipeline
 
@@ -45,11 +45,6 @@ REPO = Path(__file__).resolve().parents[1]
 FRACTIONS = (0.10, 0.25, 0.50, 1.00)
 SYSTEMS = ("is10-svm", "attention (supervised)", "attention (semi-supervised)")
 CORPUS_NAMES = {"emovo": "EMOVO", "ravdess": "RAVDESS"}
-
-
-def default_data_home():
-    env = os.environ.get("SKLEARN_SER_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 def label_masks(y, fractions, seed=0):
@@ -95,8 +90,7 @@ def build(system, args):
 
 def run(args, save=None):
     """Every point in turn; ``save(points, timings, seconds)`` after each one."""
-    loader = {"emovo": load_emovo, "ravdess": load_ravdess}[args.corpus]
-    data = loader(args.data_home or default_data_home())
+    data = load_corpus(args.corpus, local_data_home(args.data_home))
     X = np.asarray(data.filenames, dtype=object)
     y = np.asarray(data.target, dtype=object)
     groups = np.asarray(data.groups).astype(str)

@@ -17,11 +17,11 @@ the paired comparison.
 
 import argparse
 import os
-from pathlib import Path
 
+from _local_data import local_data_home
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
 
-from sklearn_ser.datasets import load_emovo
+from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import (
     UA_SCORER,
     compare_reports,
@@ -31,17 +31,14 @@ from sklearn_ser.evaluation import (
 )
 from sklearn_ser.pipelines import make_named_pipeline
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-home", default=os.environ.get("SKLEARN_SER_DATA"))
+    parser.add_argument("--data-home", default=None)
     parser.add_argument("--cache", default=os.environ.get("SKLEARN_SER_CACHE"))
     parser.add_argument("--n-jobs", type=int, default=1)
     args = parser.parse_args()
-    home = args.data_home or str(REPO.parent / "shared" / "data")
-    emovo = load_emovo(home)
+    emovo = load_corpus("emovo", local_data_home(args.data_home))
 
     fixed = evaluate(
         make_named_pipeline("is10-svm", memory=args.cache),

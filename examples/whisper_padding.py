@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _local_data import local_data_home
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
@@ -29,7 +30,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import WhisperEncoder
-from sklearn_ser.datasets import load_emovo
+from sklearn_ser.datasets import load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -44,9 +45,9 @@ def main():
     parser.add_argument(
         "--cache", default=os.path.expanduser("~/.cache/sklearn-ser/features")
     )
-    parser.add_argument("--data-home", default=os.environ.get("SKLEARN_SER_DATA"))
+    parser.add_argument("--data-home", default=None)
     args = parser.parse_args()
-    emovo = load_emovo(args.data_home or REPO.parent / "shared" / "data")
+    emovo = load_corpus("emovo", local_data_home(args.data_home))
     sentence = np.array([Path(f).stem.split("-")[2] for f in emovo.filenames])
     keep = np.isin(sentence, ["b1", "b2", "b3", "d1", "d2"])
     files, y, groups = emovo.filenames[keep], emovo.target[keep], emovo.groups[keep]

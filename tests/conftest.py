@@ -1,6 +1,7 @@
 """Shared fixtures: real audio synthesised in place, and the local corpora."""
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +113,10 @@ def load_script():
 
     def load(relative):
         path = Path(__file__).resolve().parents[1] / relative
+        # As `python examples/x.py` does: the script's folder first on sys.path, so
+        # that it imports its siblings (examples/_local_data.py).
+        if str(path.parent) not in sys.path:
+            sys.path.insert(0, str(path.parent))
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
