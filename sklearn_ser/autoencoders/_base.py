@@ -30,7 +30,7 @@ _SOLVERS = ("adam", "sgd")
 
 
 def _check_semi_supervised_y(y, n_samples):
-    """Validate ``y`` (class labels, -1 = unlabeled, see :mod:`sklearn_ser._labels`).
+    """Validate ``y`` (class labels, -1 = unlabeled as in sklearn.semi_supervised).
 
     Returns
     -------
@@ -163,7 +163,7 @@ class _BaseTiedDAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     """The training skeleton of DenoisingAE and NeutralEmotionDAE (one ``fit``).
 
     ``fit`` forgets every fitted attribute of a previous fit, validates ``X`` and
-    ``y`` (-1 = unlabeled, :mod:`sklearn_ser._labels`), scales ``X`` to [0, 1],
+    ``y`` (-1 = unlabeled), scales ``X`` to [0, 1],
     lets the subclass build and pre-train its torch model on the corrupted input
     (:meth:`_pretrain`), fine-tunes ``model.encode`` through a softmax layer on
     the labelled samples when ``y`` has some, and stores the parameters as NumPy

@@ -58,13 +58,8 @@ class DenoisingAE(_BaseTiedDAE):
     The paper trains with SGD: pre-training lr 0.01, fine-tuning lr 0.002, 8
     fine-tuning passes (``solver="sgd", pretrain_lr=0.01, finetune_lr=0.002,
     finetune_epochs=8``). The defaults here (Adam, lr 1e-3, 20 + 20 epochs, batch
-    32) were chosen by measurement on one leave-one-speaker-out training fold of
-    EMOVO IS10 (490 x 1582, 400 hidden units): with the paper's values the
-    fine-tuning cross-entropy hardly moves in 8 passes (1.96 -> 1.90) and the
-    reconstruction loss falls from 110 to 25; with the defaults it falls from 105
-    to 15 and the cross-entropy from 1.90 to 0.60. Leave-one-speaker-out with an
-    RBF SVM on the code, UA is 0.327 with the paper's values and 0.381 with the
-    defaults (IS10 + SVM alone: 0.344).
+    32) train further in the same number of epochs; the user guide's autoencoder
+    page gives the measurements behind them.
 
     Parameters
     ----------

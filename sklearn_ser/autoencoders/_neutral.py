@@ -60,10 +60,7 @@ class NeutralEmotionDAE(_BaseTiedDAE):
     neutral encoder's fitted scaler (the neutral corpus' range, clipped): the
     neutral branch then sees exactly its pre-training transform, at the cost of
     clipping emotional extremes (louder, higher-pitched speech) at 1. Both use no
-    test data. Measured on EMOVO (leave-one-speaker-out, 400 units, LibriSpeech
-    neutral encoder, RBF SVM on the code): UA 0.379 with "fit", 0.355 with
-    "neutral"; learning the neutral branch from EMOVO's own neutral utterances
-    (``neutral_label``) gave 0.371.
+    test data; the user guide's autoencoder page compares them.
 
     The paper's optimisation values are SGD with pre-training lr 0.01, fine-tuning
     lr 0.002 and 8 fine-tuning passes; the defaults here are those of

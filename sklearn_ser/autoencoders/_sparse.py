@@ -62,11 +62,12 @@ class SparseAE(
     standardised (a :class:`~sklearn.preprocessing.StandardScaler` fitted in
     ``fit``) unless ``standardize=False``.
 
-    Accepts a 2-D array (one vector per sample) or a sequence dataset (see
-    :mod:`sklearn_ser._sequences`: 1-D object array of ``(n_frames_i, n_features)``
-    arrays, as made by :class:`~sklearn_ser.features.LogMelDeltas`). Sequences are
-    encoded frame by frame and come back as a sequence dataset of codes, so the
-    transformer can sit after ``LogMelDeltas`` in a Pipeline. The torch module is
+    Accepts a 2-D array (one vector per sample) or a sequence dataset (a 1-D
+    object array of ``(n_frames_i, n_features)`` arrays, as made by
+    :func:`~sklearn_ser.as_sequences` and
+    :class:`~sklearn_ser.features.LogMelDeltas`). Sequences are encoded frame by
+    frame and come back as a sequence dataset of codes, so the transformer can
+    sit after ``LogMelDeltas`` in a Pipeline. The torch module is
     :class:`SparseAEModule` and the loss :func:`sparse_ae_loss`.
 
     Parameters

@@ -78,7 +78,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     Early stopping and the choice of the returned weights (the best epoch)
     validate on part of the TRAINING data, never on data given to ``predict``:
     with ``groups`` passed to ``fit``, on held-out training speakers
-    (:func:`holdout_split`); without, on a stratified sample of utterances.
+    (:func:`~sklearn_ser.classifiers.holdout_split`); without, on a stratified
+    sample of utterances.
 
     Speaker groups in pipelines and cross-validation
         ``fit(X, y, groups=speakers)`` directly. Inside a ``Pipeline``:
@@ -122,7 +123,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         callable: skorch's ``train_split(dataset, y, groups=groups)``.
     augment : callable or None, default=None
         ``augment(x, rng) -> x``, applied afresh every epoch to each TRAINING
-        utterance as its batch is built (e.g. :class:`SpecAugment`). The
+        utterance as its batch is built (e.g.
+        :class:`~sklearn_ser.augmentation.SpecAugment`). The
         validation utterances of early stopping and the inputs of ``predict`` are
         never augmented, so augmentation cannot leak into validation or test
         folds. Applied by the default ``iterator_train`` only.
@@ -276,7 +278,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ skorch setup
+    # Each override below exists for a reason of the model's, given in a comment.
 
+    # named callbacks: the labelled validation scores and early stopping on them
     @property
     def _default_callbacks(self):
         schedule = []
@@ -307,6 +311,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             ("print_log", PrintLog()),
         ]
 
+    # the input is a sequence dataset, not a 2-D array
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
@@ -326,6 +331,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                 setattr(self, key, params.pop(key))
         return super().set_params(**params)
 
+    # sized from the data seen in fit; may start from the pre-trained autoencoder
     def initialize_module(self):
         if not hasattr(self, "targets_"):
             raise AttributeError(
@@ -349,6 +355,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                     param.copy_(torch.as_tensor(value, dtype=param.dtype))
         return self
 
+    # per-utterance losses: get_loss weights them by class and drops padding
     def initialize_criterion(self):
         kwargs = self.get_params_for("criterion")
         kwargs["reduction"] = "none"  # weighted and masked in get_loss
@@ -370,6 +377,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         finally:
             self.device = requested
 
+    # device="auto" is resolved on the machine that loads the net
     def __setstate__(self, state):
         requested = state.get("device")
         if requested == "auto":
@@ -380,6 +388,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
 
     # ------------------------------------------------------------------ fitting
 
+    # skorch's fit would infer classes from y and pass groups to the module: here
+    # y is encoded with the pseudo-class and groups feed the speaker hold-out
     def fit(self, X, y, groups=None):
         """Train on labelled and unlabeled utterances.
 
@@ -393,8 +403,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             (:func:`sklearn_ser.as_sequences`; the output of
             :class:`~sklearn_ser.LogMelDeltas`).
         y : array-like of shape (n_samples,)
-            Labels, ``-1`` for unlabeled utterances (the rule of
-            :mod:`sklearn_ser._labels`).
+            Labels, ``-1`` for unlabeled utterances (as in
+            :mod:`sklearn.semi_supervised`).
         groups : array-like of shape (n_samples,), default=None
             Speaker of each utterance: early stopping then validates on held-out
             training speakers.
@@ -477,6 +487,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                 device=str(device),
             ).fit(X)
 
+    # the same encoding of y and the same groups as fit
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Continue training for ``max_epochs`` epochs (warm start).
 
@@ -499,6 +510,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                 super().partial_fit(dataset, None, **fit_params)
         return self
 
+    # the hold-out of whole training speakers (skorch's train_split sees no groups)
     def get_split_datasets(self, X, y=None, **fit_params):
         dataset = self.get_dataset(X, y)
         if self.train_split is None:
@@ -521,6 +533,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         )
         return Subset(dataset, train_idx), Subset(dataset, valid_idx)
 
+    # the training loader mixes labelled and unlabeled utterances in every batch,
+    # is seeded from random_state and augments; the other one must not shuffle
     def get_iterator(self, dataset, training=False):
         prefix = "iterator_train" if training else "iterator_valid"
         kwargs = self.get_params_for(prefix)
@@ -547,6 +561,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
                 kwargs.setdefault("augment", self.augment)
         return iterator(dataset, **kwargs)
 
+    # the paper's joint loss
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """``L_s + reconstruction_weight * L_u`` for one mini-batch.
 
@@ -580,6 +595,8 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         check_is_fitted(self, "targets_")
         return check_sequences(X, n_features=self.n_features_in_, name="X")
 
+    # the frame outputs cannot be concatenated across batches, and the batches are
+    # not in input order
     def forward(self, X, training=False, device="cpu"):
         """Logits of every utterance, in input order.
 
@@ -603,6 +620,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         restored[torch.as_tensor(order, device=logits.device)] = logits
         return restored
 
+    # the pseudo-class is no answer
     def predict_proba(self, X):
         """Probabilities of the real classes (pseudo-class removed, renormalised).
 
@@ -620,6 +638,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         # softmax over the K real logits == the (K+1)-way softmax renormalised
         return torch.softmax(logits.double(), dim=1).numpy()
 
+    # skorch's predict gives the column index, not the class label
     def predict(self, X):
         """Most probable real class of each utterance.
 

@@ -1,6 +1,6 @@
 """Feeding sequence datasets to torch: dataset, per-batch padding, length buckets.
 
-The classifier receives a sequence dataset (:mod:`sklearn_ser._sequences`): a 1-D
+The classifier receives a sequence dataset (:func:`sklearn_ser.as_sequences`): a 1-D
 object array of ``(n_frames_i, n_features)`` float32 arrays. Nothing is padded to the
 corpus' longest utterance: the loader groups utterances of similar length into a
 mini-batch (:class:`LengthBucketBatchSampler`) and :func:`collate_sequences` pads
@@ -338,8 +338,8 @@ def sequence_loader(
     augment : callable or None, default=None
         ``augment(x, rng) -> x`` applied to every utterance of every batch
         (:class:`AugmentingCollate`, seeded from ``seed``), e.g.
-        :class:`SpecAugment`. The classifier passes it to its training loader
-        only.
+        :class:`~sklearn_ser.augmentation.SpecAugment`. The classifier passes it
+        to its training loader only.
 
     Returns
     -------

@@ -59,9 +59,8 @@ def make_attention_pipeline(
     sampling_rate : int, default=16000
         Rate of in-memory waveforms in ``X`` (paths carry their own).
     hop_length, win_length : float, default=0.03, 0.04
-        Frame hop and window in seconds. 30 ms (33 frames per second, a third of
-        the usual 100) keeps a leave-one-speaker-out run of EMOVO on a 2-core
-        CPU within minutes.
+        Frame hop and window in seconds. 30 ms: 33 frames per second, a third of
+        the usual 100, so training is three times cheaper.
     n_mels : int, default=40
         Mel bands (frames have ``3 * n_mels`` features with the deltas).
     n_codes, hidden_size : int, default=128, 64
@@ -77,12 +76,8 @@ def make_attention_pipeline(
         a better ``monitor`` on the held-out training speakers; only with
         ``valid_size > 0``), mini-batch size. The defaults (40 epochs on every
         training speaker, the learning rate annealed to 0 along a cosine, the
-        last epoch kept; trimming and SpecAugment) come from
-        ``examples/attention_study.py`` (docs/results/attention_study.md): with
-        EMOVO's five training speakers, the epoch that one held-out speaker
-        picks is a poor guide to the test speaker (its validation UA peaks at
-        epoch 6-8 while the test speakers' UA still rises to epoch 40), and
-        stopping on the validation cross-entropy was worse still.
+        last epoch kept; trimming and SpecAugment) are those of the attention
+        study; the user guide explains why early stopping is off by default.
     trim_db : float or None, default=35.0
         Cut each utterance's leading and trailing silence: frames more than
         ``trim_db`` below its loudest frame (:class:`~sklearn_ser.TrimSilence` on
@@ -91,7 +86,7 @@ def make_attention_pipeline(
     augment : "specaugment", callable or None, default="specaugment"
         Training-time augmentation of the classifier, applied to training
         utterances only: ``"specaugment"`` is
-        ``SpecAugment(n_blocks=3)`` (:class:`~sklearn_ser.classifiers.SpecAugment`:
+        ``SpecAugment(n_blocks=3)`` (:class:`~sklearn_ser.augmentation.SpecAugment`:
         tempo 0.9-1.1, two frequency and two time masks); a callable is used as
         it is; None: no augmentation.
     dropout : float, default=0.0

@@ -53,7 +53,7 @@ class PseudoClassTargets:
         Parameters
         ----------
         y : array-like of shape (n_samples,)
-            Labels, ``-1`` for unlabeled utterances (:mod:`sklearn_ser._labels`).
+            Labels, ``-1`` for unlabeled utterances.
         n_samples : int, default=None
             Required length of ``y`` (the number of sequences in ``X``).
         classes : array-like, default=None
