@@ -151,6 +151,10 @@ def test_emovo_is_not_confounded(data_home):
     c = speaker_label_confound(emovo.target, emovo.groups)
     assert (c.n_speakers, c.n_single_class, c.flagged) == (6, 0, False)
     assert c.association == pytest.approx(0.0, abs=1e-12)
+    # by name, headers only: what the loader gives, every file readable
+    d = describe_corpus("emovo", data_home=data_home, read_audio=False)
+    assert d.name == "emovo" and len(d.files) == 588 and d.findings() == []
+    assert d.counts.to_numpy().tolist() == [[14] * 7] * 6
 
 
 def test_confound_input_errors():

@@ -615,7 +615,9 @@ def _check_bunch(data):
     return [os.fspath(f) for f in filenames], target, groups
 
 
-def describe_corpus(data, *, name="corpus", read_audio=True, n_jobs=None, verbose=0):
+def describe_corpus(
+    data, *, data_home=None, name=None, read_audio=True, n_jobs=None, verbose=0
+):
     """Check a corpus before trusting a score on it.
 
     Reports the utterances, speakers and classes (or the range of a continuous
@@ -628,11 +630,16 @@ def describe_corpus(data, *, name="corpus", read_audio=True, n_jobs=None, verbos
 
     Parameters
     ----------
-    data : Bunch
+    data : Bunch, str or path-like
         A corpus from a :mod:`sklearn_ser.datasets` loader (or any mapping with
-        ``filenames``, ``target`` and ``groups``). A float ``target`` is continuous.
-    name : str, default="corpus"
-        The corpus's name in the report.
+        ``filenames``, ``target`` and ``groups``), or a corpus name or the path of
+        a manifest or folder, loaded with :func:`load_corpus` and its defaults. A
+        float ``target`` is continuous.
+    data_home : str or path-like, default=None
+        Where a corpus given by name is looked for (see :func:`load_corpus`).
+    name : str, default=None
+        The corpus's name in the report; None: ``data`` when it is a name, the
+        file or folder name of a path, else ``"corpus"``.
     read_audio : bool, default=True
         Decode every file once (in blocks) for levels, clipping, silence and
         duplicates; False reads the headers only (fast).
@@ -669,6 +676,12 @@ def describe_corpus(data, *, name="corpus", read_audio=True, n_jobs=None, verbos
     from .._parallel import streaming_parallel
     from ..evaluation import chance_levels
 
+    if isinstance(data, (str, os.PathLike)):
+        from ._registry import load_corpus
+
+        if name is None:
+            name = os.path.splitext(os.path.basename(os.fspath(data)))[0] or data
+        data = load_corpus(data, data_home)
     filenames, target, groups = _check_bunch(data)
     continuous = _is_continuous(target)
     confound = speaker_label_confound(target, groups)
@@ -704,7 +717,7 @@ def describe_corpus(data, *, name="corpus", read_audio=True, n_jobs=None, verbos
         counts = pd.crosstab(files["speaker"], files["target"])
         counts.index.name, counts.columns.name = "speaker", None
     return CorpusDescription(
-        name=str(name),
+        name="corpus" if name is None else str(name),
         files=files,
         continuous=continuous,
         counts=counts,
