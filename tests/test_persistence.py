@@ -48,8 +48,14 @@ def emovo_small(data_home):
     return X, y, groups
 
 
+#: Arousal ratings standing in for the three emotions, for the regression pipelines.
+AROUSAL = {"rab": 0.8, "neu": 0.0, "tri": -0.5}
+
+
 def _fit(name, data_home, emovo_small, cache):
     X, y, groups = emovo_small
+    if get_pipeline_spec(name).task == "regression":
+        y = np.array([AROUSAL[v] for v in y])
     options = dict(SMALL.get(name, {}), memory=str(cache), random_state=0)
     if name.endswith("neutral-dae-svm"):
         # one LibriSpeech reader (10 utterances) keeps the pre-training short
@@ -86,9 +92,12 @@ def test_every_named_pipeline_round_trips_through_skops(
     kw = {"groups": groups} if _consumes(model, "predict")[0] else {}
     with config_context(enable_metadata_routing=bool(kw)):
         np.testing.assert_array_equal(loaded.predict(X, **kw), model.predict(X, **kw))
-        np.testing.assert_array_equal(
-            loaded.predict_proba(X, **kw), model.predict_proba(X, **kw)
-        )
+        if hasattr(model, "predict_proba"):  # classifiers (regressors have none)
+            np.testing.assert_array_equal(
+                loaded.predict_proba(X, **kw), model.predict_proba(X, **kw)
+            )
+        else:
+            assert get_pipeline_spec(name).task == "regression"
     last = model.steps[-1][1] if hasattr(model, "steps") else None
     if hasattr(last, "module_"):  # the torch state itself, weight by weight
         before = last.module_.state_dict()
