@@ -9,9 +9,11 @@ import soundfile as sf
 from scipy.stats import pearsonr
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import mean_absolute_error
+from sklearn.utils import Bunch
 
 from conftest import synth_voice
 from sklearn_ser import load_model
+from sklearn_ser._cli_regression import pipelines_for_target
 from sklearn_ser._task import check_target_for, column_task
 from sklearn_ser.cli import _parse_pipelines, main
 from sklearn_ser.datasets import load_manifest
@@ -227,6 +229,12 @@ def test_regression_pipelines_registered():
     assert "is10-ridge" not in list_pipelines("classification")
     # the classification defaults are unchanged
     assert _parse_pipelines(None) == ["is10-svm", "whisper-logreg"]
+    # a continuous target gets the regression defaults
+    ratings = Bunch(target=np.array([0.5, 1.5]), target_names=np.array(["arousal"]))
+    assert pipelines_for_target(None, ratings, what="x") == [
+        "is10-ridge",
+        "whisper-ridge",
+    ]
     pipe = make_named_pipeline("is10-svr", C=3.0)
     assert pipe.steps[-1][1].regressor.C == 3.0
 
