@@ -180,3 +180,23 @@ def test_own_data_errors_name_the_row_or_file(tmp_path, voice, capsys):
     assert "matches the default layout <speaker>/<label>/<file>" in line
     assert "one folder below it (e.g. 's1/anger_0')" in line
     assert r"'(?P<speaker>[^/]+)/(?P<label>[^/_]+)_[^/]*' for" in line
+
+
+def test_cli_flags_reach_own_data_and_spare_named_corpora(tmp_path, data_home, voice):
+    """A cross-corpus run shares --label-map and --task among all its corpora."""
+    from sklearn_ser.cli import CLIError
+    from sklearn_ser.cli import load_corpus as cli_load
+
+    for i, (spk, label) in enumerate([("ann", "angry"), ("bob", "calm")]):
+        path = tmp_path / "mine" / spk / label / f"{i}.wav"
+        path.parent.mkdir(parents=True)
+        sf.write(path, voice(0.05, seed=i), 16000)
+    label_map = {"angry": "anger"}
+    emovo = cli_load("emovo", data_home, label_map=label_map, task="classification")
+    assert emovo.filenames.shape == (588,)
+    mine = cli_load(str(tmp_path / "mine"), label_map=label_map, task="classification")
+    assert mine.target.tolist() == ["anger", "calm"]
+    with pytest.raises(CLIError, match=r"task= \(--task on the command line\)"):
+        cli_load("emovo", data_home, task="regression")
+    with pytest.raises(CLIError, match=r"--columns is PATH,LABEL,SPEAKER"):
+        cli_load(str(tmp_path / "mine"), columns="a,b")

@@ -17,11 +17,14 @@ from sklearn_ser.datasets import (
     get_data_home,
     librispeech_unlabeled,
     load_casia,
+    load_cremad,
     load_emodb,
     load_emovo,
     load_iemocap,
     load_librispeech,
     load_ravdess,
+    load_savee,
+    load_tess,
 )
 
 
@@ -92,9 +95,12 @@ def test_default_home_error_lists_places(monkeypatch, tmp_path):
         (load_casia, ["casia", "CASIA"]),
         (load_librispeech, ["librispeech_neutral", "LibriSpeech", "librispeech"]),
         (load_ravdess, ["ravdess", "RAVDESS", "Audio_Speech_Actors_01-24"]),
+        (load_cremad, ["cremad", "CREMA-D", "crema-d"]),
+        (load_savee, ["savee", "SAVEE"]),
+        (load_tess, ["tess", "TESS", "TESS Toronto emotional speech set data"]),
     ],
 )
-def test_not_found_lists_every_place(loader, folders, tmp_path):
+def test_not_found_lists_every_place(loader, folders, tmp_path, data_home):
     (tmp_path / folders[0]).mkdir()  # exists but empty: said so
     with pytest.raises(FileNotFoundError) as err:
         loader(tmp_path)
@@ -104,6 +110,10 @@ def test_not_found_lists_every_place(loader, folders, tmp_path):
         assert f"{tmp_path / name} (does not exist)" in msg
     assert f"  {tmp_path} (exists, but holds no" in msg  # the direct-path candidate
     assert "Expected layout" in msg
+    if not any((data_home / name).exists() for name in folders):
+        # not fooled by the other corpora of the local data home
+        with pytest.raises(FileNotFoundError):
+            loader(data_home)
 
 
 def test_bad_parameters_are_named(tmp_path):
@@ -159,30 +169,6 @@ def test_load_emovo_as_frame(data_home):
     np.testing.assert_array_equal(frame["speaker"].to_numpy(str), emovo.groups)
     assert (frame.groupby("speaker")["target"].count() == 98).all()
     assert load_emovo(data_home).frame is None
-
-
-def test_load_emovo_unexpected_names(tmp_path, voice):
-    root = tmp_path / "emovo"
-    _write_wav(root / "f1" / "dis-f1-b1.wav", voice)
-    _write_wav(root / "m3" / "TRI-M3-N5.wav", voice)  # case is not significant
-    _write_wav(root / "f1" / "xyz-f1-b1.wav", voice)  # unknown emotion code
-    _write_wav(root / "f1" / "dis-m1-b2.wav", voice)  # speaker != folder
-    _write_wav(root / "f1" / "readme.wav", voice)
-    _write_wav(root / "f1" / "._dis-f1-b3.wav", voice)  # hidden: ignored
-    (root / "f1" / "notes.txt").write_text("not audio")
-    with pytest.raises(ValueError) as err:
-        load_emovo(tmp_path)
-    msg = str(err.value)
-    assert msg.startswith("3 EMOVO files with unexpected names")
-    assert "xyz-f1-b1.wav: unknown emotion code 'xyz'" in msg
-    assert "dis-m1-b2.wav: speaker 'm1' in a folder named 'f1'" in msg
-    assert "readme.wav" in msg and "._dis" not in msg and "notes" not in msg
-    with pytest.warns(UserWarning, match="Skipped 3 EMOVO files") as record:
-        emovo = load_emovo(root, on_error="warn")
-    assert len(record) == 1
-    assert [Path(f).name for f in emovo.filenames] == ["dis-f1-b1.wav", "TRI-M3-N5.wav"]
-    assert list(emovo.target) == ["disgust", "sadness"]
-    assert list(emovo.groups) == ["f1", "m3"]
 
 
 def test_load_emovo_nothing_usable(tmp_path, voice):
@@ -289,21 +275,6 @@ def test_load_emodb(emodb_home):
     assert {"text", "version", "gender"} <= set(emodb.frame.columns)
     direct = load_emodb(emodb_home / "emodb")
     np.testing.assert_array_equal(direct.filenames, emodb.filenames)
-
-
-def test_load_emodb_bad_names(emodb_home, voice):
-    wav = emodb_home / "emodb" / "wav"
-    _write_wav(wav / "03a01Xa.wav", voice)  # unknown emotion letter
-    _write_wav(wav / "99a01Fa.wav", voice)  # unknown speaker
-    _write_wav(wav / "03a01F.wav", voice)  # no version letter
-    with pytest.raises(ValueError) as err:
-        load_emodb(emodb_home)
-    msg = str(err.value)
-    assert "03a01Xa.wav: unknown emotion letter 'X'" in msg
-    assert "99a01Fa.wav: unknown speaker '99'" in msg
-    assert "03a01F.wav: not <speaker" in msg
-    with pytest.warns(UserWarning, match="Skipped 3 EmoDB"):
-        assert len(load_emodb(emodb_home, on_error="warn").filenames) == 7
 
 
 # -------------------------------------------------------------------- IEMOCAP (tree)
@@ -573,21 +544,6 @@ def test_load_casia(casia_home):
     np.testing.assert_array_equal(direct.target, casia.target)
 
 
-def test_load_casia_unexpected_files(casia_home, voice):
-    root = casia_home / "casia"
-    _write_wav(root / "someone" / "angry" / "201.wav", voice)
-    _write_wav(root / "wangzhe" / "bored" / "201.wav", voice)
-    _write_wav(root / "wangzhe" / "sad" / "take2.wav", voice)
-    with pytest.raises(ValueError) as err:
-        load_casia(root)
-    msg = str(err.value)
-    assert "unknown speaker folder 'someone'" in msg
-    assert "unknown emotion folder 'bored'" in msg
-    assert "take2.wav: file name is not <number>.wav" in msg
-    with pytest.warns(UserWarning, match="Skipped 3 CASIA"):
-        assert len(load_casia(root, on_error="warn").filenames) == 48
-
-
 def test_load_casia_speaker_case(tmp_path, voice):
     _write_wav(tmp_path / "CASIA" / "ZHAOZUOXIANG" / "Happy" / "201.wav", voice)
     casia = load_casia(tmp_path)
@@ -680,22 +636,6 @@ def test_load_ravdess_official_tree(tmp_path, voice):
         "Dogs are sitting by the door",
     ]
     assert list(ravdess.repetitions) == [1, 2, 1, 1]
-
-    _write_wav(root / "Actor_01" / "03-01-09-01-01-01-01.wav", voice)  # emotion 09
-    _write_wav(root / "Actor_01" / "03-01-01-01-01-01-02.wav", voice)  # actor 02
-    _write_wav(root / "Actor_01" / "03-01-01-01-01-01-01 (1).wav", voice)  # a copy
-    _write_wav(root / "Actor_01" / "03-01-03-03-01-01-01.wav", voice)  # intensity
-    with pytest.raises(ValueError) as err:
-        load_ravdess(root)
-    msg = str(err.value)
-    assert msg.startswith("4 RAVDESS files with unexpected names")
-    assert "03-01-09-01-01-01-01.wav: unknown emotion code '09'" in msg
-    assert "03-01-01-01-01-01-02.wav: actor '02' in a folder named 'Actor_01'" in msg
-    assert "01 (1).wav: not <MM>-<VV>" in msg
-    assert "unknown intensity code '03'" in msg
-    with pytest.warns(UserWarning, match="Skipped 4 RAVDESS") as record:
-        assert len(load_ravdess(root, on_error="warn").filenames) == 4
-    assert len(record) == 1
 
 
 def test_ravdess_not_confused_with_another_corpus(data_home):

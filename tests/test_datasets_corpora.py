@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from sklearn_ser.datasets import EMOTIONS, load_cremad, load_savee, load_tess
+from sklearn_ser.datasets import (
+    EMOTIONS,
+    load_corpus,
+    load_cremad,
+    load_savee,
+    load_tess,
+)
 
 
 def _wav(path, voice, seed=0):
@@ -71,29 +77,6 @@ def test_load_cremad(cremad_root, voice):
     assert set(crema.levels) == {"high", "unspecified"}
 
 
-def test_load_cremad_faults(cremad_root, voice):
-    audio = cremad_root / "AudioWAV"
-    # A download without git-lfs leaves pointer files; some copies have empty files.
-    (audio / "1005_IWW_DIS_XX.wav").write_text(
-        "version https://git-lfs.github.com/spec/v1\noid sha256:c6f9\nsize 72862\n"
-    )
-    (audio / "1076_MTI_NEU_XX.wav").write_bytes(b"")
-    _wav(audio / "1001_DFA_BOR_XX.wav", voice)
-    _wav(audio / "1001_XYZ_ANG_XX.wav", voice)
-    _wav(audio / "1001_DFA_ANG_XX (copy).wav", voice)
-    with pytest.raises(ValueError) as err:
-        load_cremad(cremad_root)
-    msg = str(err.value)
-    assert msg.startswith("5 CREMA-D files at fault")
-    assert "1005_IWW_DIS_XX.wav: a git-lfs pointer, not audio" in msg
-    assert "1076_MTI_NEU_XX.wav: empty file" in msg
-    assert "1001_DFA_BOR_XX.wav: unknown emotion code 'BOR'" in msg
-    assert "1001_XYZ_ANG_XX.wav: unknown sentence code 'XYZ'" in msg
-    assert "(copy).wav: not <actor>_<sentence>_<EMO>_<level>" in msg
-    with pytest.warns(UserWarning, match="Skipped 5 CREMA-D"):
-        assert len(load_cremad(cremad_root, on_error="warn").filenames) == 21
-
-
 # --------------------------------------------------------------------------- SAVEE
 SAVEE_CODES = {
     "a": "anger",
@@ -123,15 +106,6 @@ def test_load_savee_official_layout(tmp_path, voice):
         "JK",
         "02",
     )
-    _wav(root / "DC" / "x01.wav", voice)  # unknown code
-    _wav(root / "DC" / "JE_a03.wav", voice)  # another speaker's file
-    _wav(root / "DC" / "._a01.wav", voice)  # hidden: ignored
-    with pytest.raises(ValueError) as err:
-        load_savee(tmp_path / "savee")
-    msg = str(err.value)
-    assert msg.startswith("2 SAVEE files with unexpected names")
-    assert "x01.wav: not <emo><nn>" in msg
-    assert "JE_a03.wav: speaker 'JE' in the folder of DC" in msg
 
 
 def test_load_savee_flat_layout(tmp_path, voice):
@@ -206,43 +180,165 @@ def test_load_tess(tess_root):
     assert set(tess.words) == {"back", "bar"}
 
 
-def test_load_tess_faults(tess_root, voice):
-    inner = tess_root / "TESS Toronto emotional speech set data"
-    _wav(inner / "OAF_angry" / "OAF_bite_sad.wav", voice)  # emotion != folder
-    _wav(inner / "YAF_sad" / "OAF_bite_sad.wav", voice)  # speaker != folder
-    _wav(inner / "YAF_sad" / "YAF_bite_bored.wav", voice)
-    _wav(inner / "YAF_sad" / "YAF bite sad.wav", voice)
-    # A second copy of part of the corpus inside it.
-    _wav(inner / "tess copy" / "YAF_happy" / "YAF_back_happy.wav", voice)
+# ------------------------------------------------- files at fault, every corpus
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\noid sha256:c6f9\nsize 72\n"
+
+# corpus -> the files of a tiny copy under the data home: "good" ones are loaded
+# (with their label),
+# "bad" ones (path -> what the message says of it; bytes content where a WAV is
+# not meant) are listed together, then skipped with on_error="warn"; "ignored"
+# ones (hidden, not audio, not speech) are neither.
+FAULTS = {
+    "emovo": {
+        "heading": "EMOVO files with unexpected names",
+        "good": {
+            "emovo/f1/dis-f1-b1.wav": "disgust",
+            "emovo/m3/TRI-M3-N5.wav": "sadness",
+        },
+        "bad": {
+            "emovo/f1/xyz-f1-b1.wav": "xyz-f1-b1.wav: unknown emotion code 'xyz'",
+            "emovo/f1/dis-m1-b2.wav": "dis-m1-b2.wav: speaker 'm1' in a folder "
+            "named 'f1'",
+            "emovo/f1/readme.wav": "readme.wav: not <emo>-<speaker>-<sentence>",
+        },
+        "ignored": {"emovo/f1/._dis-f1-b3.wav": None, "emovo/f1/notes.txt": b"x"},
+    },
+    "emodb": {
+        "heading": "EmoDB files with unexpected names",
+        "good": {"emodb/wav/03a01Fa.wav": "happiness", "emodb/wav/16a07Ab.wav": "fear"},
+        "bad": {
+            "emodb/wav/03a01Xa.wav": "03a01Xa.wav: unknown emotion letter 'X'",
+            "emodb/wav/99a01Fa.wav": "99a01Fa.wav: unknown speaker '99'",
+            "emodb/wav/03a01F.wav": "03a01F.wav: not <speaker",
+        },
+        "ignored": {"emodb/erklaerung.txt": b"Dokumentation"},
+    },
+    "casia": {
+        "heading": "CASIA files outside the expected layout",
+        "good": {
+            "casia/wangzhe/angry/201.wav": "anger",
+            "casia/liuchanhg/sad/202.wav": "sadness",
+        },
+        "bad": {
+            "casia/someone/angry/201.wav": "unknown speaker folder 'someone'",
+            "casia/wangzhe/bored/201.wav": "unknown emotion folder 'bored'",
+            "casia/wangzhe/sad/take2.wav": "take2.wav: file name is not <number>.wav",
+        },
+        "ignored": {},
+    },
+    "ravdess": {
+        "heading": "RAVDESS files with unexpected names",
+        "good": {
+            "ravdess/Actor_01/03-01-01-01-01-01-01.wav": "neutral",
+            "ravdess/Actor_02/03-01-05-02-01-01-02.wav": "anger",
+        },
+        "bad": {
+            "ravdess/Actor_01/03-01-09-01-01-01-01.wav": "03-01-09-01-01-01-01.wav: "
+            "unknown emotion code '09'",
+            "ravdess/Actor_01/03-01-01-01-01-01-02.wav": "03-01-01-01-01-01-02.wav: "
+            "actor '02' in a folder named 'Actor_01'",
+            "ravdess/Actor_01/03-01-01-01-01-01-01 (1).wav": "01 (1).wav: not "
+            "<MM>-<VV>",
+            "ravdess/Actor_01/03-01-03-03-01-01-01.wav": "unknown intensity code '03'",
+        },
+        "ignored": {
+            "ravdess/Actor_02/03-02-05-01-01-01-02.wav": None,  # song
+            "ravdess/Actor_02/01-01-05-01-01-01-02.mp4": b"video",
+            "ravdess/Actor_02/._03-01-05-01-01-01-02.wav": b"fork",
+        },
+    },
+    "cremad": {
+        "heading": "CREMA-D files at fault",
+        "good": {
+            "cremad/AudioWAV/1001_DFA_ANG_XX.wav": "anger",
+            "cremad/AudioWAV/1002_IEO_SAD_HI.wav": "sadness",
+        },
+        "bad": {
+            # A download without git-lfs leaves pointers; some copies, empty files.
+            "cremad/AudioWAV/1005_IWW_DIS_XX.wav": (
+                LFS_POINTER,
+                "1005_IWW_DIS_XX.wav: a git-lfs pointer, not audio",
+            ),
+            "cremad/AudioWAV/1076_MTI_NEU_XX.wav": (
+                b"",
+                "1076_MTI_NEU_XX.wav: empty file",
+            ),
+            "cremad/AudioWAV/1001_DFA_BOR_XX.wav": "unknown emotion code 'BOR'",
+            "cremad/AudioWAV/1001_XYZ_ANG_XX.wav": "unknown sentence code 'XYZ'",
+            "cremad/AudioWAV/1001_DFA_ANG_XX (copy).wav": "(copy).wav: not "
+            "<actor>_<sentence>_<EMO>_<level>",
+        },
+        "ignored": {},
+    },
+    "savee": {
+        "heading": "SAVEE files with unexpected names",
+        "good": {
+            "savee/AudioData/DC/a01.wav": "anger",
+            "savee/AudioData/JE/sa02.wav": "sadness",
+        },
+        "bad": {
+            "savee/AudioData/DC/x01.wav": "x01.wav: not <emo><nn>",
+            "savee/AudioData/DC/JE_a03.wav": "JE_a03.wav: speaker 'JE' in the "
+            "folder of DC",
+        },
+        "ignored": {"savee/AudioData/DC/._a01.wav": None, "savee/Info.txt": b"x"},
+    },
+    "tess": {
+        "heading": "TESS files at fault",
+        "good": {
+            "tess/OAF_angry/OAF_back_angry.wav": "anger",
+            "tess/YAF_happy/YAF_back_happy.wav": "happiness",
+        },
+        "bad": {
+            "tess/OAF_angry/OAF_bite_sad.wav": "OAF_angry/OAF_bite_sad.wav: OAF sad "
+            "in folder OAF_angry",
+            "tess/YAF_sad/OAF_bite_sad.wav": "YAF_sad/OAF_bite_sad.wav: OAF sad in "
+            "folder YAF_sad",
+            "tess/YAF_sad/YAF_bite_bored.wav": "YAF_bite_bored.wav: unknown emotion "
+            "'bored'",
+            "tess/YAF_sad/YAF bite sad.wav": "YAF bite sad.wav: not "
+            "<OAF|YAF>_<word>_<emotion>",
+            # A second copy of part of the corpus inside it.
+            "tess/tess copy/YAF_happy/YAF_back_happy.wav": "YAF_back_happy.wav: a "
+            "second copy of",
+        },
+        "ignored": {},
+    },
+}
+
+
+def _write(path, voice, content=None, seed=0):
+    if content is None:
+        return _wav(path, voice, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("corpus", FAULTS)
+def test_files_at_fault_are_listed_together_then_skipped(corpus, tmp_path, voice):
+    case = FAULTS[corpus]
+    for i, rel in enumerate(case["good"]):
+        _wav(tmp_path / rel, voice, seed=i)
+    messages = {}
+    for rel, fault in case["bad"].items():
+        content, messages[rel] = fault if isinstance(fault, tuple) else (None, fault)
+        _write(tmp_path / rel, voice, content)
+    for rel, content in case["ignored"].items():
+        _write(tmp_path / rel, voice, content)
+    n = len(case["bad"])
     with pytest.raises(ValueError) as err:
-        load_tess(tess_root)
+        load_corpus(corpus, tmp_path)
     msg = str(err.value)
-    assert msg.startswith("5 TESS files at fault")
-    assert "OAF_angry/OAF_bite_sad.wav: OAF sad in folder OAF_angry" in msg
-    assert "YAF_sad/OAF_bite_sad.wav: OAF sad in folder YAF_sad" in msg
-    assert "YAF_bite_bored.wav: unknown emotion 'bored'" in msg
-    assert "YAF bite sad.wav: not <OAF|YAF>_<word>_<emotion>" in msg
-    assert "YAF_back_happy.wav: a second copy of" in msg
-    with pytest.warns(UserWarning, match="Skipped 5 TESS"):
-        assert len(load_tess(tess_root, on_error="warn").filenames) == 28
-
-
-@pytest.mark.parametrize(
-    "loader, folders",
-    [
-        (load_cremad, ["cremad", "CREMA-D", "crema-d"]),
-        (load_savee, ["savee", "SAVEE"]),
-        (load_tess, ["tess", "TESS", "TESS Toronto emotional speech set data"]),
-    ],
-)
-def test_not_found_lists_every_place(loader, folders, tmp_path, data_home):
-    (tmp_path / folders[0]).mkdir()
-    with pytest.raises(FileNotFoundError) as err:
-        loader(tmp_path)
-    msg = str(err.value)
-    assert f"{tmp_path / folders[0]} (exists, but holds no" in msg
-    for name in folders[1:]:
-        assert f"{tmp_path / name} (does not exist)" in msg
-    # Not fooled by the other corpora of the local data home.
-    with pytest.raises(FileNotFoundError):
-        loader(data_home)
+    assert msg.startswith(f"{n} {case['heading']}:\n")
+    listed = [line for line in msg.splitlines() if line.startswith("  ")]
+    assert len(listed) == n  # one line each, the good and ignored files unnamed
+    for rel, said in messages.items():
+        assert any(said in line and Path(rel).name in line for line in listed), said
+    assert "on_error='warn'" in msg
+    label = case["heading"].split(" files")[0]
+    with pytest.warns(UserWarning, match=f"Skipped {n} {label} files") as record:
+        data = load_corpus(corpus, tmp_path, on_error="warn")
+    assert len(record) == 1
+    loaded = [Path(f).relative_to(tmp_path).as_posix() for f in data.filenames]
+    assert dict(zip(loaded, data.target)) == case["good"]

@@ -189,3 +189,21 @@ def test_bad_arguments_are_named(tmp_path):
         load_corpus("emovo", 3)
     with pytest.raises(ValueError, match="on_error"):
         load_corpus("emovo", tmp_path, on_error="ignore")
+
+
+# ------------------------------------------- the examples' and benchmarks' rule
+def test_examples_find_the_corpora_beside_the_checkout(
+    load_script, monkeypatch, tmp_path
+):
+    local = load_script("examples/_local_data.py")
+    shared = tmp_path / "shared" / "data"
+    monkeypatch.setattr(local, "SHARED_DATA", shared)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SKLEARN_SER_DATA", raising=False)
+    default = tmp_path / "home" / "sklearn_ser_data"
+    assert local.local_data_home() == default  # no ../shared/data: the library's
+    shared.mkdir(parents=True)
+    assert local.local_data_home() == shared
+    monkeypatch.setenv("SKLEARN_SER_DATA", str(tmp_path / "env"))
+    assert local.local_data_home() == tmp_path / "env"
+    assert local.local_data_home(tmp_path / "arg") == tmp_path / "arg"
