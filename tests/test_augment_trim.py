@@ -118,6 +118,15 @@ def test_tempo_changes_the_length_within_range():
     assert min(lengths) >= 80 and max(lengths) <= 125 and len(lengths) > 5
 
 
+def test_spec_augment_is_one_class_under_every_public_path():
+    import sklearn_ser
+    import sklearn_ser.classifiers
+
+    assert sklearn_ser.SpecAugment is sklearn_ser.classifiers.SpecAugment
+    assert sklearn_ser.SpecAugment is SpecAugment
+    assert SpecAugment.__module__ == "sklearn_ser.augmentation._specaugment"
+
+
 def test_spec_augment_checks_its_parameters():
     with pytest.raises(ValueError, match="n_blocks"):
         SpecAugment(n_blocks=3).check(10)

@@ -91,6 +91,32 @@ def test_semi_supervised_fit_classes_and_probabilities(data):
     assert "valid_ua" in clf.history[-1] and "valid_ce" in clf.history[-1]
 
 
+def test_validation_scores_are_the_labelled_validation_utterances_by_hand(data):
+    from torch.utils.data import Subset
+
+    from sklearn_ser.evaluation import unweighted_accuracy, weighted_accuracy
+
+    X, y, _ = data
+    valid = np.arange(len(X)) % 3 == 0
+
+    def split(dataset, y_enc, groups=None):
+        return Subset(dataset, np.flatnonzero(~valid)), Subset(
+            dataset, np.flatnonzero(valid)
+        )
+
+    clf = small(train_split=split, callbacks__early_stopping__load_best=False)
+    clf.fit(X, y)  # 3 epochs, patience 8: the last epoch's weights are kept
+    keep = valid & (y != -1)  # unlabeled validation utterances do not count
+    proba = clf.predict_proba(X[keep])
+    y_true = y[keep]
+    last = clf.history[-1]
+    assert last["valid_ua"] == unweighted_accuracy(y_true, clf.predict(X[keep]))
+    assert last["valid_wa"] == weighted_accuracy(y_true, clf.predict(X[keep]))
+    column = np.searchsorted(clf.classes_, y_true)
+    ce = -np.log(proba[np.arange(len(y_true)), column]).mean()
+    np.testing.assert_allclose(last["valid_ce"], ce, rtol=1e-5)
+
+
 def test_integer_labels_and_pseudo_class_off(rng):
     X, y, groups = make_data(rng, labels="int")
     clf = small(pseudo_class=False).fit(X, y)

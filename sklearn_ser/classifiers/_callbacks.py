@@ -4,6 +4,8 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback, EarlyStopping
 
+from ..evaluation import unweighted_accuracy, weighted_accuracy
+
 __all__ = ["LabelledValidationScores", "ValidEarlyStopping"]
 
 
@@ -48,9 +50,8 @@ class LabelledValidationScores(Callback):
             return
         y_true = np.concatenate(self.targets_)
         y_hat = np.concatenate(self.preds_)
-        recalls = [np.mean(y_hat[y_true == c] == c) for c in np.unique(y_true)]
-        net.history.record("valid_ua", float(np.mean(recalls)))
-        net.history.record("valid_wa", float(np.mean(y_hat == y_true)))
+        net.history.record("valid_ua", unweighted_accuracy(y_true, y_hat))
+        net.history.record("valid_wa", weighted_accuracy(y_true, y_hat))
         net.history.record("valid_ce", float(np.concatenate(self.ce_).mean()))
 
 

@@ -29,9 +29,9 @@ class SequenceDataset(torch.utils.data.Dataset):
     """A sequence dataset with its (encoded) targets, as a torch Dataset.
 
     Item ``i`` is ``(X[i], y[i])`` (``y`` is kept as ``targets``). Without targets
-    (prediction time) item ``i`` is ``(X[i], i)``: the index lets the classifier
-    put the outputs of length-sorted batches back in input order, whatever the
-    batch sampler.
+    (prediction time) item ``i`` is ``(X[i], i)``, its index in the target slot
+    that the loaders expect (the classifier reads the batches' indices from the
+    batch sampler, :func:`batch_indices`).
 
     Parameters
     ----------
