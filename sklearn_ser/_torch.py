@@ -4,25 +4,17 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from ._device import resolve_device_name
+
 
 def resolve_device(device):
-    """Map ``"cpu" | "cuda" | "auto"`` (or a torch.device) to a torch.device.
+    """The :class:`torch.device` to run on (the rule: :mod:`sklearn_ser._device`).
 
-    ``"auto"`` takes CUDA when available. Asking for ``"cuda"`` on a machine without
-    it raises a clear error instead of torch's lazy-initialisation traceback.
+    ``"auto"`` takes CUDA when torch sees it. Asking for a CUDA device torch does
+    not see raises a clear error instead of torch's lazy-initialisation traceback.
     """
-    if isinstance(device, torch.device):
-        return device
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device is None or device == "cpu":
-        return torch.device("cpu")
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was requested but CUDA is not available on this "
-            "machine; use device='cpu' or device='auto'."
-        )
-    return torch.device(device)
+    n_cuda = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    return torch.device(resolve_device_name(device, n_cuda=n_cuda))
 
 
 def torch_generator(random_state, device="cpu"):

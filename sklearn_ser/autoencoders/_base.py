@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 from torch.nn import functional as F
 
 from .._compat import Interval, StrOptions, _fit_context
+from .._device import DEVICE_CONSTRAINT
 from .._labels import encode_labels
 from .._torch import resolve_device, torch_generator
 
@@ -181,7 +182,7 @@ class _BaseTiedDAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
-        "device": [str, torch.device],
+        "device": [DEVICE_CONSTRAINT],
         "verbose": ["verbose"],
     }
 

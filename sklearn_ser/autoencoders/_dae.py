@@ -85,7 +85,7 @@ class DenoisingAE(_BaseTiedDAE):
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the corruption noise and the shuffling. An int
         makes ``fit`` reproducible (on CPU: identical ``transform`` output).
-    device : {"cpu", "cuda", "auto"} or torch.device, default="cpu"
+    device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
         Where torch trains and encodes.
     verbose : int, default=0
         Print the loss of each epoch.

@@ -101,7 +101,7 @@ class NeutralEmotionDAE(_BaseTiedDAE):
         autoencoder of sklearn-ser.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, corruption noise and shuffling (an int: reproducible fit).
-    device : {"cpu", "cuda", "auto"} or torch.device, default="cpu"
+    device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
         Where torch trains and encodes.
     verbose : int, default=0
         Print the loss of each epoch.

@@ -55,7 +55,7 @@ def fit_neutral_encoder(
         pipeline the encoder goes into.
     random_state : int, RandomState instance or None, default=None
         Seed of the autoencoder fit.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
+    device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
         Where torch trains.
     **dae_params
         Other :class:`DenoisingAE` parameters (``pretrain_epochs``, ...).

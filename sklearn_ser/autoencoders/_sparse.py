@@ -19,6 +19,7 @@ from .._compat import (
     _fit_context,
     _get_output_config,
 )
+from .._device import DEVICE_CONSTRAINT
 from .._sequences import check_sequences, concat_frames, split_frames
 from .._torch import resolve_device
 from ._base import (
@@ -95,7 +96,7 @@ class SparseAE(
         Mini-batch size (in samples, or frames for sequences).
     random_state : int, RandomState instance or None, default=None
         Seeds weights and shuffling (an int: reproducible fit).
-    device : {"cpu", "cuda", "auto"} or torch.device, default="cpu"
+    device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
         Where torch trains and encodes.
     verbose : int, default=0
         Print the loss of each epoch.
@@ -142,7 +143,7 @@ class SparseAE(
         "solver": [StrOptions(set(_SOLVERS))],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "device": [str, torch.device],
+        "device": [DEVICE_CONSTRAINT],
         "verbose": ["verbose"],
     }
 

@@ -11,6 +11,7 @@ from tqdm.auto import tqdm
 
 from .._audio import AudioError, load_audio
 from .._compat import Interval, StrOptions
+from .._device import DEVICE_CONSTRAINT
 from ._pretrained import (
     BasePretrainedEncoder,
     folder_fingerprint,
@@ -207,7 +208,7 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
     pooling : {"mean+std", "mean"} or None, default="mean+std"
         How an utterance's frames become one row; None returns the frames (a
         sequence dataset) for a sequence model.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
+    device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
         Where torch runs the encoder.
     batch_size : int, default=1
         Windows per forward pass. Utterances of different lengths are zero-padded
@@ -250,7 +251,7 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
         **BasePretrainedEncoder._parameter_constraints,
         "model": [str, os.PathLike],
         "layer": [Integral, StrOptions({"last", "average"})],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "device": [DEVICE_CONSTRAINT],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_seconds": [Interval(Real, 0, None, closed="neither"), None],
         "revision": [str, None],

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .._compat import Interval, StrOptions
+from .._compat import Interval
+from .._device import DEVICE_CONSTRAINT, resolve_device_name
 from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
 
 __all__ = ["WhisperEncoder"]
@@ -23,17 +24,11 @@ _MODELS = {}  # per-process: (path, device, compute_type, threads) -> loaded mod
 
 
 def resolve_ct2_device(device):
-    """``"cpu" | "cuda" | "auto"`` for CTranslate2, with a clear error for no CUDA."""
+    """The device name for CTranslate2: the one rule, with the GPUs CTranslate2 sees."""
     ct2 = require("ctranslate2", "WhisperEncoder")
-    n_gpus = ct2.get_cuda_device_count()
-    if device == "auto":
-        return "cuda" if n_gpus > 0 else "cpu"
-    if device == "cuda" and n_gpus == 0:
-        raise ValueError(
-            "device='cuda' was requested but CTranslate2 sees no CUDA device on "
-            "this machine; use device='cpu' or device='auto'."
-        )
-    return device
+    return resolve_device_name(
+        device, n_cuda=ct2.get_cuda_device_count(), backend="CTranslate2"
+    )
 
 
 def resolve_whisper_model(model):
@@ -112,9 +107,14 @@ def _load(path, device, compute_type, threads):
     key = (path, device, compute_type, threads)
     if key not in _MODELS:
         ct2 = require("ctranslate2", "WhisperEncoder")
+        kind, _, index = device.partition(":")  # "cuda:1": CTranslate2's index 1
         try:
             model = ct2.models.Whisper(
-                path, device=device, compute_type=compute_type, intra_threads=threads
+                path,
+                device=kind,
+                device_index=int(index or 0),
+                compute_type=compute_type,
+                intra_threads=threads,
             )
         except Exception as exc:
             raise _damaged(path, f"{type(exc).__name__}: {exc}") from exc
@@ -157,7 +157,7 @@ class WhisperEncoder(BasePretrainedEncoder):
     pooling : {"mean+std", "mean"} or None, default="mean+std"
         How an utterance's frames become one row; None returns the frames (a
         sequence dataset) for a sequence model.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
+    device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
         Where CTranslate2 runs; "auto" takes CUDA when CTranslate2 sees a GPU.
     compute_type : str, default=None
         CTranslate2's computation type: None means ``"int8"`` on the CPU and
@@ -187,7 +187,7 @@ class WhisperEncoder(BasePretrainedEncoder):
     _parameter_constraints: dict = {
         **BasePretrainedEncoder._parameter_constraints,
         "model": [str, os.PathLike],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "device": [DEVICE_CONSTRAINT],
         "compute_type": [str, None],
         "cpu_threads": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
