@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from .._audio import AudioError, as_audio_items, audio_duration, load_audio
 from .._cache import ItemCache
-from .._compat import Interval, StrOptions
+from .._compat import Interval, StrOptions, _fit_context
 from .._parallel import cap_n_jobs, streaming_parallel
 
 __all__ = ["BaseAudioExtractor", "ExtractionWarning", "LongAudioWarning"]
@@ -210,9 +210,9 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
                         results[index] = value
                 bar.update(len(chunk))
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Validate the parameters; extractors of functionals learn nothing."""
-        self._validate_params()
         return self
 
     def __sklearn_tags__(self):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval
+from .._compat import Interval, _fit_context
 from .._sequences import as_sequences, check_sequences
 
 __all__ = ["FrameStandardScaler"]
@@ -55,9 +55,9 @@ class FrameStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     def __init__(self, *, stride=1):
         self.stride = stride
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the per-dimension mean and standard deviation of all frames."""
-        self._validate_params()
         X = check_sequences(X)
         n = 0
         total = np.zeros(X[0].shape[1], np.float64)

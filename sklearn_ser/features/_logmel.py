@@ -9,7 +9,7 @@ import librosa
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval
+from .._compat import Interval, _fit_context
 from .._sequences import as_sequences, check_sequences
 from ._base import BaseAudioExtractor
 
@@ -255,6 +255,7 @@ class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
         scale = self.scale_.astype(np.float32)
         return as_sequences([(x - mean) / scale for x in raw])
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the per-dimension mean and standard deviation of the frames.
 
@@ -271,9 +272,9 @@ class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
         self.fit_transform(X)
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Extract once, learn the statistics, return the standardised sequences."""
-        self._validate_params()
         self._validate_width()
         raw = self._extract(X)
         self._fit_stats(raw)

@@ -204,6 +204,7 @@ class OpenSmileFeatures(BaseAudioExtractor):
             Functionals as float32 rows; low-level descriptors as one
             ``(n_frames, n_features)`` array per item.
         """
+        # an extractor needs no fit (requires_fit=False): transform checks too
         self._validate_params()
         if not self._functionals and _get_output_config("transform", self)[
             "dense"

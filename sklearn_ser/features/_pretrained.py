@@ -132,6 +132,7 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
             Pooled float32 rows, or with ``pooling=None`` one
             ``(n_frames, d)`` array per item.
         """
+        # an encoder needs no fit (requires_fit=False): transform checks too
         self._validate_params()
         if self.pooling is None and _get_output_config("transform", self)[
             "dense"
@@ -181,11 +182,6 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
                     cache.put(key, row)
                 rows[item.index] = row
         return rows
-
-    def fit(self, X, y=None):
-        """Validate the parameters and record ``n_features_in_``-free output size."""
-        super().fit(X, y)
-        return self
 
     def get_feature_names_out(self, input_features=None):
         """``mean_<i>`` then ``std_<i>`` (``"mean+std"``), ``mean_<i>``, or ``e<i>``."""

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval
+from .._compat import Interval, _fit_context
 from .._sequences import as_sequences, check_sequences
 
 __all__ = ["TrimSilence", "frame_energy_db"]
@@ -90,9 +90,9 @@ class TrimSilence(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.columns = columns
         self.min_frames = min_frames
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters against the frame width (nothing is learnt)."""
-        self._validate_params()
         X = check_sequences(X, allow_nan=True)
         self.n_features_in_ = X[0].shape[1]
         self._columns()

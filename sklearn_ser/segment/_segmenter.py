@@ -21,7 +21,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._compat import Interval, StrOptions
+from .._compat import Interval, StrOptions, _fit_context
 from ._source import Recording
 
 __all__ = ["SpeechSegmenter", "mask_to_segments", "window_segments"]
@@ -245,16 +245,21 @@ class SpeechSegmenter(TransformerMixin, BaseEstimator):
         self.sampling_rate = sampling_rate
 
     def _check_params(self):
+        # segment() and transform() need no fit (requires_fit=False): they check too
         self._validate_params()
+        self._check_durations()
+
+    def _check_durations(self):
         if self.method != "window" and self.min_speech >= self.max_segment:
             raise ValueError(
                 f"min_speech ({self.min_speech}) must be shorter than max_segment "
                 f"({self.max_segment})."
             )
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
         """Check the parameters; nothing is learned."""
-        self._check_params()
+        self._check_durations()
         return self
 
     def segment(self, audio):
