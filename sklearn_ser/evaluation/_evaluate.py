@@ -67,12 +67,18 @@ def _consumes(estimator, method):
 
 
 def _fit_predict_fold(
-    estimator, X, y, groups, train, test, params, route, routing, want_proba
+    estimator, X, y, groups, train, test, params, route, routing, want_proba, extra
 ):
     fit_params = _check_method_params(X, params=params or {}, indices=train)
     if route["fit"]:
         fit_params["groups"] = _safe_indexing(groups, train)
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    if extra is not None:  # after the fold's own samples, in every training fold
+        X_extra, y_extra, groups_extra = extra
+        X_train = _append_samples(X_train, X_extra)
+        y_train = np.concatenate([y_train, y_extra])
+        if route["fit"]:
+            fit_params["groups"] = np.concatenate([fit_params["groups"], groups_extra])
     X_test = _safe_indexing(X, test)
     predict_params = (
         {"groups": _safe_indexing(groups, test)} if route["predict"] else {}
@@ -98,6 +104,7 @@ def _fit_predict_fold(
         "proba_classes": classes,
         "fit_time": fit_time,
         "predict_time": predict_time,
+        "n_extra": 0 if extra is None else _num_samples(extra[0]),
         "learned_unlabeled": learned is not None
         and bool(np.any(~labeled_mask(np.asarray(learned)))),
         # A search (GridSearchCV, ...) tuned inside the fold: what it chose.
@@ -112,6 +119,9 @@ def evaluate(
     y,
     groups=None,
     *,
+    X_extra=None,
+    y_extra=None,
+    groups_extra=None,
     cv="loso",
     n_jobs=None,
     verbose=0,
@@ -147,6 +157,19 @@ def evaluate(
     semi-supervised estimators) unless ``unlabeled="drop"``; in test folds they are
     predicted but never scored.
 
+    **Extra training data** (``X_extra``, ``y_extra``, ``groups_extra``) is appended
+    to every training fold, after the fold's own samples, and never enters a test
+    fold: it is never predicted and never scored. Leave ``y_extra`` out (or make it
+    all ``-1``) for an unlabeled pool that a semi-supervised estimator learns from
+    (LibriSpeech utterances beside an emotional corpus); give labels for extra
+    labelled data (another corpus's utterances, scored only on this corpus's
+    held-out speakers). ``unlabeled="drop"`` drops unlabeled extra samples too.
+    ``groups_extra`` names their speakers, which must differ from every speaker of
+    ``groups`` (prefix them, e.g. ``"libri:" + speaker``) so that no test speaker
+    is among them and validation on held-out training speakers inside the
+    estimator still holds out whole speakers; it is required when the estimator
+    takes ``groups``. Sample-aligned ``params`` cannot be combined with extra data.
+
     Speaker groups reach the estimator when it asks for them: a plain estimator
     whose ``fit`` (or ``predict``) has a ``groups`` parameter gets the training (or
     test) speakers; a meta-estimator such as a ``Pipeline`` gets them through
@@ -170,6 +193,15 @@ def evaluate(
         (:func:`sklearn_ser._labels.check_labels`).
     groups : array-like of shape (n_samples,), default=None
         Speaker of each sample. Required for ``cv="loso"`` and an int ``cv``.
+    X_extra : array-like of shape (n_extra, ...), default=None
+        Extra training samples, of the same kind as ``X``, appended to every
+        training fold and never tested.
+    y_extra : array-like of shape (n_extra,), default=None
+        Their labels, of the same kind as ``y``; ``-1`` marks unlabeled ones. None:
+        all unlabeled (an unlabeled pool).
+    groups_extra : array-like of shape (n_extra,), default=None
+        Their speakers, none of them in ``groups``. Required when the estimator
+        takes ``groups``.
     cv : "loso", int, splitter or iterable, default="loso"
         ``"loso"``: :class:`~sklearn.model_selection.LeaveOneGroupOut` (one fold per
         speaker); an int: :class:`~sklearn.model_selection.GroupKFold` with that
@@ -222,8 +254,24 @@ def evaluate(
     regression = check_target_for(estimator, y, what=name) == "regression"
     target = getattr(y, "name", None)  # a pandas Series names its target
     y, groups = _check_labels_and_groups(X, y, groups, regression=regression)
+    y, extra = _check_extra(
+        X_extra,
+        y_extra,
+        groups_extra,
+        y,
+        groups,
+        regression=regression,
+        unlabeled=unlabeled,
+        params=params,
+        n_samples=_num_samples(X),
+    )
     splits, cv_text = _make_splits(cv, y, groups, "fit" if regression else unlabeled)
     route, routing = _groups_routing(estimator, groups)
+    if extra is not None and route["fit"] and extra[2] is None:
+        raise ValueError(
+            f"{type(estimator).__name__} takes groups: groups_extra must name the "
+            "speaker of each extra sample."
+        )
     results = _run_folds(
         estimator,
         X,
@@ -237,6 +285,7 @@ def evaluate(
         n_jobs=n_jobs,
         verbose=verbose,
         name=name,
+        extra=extra,
     )
     if unlabeled == "fit" and any(r["learned_unlabeled"] for r in results):
         warnings.warn(
@@ -285,6 +334,120 @@ def _check_labels_and_groups(X, y, groups, *, regression=False):
     return y, groups
 
 
+def _check_extra(
+    X_extra,
+    y_extra,
+    groups_extra,
+    y,
+    groups,
+    *,
+    regression,
+    unlabeled,
+    params,
+    n_samples,
+):
+    """``y`` and the extra training data ``(X_extra, y_extra, groups_extra)``, checked.
+
+    Returns ``(y, None)`` without extra data. ``y`` and ``y_extra`` are checked
+    together as one set of labels (one kind, the same dtype, as if the extra
+    samples were part of the corpus); with ``unlabeled="drop"`` the unlabeled extra
+    samples are left out here, once.
+    """
+    if X_extra is None:
+        for what, value in (("y_extra", y_extra), ("groups_extra", groups_extra)):
+            if value is not None:
+                raise ValueError(f"{what} is given but X_extra is None.")
+        return y, None
+    m = _num_samples(X_extra)
+    if m == 0:
+        raise ValueError("X_extra holds no sample.")
+    if y_extra is None:
+        if regression:
+            raise ValueError("A regressor needs y_extra: a rating for every sample.")
+        y_extra = np.full(m, -1, dtype=object)
+    n = y.shape[0]
+    if np.ndim(y_extra) != 1 or np.shape(y_extra)[0] != m:
+        raise ValueError(
+            f"y_extra must be 1-D with one label per sample of X_extra ({m})."
+        )
+    if regression:
+        y_extra = check_continuous_target(y_extra)
+        y_all = np.concatenate([y, y_extra])
+    else:
+        both = np.empty(n + np.shape(y_extra)[0], dtype=object)
+        both[:n] = y
+        both[n:] = list(np.asarray(y_extra, dtype=object).ravel())
+        y_all = check_labels(both, name="y and y_extra")
+    if groups_extra is not None:
+        groups_extra = np.asarray(groups_extra)
+        if groups_extra.ndim != 1 or groups_extra.shape[0] != m:
+            raise ValueError(
+                "groups_extra must be 1-D with one speaker per sample of X_extra "
+                f"({m})."
+            )
+        shared = [] if groups is None else np.intersect1d(groups, groups_extra).tolist()
+        if shared:
+            raise ValueError(
+                f"groups_extra shares speakers with groups ({shared[:3]}): extra "
+                "speakers must be distinct (prefix them, e.g. 'libri:<speaker>') so "
+                "that no test speaker is trained on."
+            )
+    sample_aligned = [
+        key for key, value in (params or {}).items() if _n_items(value) == n_samples
+    ]
+    if sample_aligned:
+        raise ValueError(
+            f"params {sample_aligned} are sample-aligned: they have no values for the "
+            "extra samples (X_extra); pass them without extra data."
+        )
+    y, y_extra = y_all[:n], y_all[n:]
+    if unlabeled == "drop" and not regression:
+        keep = labeled_mask(y_extra)
+        X_extra = _safe_indexing(X_extra, np.flatnonzero(keep))
+        y_extra = y_extra[keep]
+        groups_extra = None if groups_extra is None else groups_extra[keep]
+        if not keep.any():
+            return y, None
+    return y, (X_extra, y_extra, groups_extra)
+
+
+def _n_items(value):
+    """Length of an array-like fit parameter (None for scalars and objects)."""
+    if isinstance(value, (str, dict)) or not hasattr(value, "__len__"):
+        return None
+    try:
+        return _num_samples(value)
+    except TypeError:
+        return None
+
+
+def _append_samples(X, X_extra):
+    """``X`` followed by ``X_extra``, in ``X``'s kind of container.
+
+    2-D arrays are stacked; 1-D arrays of paths, waveforms or frame sequences become
+    one object array (so ragged items stay items); lists, pandas frames likewise.
+    """
+    if hasattr(X, "iloc"):  # pandas
+        import pandas as pd
+
+        return pd.concat([X, X_extra])
+    if isinstance(X, np.ndarray) and X.ndim > 1:
+        X_extra = np.asarray(X_extra)
+        if X_extra.ndim != X.ndim or X_extra.shape[1:] != X.shape[1:]:
+            raise ValueError(
+                f"X_extra has samples of shape {X_extra.shape[1:]}, X of {X.shape[1:]}."
+            )
+        return np.concatenate([X, X_extra])
+    if isinstance(X, np.ndarray):
+        n, m = X.shape[0], _num_samples(X_extra)
+        out = np.empty(n + m, dtype=object)
+        out[:n] = X
+        for i, item in enumerate(X_extra):
+            out[n + i] = item
+        return out
+    return [*X, *X_extra]
+
+
 def _make_splits(cv, y, groups, unlabeled):
     """The (train, test) index pairs and their description.
 
@@ -328,11 +491,12 @@ def _run_folds(
     n_jobs,
     verbose,
     name,
+    extra=None,
 ):
     """Fit a clone per split (in parallel), with a progress bar when verbose."""
     jobs = (
         delayed(_fit_predict_fold)(
-            clone(estimator), X, y, groups, tr, te, params, route, routing, proba
+            clone(estimator), X, y, groups, tr, te, params, route, routing, proba, extra
         )
         for tr, te in splits
     )
@@ -414,12 +578,15 @@ def _build_report(
                 "test_groups": (
                     [] if groups is None else np.unique(groups[te]).tolist()
                 ),
-                "n_train": int(tr.shape[0]),
+                # the samples fitted: the fold's own and the extra ones
+                "n_train": int(tr.shape[0]) + res["n_extra"],
                 "n_test": int(te.shape[0]),
                 "fit_time": res["fit_time"],
                 "predict_time": res["predict_time"],
             }
         )
+        if res["n_extra"]:
+            folds[-1]["n_extra"] = res["n_extra"]
         if res["best_params"] is not None:
             folds[-1]["best_params"] = _plain_params(res["best_params"])
     index = np.concatenate(index)
