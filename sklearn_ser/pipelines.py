@@ -811,7 +811,7 @@ def _whisper_frames(*, memory, whisper_model, device, stride):
 # The Whisper attention pipelines keep the training settings their published
 # figures were measured with (no augmentation, constant learning rate, early
 # stopping on the validation cross-entropy of held-out training speakers), not
-# the log-Mel defaults chosen in issue 11's study.
+# the log-Mel defaults chosen in the attention study (docs/results/attention_study.md).
 _WHISPER_ATTENTION_TRAINING = {
     "augment": None,
     "lr_schedule": "constant",

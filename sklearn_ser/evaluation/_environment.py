@@ -2,9 +2,9 @@
 
 Neural figures are bit-identical between runs in one environment (same seed, same
 package builds, same thread counts); but floating-point differences between
-package builds grow over tens of training epochs: a rerun of the EMOVO
-``logmel-attention`` figure in a later set-up gave 0.298 UA for a published 0.299,
-with 98 of 588 predictions changed. A report therefore says where it came from.
+package builds grow over tens of training epochs, so a neural figure rerun in
+another set-up can differ slightly (the evaluation guide's "Software environment"
+gives a measured case). A report therefore says where it came from.
 """
 
 import os
