@@ -68,22 +68,6 @@ def find_corpora(data_home):
     return found
 
 
-def semi_supervised_data(X, y, groups, unlabeled, unlabeled_groups):
-    """Corpus + unlabeled set, and LOSO splits that test corpus speakers only."""
-    n, m = len(X), len(unlabeled)
-    X_all = np.empty(n + m, dtype=object)
-    X_all[:n], X_all[n:] = X, unlabeled
-    y_all = np.empty(n + m, dtype=object)
-    y_all[:n], y_all[n:] = y, -1
-    groups_all = np.concatenate([groups, unlabeled_groups])
-    extra = np.arange(n, n + m)
-    splits = [
-        (np.concatenate([train, extra]), test)
-        for train, test in LeaveOneGroupOut().split(X, y, groups)
-    ]
-    return X_all, y_all, groups_all, splits
-
-
 def evaluate_system(system, X, y, groups, loso, unlabeled, unlabeled_groups, args):
     """Leave-one-speaker-out report of one system on one corpus."""
     nn_options = dict(
@@ -98,20 +82,20 @@ def evaluate_system(system, X, y, groups, loso, unlabeled, unlabeled_groups, arg
     if system == "attention (supervised)":
         pipe = make_attention_pipeline(semi_supervised=False, **nn_options)
         return evaluate(pipe, X, y, groups, cv=loso, n_jobs=args.n_jobs, name=system)
-    X_all, y_all, g_all, splits = semi_supervised_data(
-        X, y, groups, unlabeled, unlabeled_groups
-    )
     pipe = make_attention_pipeline(
         semi_supervised=True,
         reconstruction_weight=args.reconstruction_weight,
         **nn_options,
     )
+    # the unlabeled utterances join every training fold; folds test the corpus only
     return evaluate(
         pipe,
-        X_all,
-        y_all,
-        g_all,
-        cv=splits[: len(loso)],
+        X,
+        y,
+        groups,
+        X_extra=unlabeled,
+        groups_extra=unlabeled_groups,
+        cv=loso,
         n_jobs=args.n_jobs,
         name=system,
         return_estimators=True,

@@ -86,19 +86,14 @@ def evaluate_system(system, X, y, groups, cv, args, unlabeled):
         return evaluate(pipe, X, y, groups, cv=cv, n_jobs=args.n_jobs, name=system)
     # Unlabeled utterances join every training fold; test folds are corpus only.
     waves, wave_groups = unlabeled
-    n, m = len(X), len(waves)
-    X_all = np.empty(n + m, dtype=object)
-    X_all[:n], X_all[n:] = X, waves
-    y_all = np.empty(n + m, dtype=object)
-    y_all[:n], y_all[n:] = y, -1
-    extra = np.arange(n, n + m)
-    splits = [(np.concatenate([tr, extra]), te) for tr, te in cv.split(X, y, groups)]
     return evaluate(
         pipe,
-        X_all,
-        y_all,
-        np.concatenate([groups, wave_groups]),
-        cv=splits,
+        X,
+        y,
+        groups,
+        X_extra=waves,
+        groups_extra=wave_groups,
+        cv=cv,
         n_jobs=args.n_jobs,
         name=system,
     )
