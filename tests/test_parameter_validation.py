@@ -70,6 +70,8 @@ def test_fit_names_the_parameter_at_fault(estimator, param):
 def test_validation_outside_fit_where_no_fit_is_needed():
     with pytest.raises(ValueError, match="'snr_db' parameter of AddNoise"):
         augmentation.AddNoise(snr_db=5).check()
+    with pytest.raises(ValueError, match="'n_blocks' parameter of SpecAugment"):
+        augmentation.SpecAugment(n_blocks=0).check(n_features=40)
     seg = segment_package.SpeechSegmenter(method="window", hop=-1.0)
     with pytest.raises(ValueError, match="'hop' parameter"):
         seg.segment([0.0] * 16000)

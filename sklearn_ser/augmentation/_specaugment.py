@@ -12,7 +12,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .._compat import Interval, validate_parameter_constraints
+from .._compat import Interval
 
 __all__ = ["SpecAugment"]
 
@@ -88,11 +88,8 @@ class SpecAugment(BaseEstimator):
 
     def check(self, n_features):
         """Validate the parameters against a frame width; raise ValueError if not."""
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {k: getattr(self, k) for k in self._parameter_constraints},
-            caller_name=type(self).__name__,
-        )
+        # SpecAugment is never fitted: the classifier calls check() in its fit
+        self._validate_params()
         if self.tempo is not None:
             low, high = self.tempo if len(self.tempo) == 2 else (0, 0)
             if not 0 < low <= high:
