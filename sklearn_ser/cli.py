@@ -11,7 +11,6 @@ the others on stderr and exit with status 1.
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -247,30 +246,32 @@ def _parse_pipelines(text):
     return names
 
 
-def _build(
-    name,
-    *,
-    memory,
-    random_state,
-    data_home=None,
-    whisper_model=None,
-    n_jobs=None,
-    probability=False,
-):
-    """A registry pipeline with the options its factory accepts."""
-    from .pipelines import get_pipeline_spec, make_named_pipeline
+def _pipeline_params(args, names, *, probability=False):
+    """The factory options of ``names`` from the command line.
 
-    spec = get_pipeline_spec(name)
-    wanted = {"memory": memory, "random_state": random_state}
-    if data_home is not None:
+    Each pipeline takes the ones its factory accepts; the Whisper model is looked
+    up (and refused, by :func:`_whisper_model`) only when one of them needs it.
+    """
+    from .pipelines import get_pipeline_spec
+
+    params = {"memory": _cache_dir(args), "random_state": args.random_state}
+    if args.data_home is not None:
         # pipelines that pre-train on a neutral corpus find it where the corpora are
-        wanted["neutral_data_home"] = data_home
-    if "whisper_model" in spec.options:
-        wanted["whisper_model"] = _whisper_model(whisper_model)
+        params["neutral_data_home"] = args.data_home
+    if any("whisper_model" in get_pipeline_spec(n).options for n in names):
+        params["whisper_model"] = _whisper_model(args.whisper_model)
     if probability:
-        wanted["probability"] = True
-    options = {k: v for k, v in wanted.items() if k in spec.options}
-    return spec, make_named_pipeline(name, **options)
+        params["probability"] = True
+    return params
+
+
+def _build(args, name, *, probability=False):
+    """A registry pipeline with the command line's options its factory accepts."""
+    from .evaluation._benchmark import _pipelines
+    from .pipelines import get_pipeline_spec
+
+    params = _pipeline_params(args, [name], probability=probability)
+    return get_pipeline_spec(name), _pipelines([name], params)[0][3]()
 
 
 def _whisper_model(given):
@@ -300,29 +301,6 @@ def _whisper_model(given):
             "local faster-whisper model folder with --whisper-model DIR or "
             f"{WHISPER_MODEL_ENV}=DIR{searched}"
         ) from None
-
-
-def _first_extractor(estimator):
-    """The leading audio extractor of a pipeline (or the estimator), if any."""
-    from .features import BaseAudioExtractor
-
-    step = estimator
-    while hasattr(step, "steps"):
-        step = step.steps[0][1]
-    return step if isinstance(step, BaseAudioExtractor) else None
-
-
-def _warm_cache(estimator, files, *, n_jobs, quiet):
-    """Extract every file once, with a progress bar, so the folds hit the cache."""
-    from sklearn.base import clone
-
-    ext = _first_extractor(estimator)
-    if ext is None or ext.memory is None:
-        return
-    ext = clone(ext).set_params(verbose=0 if quiet else 1, n_jobs=n_jobs)
-    # fit_transform extracts (and caches) every file through the public API; for
-    # LogMelDeltas it also computes statistics, a second's work beside extraction.
-    ext.fit_transform(files)
 
 
 def _parse_cv(text):
@@ -363,10 +341,6 @@ def _collect_audio(inputs):
     return files
 
 
-def _fmt(v):
-    return "" if v is None else f"{v:.3f}"
-
-
 # -------------------------------------------------------------------------- commands
 def cmd_pipelines(args):
     from .pipelines import _REGISTRY
@@ -384,127 +358,6 @@ def cmd_pipelines(args):
     return 0
 
 
-TABLE_HEADER = (
-    "| pipeline | WA | UA | WA pooled | UA pooled | wall time (s) | UA pooled 95% CI |"
-)
-
-
-def _legend(data, cv, n_folds):
-    """What the table's figures mean: columns, chance level, why WA may equal UA."""
-    import numpy as np
-    import pandas as pd
-
-    from .evaluation import chance_levels
-
-    labels, counts = np.unique(np.asarray(data.target), return_counts=True)
-    chance = chance_levels(data.target)
-    k = len(labels)
-    folds = (
-        f"{n_folds} folds, one held-out speaker each"
-        if cv == "loso"
-        else f"{n_folds} folds of held-out speakers"
-    )
-    lines = [
-        "WA = accuracy; UA = unweighted (balanced) accuracy, the mean of the "
-        f"per-class recalls. WA and UA are means over the {folds}; the pooled "
-        "figures score all out-of-fold predictions together.",
-        f"Chance level: UA {chance['UA']:.3f} (1/{k} classes, for any guess that "
-        f"ignores the audio); WA {chance['WA']:.3f} (always answering the most "
-        f"frequent class, {chance['majority']}).",
-    ]
-    if counts.min() == counts.max():
-        per_speaker = pd.crosstab(np.asarray(data.groups), np.asarray(data.target))
-        within = (per_speaker.to_numpy() == per_speaker.to_numpy()[:, :1]).all()
-        lines.append(
-            f"The {k} classes are balanced ({counts[0]} utterances each"
-            + (", and within every speaker" if within else "")
-            + "), so accuracy equals balanced accuracy: WA = UA by construction"
-            + (", per fold and pooled." if within and cv == "loso" else " (pooled).")
-        )
-    else:
-        lines.append(
-            f"The classes are unbalanced ({counts.min()} to {counts.max()} "
-            "utterances): UA weighs every class equally, WA every utterance."
-        )
-    lines.append(
-        "wall time (s): the whole run of one pipeline on this machine, feature "
-        "extraction (or reading the feature cache) and every fold's fit and "
-        "predict. fit_predict_s in the per-fold table below: only the folds' fit "
-        "and predict seconds, summed over folds."
-    )
-    lines.append(
-        "UA pooled 95% CI: the interval of the pooled UA from a bootstrap over "
-        "speakers (WA_ci and UA_ci in results.json)."
-    )
-    return lines
-
-
-def _summary(corpus, data, cv, rows, reports, legend):
-    from .evaluation import compare_reports, markdown_table, recall_table
-
-    table = "\n".join([TABLE_HEADER, "|---|---|---|---|---|---|---|", *rows])
-    text = [
-        f"# sklearn-ser benchmark: {corpus}",
-        "",
-        f"{len(data.filenames)} utterances, {len(set(data.groups))} speakers, cv={cv}.",
-        "",
-        table,
-        "",
-        *[f"- {line}" for line in legend],
-        "",
-    ]
-    if reports:
-        text += [
-            "## Per-fold mean and standard deviation",
-            "",
-            markdown_table(compare_reports(reports)),
-            "",
-            "## Per-class recall (pooled)",
-            "",
-            markdown_table(recall_table(reports)),
-            "",
-            *_paired_section(reports),
-        ]
-    return table, "\n".join(text)
-
-
-_RESULT_KEYS = (
-    "WA",
-    "UA",
-    "WA_pooled",
-    "UA_pooled",
-    "WA_std",
-    "UA_std",
-    "WA_ci",
-    "UA_ci",
-    "n_folds",
-    "n_scored",
-    "fit_time",
-    "predict_time",
-    "adapts_to_test_speaker",
-    "adapts_to_test_corpus",
-    "description",
-    "cv",
-    "labels",
-    "per_class_recall",
-    "confusion_matrix",
-    "folds",
-)
-
-
-def _ci_text(ci):
-    return "" if ci is None else f"{ci[0]:.3f}-{ci[1]:.3f}"
-
-
-def _load_results(path):
-    if path.exists():
-        try:
-            return json.loads(path.read_text())
-        except json.JSONDecodeError:
-            pass
-    return {}
-
-
 def _corpus_source(corpus):
     """What a corpus argument reads: a corpus name, else its absolute path.
 
@@ -516,85 +369,32 @@ def _corpus_source(corpus):
     return str(Path(_corpus_path(corpus)).expanduser().resolve())
 
 
-def _start_results(out, keys, *, sources, cv, quiet):
-    """``out/results.json`` ready for a run of ``keys``: nothing stale, nothing mixed.
+def _run_benchmark(run, *, names, out, per_pipeline=1, what="pipeline(s)"):
+    """``run(callback)`` (a library benchmark run), its finished table on failure.
 
-    An entry of an earlier run into the same folder is kept only if it scored the
-    same corpus (``sources``: :func:`_corpus_source` of this run's corpus, or of
-    its ``train -> test`` pairs) with the same ``cv`` (its description; None: any)
-    and is not re-run now. Every other entry is removed with its report files, so a
-    pipeline that fails now leaves no figure of an earlier run, and two corpora
-    never share a results.json. The pruned file is written at once, and the earlier
-    run's ``report.md`` removed (each run writes its own as its pipelines finish).
+    When a pipeline fails, the table of those that finished (on disk already) is
+    printed, and which one failed said on stderr, before the error goes on.
     """
-    path = out / "results.json"
-    results = _load_results(path)
-    (out / "report.md").unlink(missing_ok=True)
-    kept, dropped = {}, []
-    for key, entry in results.items():
-        if (
-            isinstance(entry, dict)
-            and key not in keys
-            and entry.get("corpus_source") in sources
-            and (cv is None or entry.get("cv") == cv)
-        ):
-            kept[key] = entry
-            continue
-        dropped.append(key)
-        for field in ("report", "markdown", "confusion_matrix_png", "scatter_png"):
-            name = entry.get(field) if isinstance(entry, dict) else None
-            # only the files the entry names, inside this folder
-            if name and Path(name).name == name:
-                (out / name).unlink(missing_ok=True)
-    if dropped and not quiet:
-        print(
-            f"note: {out} held earlier results; replacing {', '.join(dropped)}",
-            file=sys.stderr,
-        )
-    if results:
-        path.write_text(json.dumps(kept, indent=1))
-    return kept
-
-
-def _write_report(report, out, key, *, corpus, wall):
-    """The JSON, markdown and PNG of one report, and its ``results.json`` entry."""
-    report.meta.update(corpus=corpus, wall_time=wall, n_samples=len(report.y_true))
-    report.to_json(out / f"{key}.json")
-    (out / f"{key}.md").write_text(report.to_markdown())
-    report.plot_confusion_matrix(path=out / f"{key}.png")
-    d = report.to_dict()
-    entry = {k: d[k] for k in _RESULT_KEYS}
-    entry.update(
-        corpus=corpus,
-        time=wall,
-        report=f"{key}.json",
-        markdown=f"{key}.md",
-        confusion_matrix_png=f"{key}.png",
-    )
-    return entry
-
-
-def _paired_section(reports, *, what=""):
-    """Markdown: every system against the first, paired on the same utterances."""
-    from .evaluation import markdown_table, paired_table
-
-    if len(reports) < 2:
-        return []
-    return [
-        f"## Paired comparisons{what}, against {reports[0].name}",
-        "",
-        "UA difference (system - reference) on the same utterances, its 95% "
-        "interval from a paired bootstrap over speakers, the bootstrap p-value and "
-        "McNemar's exact p-value on the predictions; within noise when the interval "
-        "holds zero.",
-        "",
-        markdown_table(paired_table(reports, as_text=True)),
-        "",
-    ]
+    finished = []
+    try:
+        return run(finished.append)
+    except BaseException:
+        if finished:
+            rows = finished[-1].rows
+            print(finished[-1].table)
+            print(
+                f"{names[len(rows) // per_pipeline]} failed; the results of "
+                f"{len(rows)} finished {what} are in {out}",
+                file=sys.stderr,
+            )
+        raise
 
 
 def cmd_benchmark(args):
-    from .evaluation import evaluate
+    from ._cli_regression import pipelines_for_target
+    from ._task import target_task
+    from .evaluation import run_benchmark
+    from .evaluation._benchmark import _paired_section
 
     if args.train or args.test or args.leave_one_corpus_out:
         return _benchmark_cross_corpus(args)
@@ -619,79 +419,38 @@ def cmd_benchmark(args):
         task=args.task,
     )
     _warn_confound(data)
-    from ._cli_regression import benchmark_regression, pipelines_for_target
-    from ._task import target_task
-
     names = pipelines_for_target(args.pipelines, data, what=corpus)
-    if target_task(data.target) == "regression":
-        return benchmark_regression(args, data, names, cv=cv, corpus=corpus, out=out)
-    out.mkdir(parents=True, exist_ok=True)
-    memory = _cache_dir(args)
-    results_path = out / "results.json"
-    from .evaluation._evaluate import _resolve_cv
-
-    cv_text = _resolve_cv(cv, data.groups)[1]
     source = _corpus_source(args.corpus)
-    results = _start_results(out, names, sources={source}, cv=cv_text, quiet=args.quiet)
-    n_folds = len(set(data.groups)) if cv == "loso" else cv
-    legend = _legend(data, cv, n_folds)
-    reports, rows = [], []
-    for name in names:
-        try:
-            spec, estimator = _build(
-                name,
-                memory=memory,
-                random_state=args.random_state,
-                data_home=args.data_home,
-                whisper_model=args.whisper_model,
-            )
-            if not args.quiet:
-                print(f"== {name}: {spec.description}", file=sys.stderr)
-            t0 = time.perf_counter()
-            _warm_cache(estimator, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
-            report = evaluate(
-                estimator,
-                data.filenames,
-                data.target,
-                data.groups,
-                cv=cv,
-                n_jobs=args.n_jobs,
-                verbose=0 if args.quiet else 1,
-                name=name,
-                description=spec.description,
-                adapts_to_test_speaker=spec.adapts_to_test_speaker,
-            )
-        except BaseException:
-            if rows:
-                # the pipelines that finished are on disk; show their table too
-                print(_summary(corpus, data, cv, rows, reports, legend)[0])
-                print(
-                    f"{name} failed; the results of {len(rows)} finished "
-                    f"pipeline(s) are in {out}",
-                    file=sys.stderr,
-                )
-            raise
-        wall = time.perf_counter() - t0
-        reports.append(report)
-        entry = _write_report(report, out, name, corpus=corpus, wall=wall)
-        entry["corpus_source"] = source
-        results[name] = entry
-        results_path.write_text(json.dumps(results, indent=1))
-        label = name + (
-            " (adapts to test speaker)" if spec.adapts_to_test_speaker else ""
-        )
-        rows.append(
-            f"| {label} | {_fmt(entry['WA'])} | {_fmt(entry['UA'])} | "
-            f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
-            f"{wall:.1f} | {_ci_text(entry['UA_ci'])} |"
-        )
-        table, summary = _summary(corpus, data, cv, rows, reports, legend)
-        (out / "report.md").write_text(summary)
-    print(table)
+    if target_task(data.target) == "regression":
+        # Named after the corpus and the rated column, and its own source, so the
+        # runs of two columns of one manifest (arousal, valence) never mix.
+        target = str(data.target_names[0])
+        if args.out is None:
+            out = Path(DEFAULT_OUT.format(corpus=f"{corpus}-{target}"))
+            _check_writable(out, "output folder")
+        source = f"{source}#{target}"
+    params = _pipeline_params(args, names)
+    result = _run_benchmark(
+        lambda callback: run_benchmark(
+            names,
+            data,
+            cv=cv,
+            out=out,
+            corpus=corpus,
+            source=source,
+            pipeline_params=params,
+            n_jobs=args.n_jobs,
+            verbose=0 if args.quiet else 1,
+            callback=callback,
+        ),
+        names=names,
+        out=out,
+    )
+    print(result.table)
     print()
-    print("\n".join(legend))
-    if len(reports) > 1:
-        print("\n".join(["", *_paired_section(reports)]))
+    print("\n".join(result.legend))
+    if len(result.reports) > 1:
+        print("\n".join(["", *_paired_section(result.reports)]))
     if not args.quiet:
         print(f"results written to {out}", file=sys.stderr)
     return 0
@@ -715,69 +474,9 @@ def _cross_corpus_plan(args):
     return [(train, args.test)]
 
 
-CROSS_TABLE_HEADER = (
-    "| pipeline | train -> test | classes | WA | UA | WA 95% CI | UA 95% CI | "
-    "wall time (s) |"
-)
-
-
-def _cross_summary(rows, by_pair, std):
-    """The cross-corpus table and ``report.md`` text of the finished runs."""
-    table = "\n".join([CROSS_TABLE_HEADER, "|---|---|---|---|---|---|---|---|", *rows])
-    lines = [
-        "# sklearn-ser cross-corpus benchmark",
-        "",
-        "Trained on the training corpora, scored on the test corpus, on the classes "
-        "both sides share only. WA = accuracy, UA = balanced accuracy over the test "
-        "corpus; 95% intervals from a bootstrap over the test corpus's speakers."
-        + (
-            " Per-corpus standardisation: each corpus standardised with its own "
-            "feature statistics, so the figures adapt to the test corpus."
-            if std
-            else ""
-        )
-        + " Chance level: UA 1/k for k shared classes, WA the share of the test "
-        "corpus's most frequent class (listed under each pair below)."
-        " wall time (s): extracting the features of every corpus of the run (or "
-        "reading them from the feature cache; once per pipeline, counted in each "
-        "pair), fitting on the training corpora and predicting the test corpus.",
-        "",
-        table,
-        "",
-    ]
-    for pair, reports in by_pair.items():
-        cross = reports[0].meta["cross_corpus"]
-        dropped = "; ".join(
-            f"{c}: {', '.join(v)}" for c, v in cross["dropped"].items() if v
-        )
-        lines += [
-            f"## {pair}",
-            "",
-            f"Classes trained and scored: {', '.join(cross['classes'])}. "
-            f"{_chance(reports[0]).capitalize()}."
-            + (f" Left out: {dropped}." if dropped else ""),
-            "",
-            *_paired_section(reports, what=f" ({pair})"),
-        ]
-    return table, "\n".join(lines)
-
-
-def _chance(report):
-    """The chance level of a cross-corpus test set, in words."""
-    from .evaluation import chance_levels
-
-    chance = chance_levels(report.y_true)
-    return (
-        f"chance level UA {chance['UA']:.3f} (1/{chance['n_classes']} classes), WA "
-        f"{chance['WA']:.3f} (always {chance['majority']}, the test corpus's most "
-        "frequent class)"
-    )
-
-
 def _benchmark_cross_corpus(args):
-    import numpy as np
-
-    from .evaluation import evaluate_cross_corpus
+    from .evaluation import run_cross_corpus_benchmark
+    from .evaluation._benchmark import _chance, _paired_section
     from .evaluation._cross_corpus import _check_vocabulary
 
     # Everything a run needs is checked before the first extraction.
@@ -815,93 +514,27 @@ def _benchmark_cross_corpus(args):
         _check_vocabulary({c: d.target for c, d in corpora.items()})
     except ValueError as exc:
         raise CLIError(str(exc)) from None
-    out.mkdir(parents=True, exist_ok=True)
-    memory = _cache_dir(args)
-    results_path = out / "results.json"
-    std = args.per_corpus_std
-    suffix = "__corpus-std" if std else ""
-    source = {corpus_name(c): _corpus_source(c) for c in wanted}
-    sources = {
-        f"{'+'.join(source[c] for c in train)} -> {source[test]}": (train, test)
-        for train, test in plan
-    }
-    keys = [
-        f"{name}__{'+'.join(train)}-to-{test}{suffix}"
-        for name in names
-        for train, test in plan
-    ]
-    results = _start_results(out, keys, sources=set(sources), cv=None, quiet=args.quiet)
-    by_pair, rows = {}, []
-    for name in names:
-        try:
-            spec, estimator = _build(
-                name,
-                memory=memory,
-                random_state=args.random_state,
-                data_home=args.data_home,
-                whisper_model=args.whisper_model,
-            )
-            if not args.quiet:
-                print(f"== {name}: {spec.description}", file=sys.stderr)
-            files = np.concatenate([corpora[c].filenames for c in corpora])
-            t_extract = time.perf_counter()
-            _warm_cache(estimator, files, n_jobs=args.n_jobs, quiet=args.quiet)
-            # each pair's wall time counts the extraction of the run's corpora too
-            extract_s = time.perf_counter() - t_extract
-            for train, test in plan:
-                t0 = time.perf_counter() - extract_s
-                report = evaluate_cross_corpus(
-                    estimator,
-                    {c: corpora[c] for c in train},
-                    {test: corpora[test]},
-                    per_corpus_standardization=std,
-                    name=name,
-                    description=spec.description,
-                    adapts_to_test_speaker=spec.adapts_to_test_speaker,
-                    n_jobs=args.n_jobs,
-                    verbose=0 if args.quiet else 1,
-                )
-                wall = time.perf_counter() - t0
-                pair = f"{'+'.join(train)} -> {test}"
-                key = f"{name}__{'+'.join(train)}-to-{test}{suffix}"
-                entry = _write_report(report, out, key, corpus=pair, wall=wall)
-                entry["cross_corpus"] = report.meta["cross_corpus"]
-                entry["corpus_source"] = (
-                    f"{'+'.join(source[c] for c in train)} -> {source[test]}"
-                )
-                entry["extraction_time"] = extract_s
-                results[key] = entry
-                results_path.write_text(json.dumps(results, indent=1))
-                by_pair.setdefault(pair, []).append(report)
-                label = (
-                    name
-                    + (" (adapts to test corpus)" if std else "")
-                    + (
-                        " (adapts to test speaker)"
-                        if spec.adapts_to_test_speaker
-                        else ""
-                    )
-                )
-                rows.append(
-                    f"| {label} | {pair} | {len(report.labels)} | "
-                    f"{_fmt(entry['WA_pooled'])} | {_fmt(entry['UA_pooled'])} | "
-                    f"{_ci_text(entry['WA_ci'])} | {_ci_text(entry['UA_ci'])} | "
-                    f"{wall:.1f} |"
-                )
-                table, text = _cross_summary(rows, by_pair, std)
-                (out / "report.md").write_text(text)
-        except BaseException:
-            if rows:
-                # the runs that finished are on disk; show their table too
-                print(_cross_summary(rows, by_pair, std)[0])
-                print(
-                    f"{name} failed; the results of {len(rows)} finished "
-                    f"run(s) are in {out}",
-                    file=sys.stderr,
-                )
-            raise
-    print(table)
-    for pair, reports in by_pair.items():
+    params = _pipeline_params(args, names)
+    result = _run_benchmark(
+        lambda callback: run_cross_corpus_benchmark(
+            names,
+            corpora,
+            plan,
+            per_corpus_standardization=args.per_corpus_std,
+            out=out,
+            sources={corpus_name(c): _corpus_source(c) for c in wanted},
+            pipeline_params=params,
+            n_jobs=args.n_jobs,
+            verbose=0 if args.quiet else 1,
+            callback=callback,
+        ),
+        names=names,
+        out=out,
+        per_pipeline=len(plan),
+        what="run(s)",
+    )
+    print(result.table)
+    for pair, reports in result.by_pair.items():
         cross = reports[0].meta["cross_corpus"]
         print(f"{pair}: classes {', '.join(cross['classes'])}; {_chance(reports[0])}")
         if len(reports) > 1:
@@ -1092,6 +725,7 @@ def cmd_train(args):
     from sklearn import config_context
 
     from ._persistence import save_model
+    from .evaluation._benchmark import _warm_cache
     from .evaluation._evaluate import _consumes
 
     # Everything the run needs is checked before the first extraction.
@@ -1122,15 +756,8 @@ def cmd_train(args):
     from ._cli_regression import pipelines_for_target
 
     pipelines_for_target(name, data, what=args.corpus)  # the target's task
-    spec, model = _build(
-        name,
-        memory=_cache_dir(args),
-        random_state=args.random_state,
-        data_home=args.data_home,
-        whisper_model=args.whisper_model,
-        probability=True,
-    )
-    _warm_cache(model, data.filenames, n_jobs=args.n_jobs, quiet=args.quiet)
+    spec, model = _build(args, name, probability=True)
+    _warm_cache(model, data.filenames, n_jobs=args.n_jobs, verbose=not args.quiet)
     fit_groups, routed = _consumes(model, "fit")
     fit_params = {"groups": data.groups} if fit_groups else {}
     t0 = time.perf_counter()

@@ -28,10 +28,15 @@ a few training speakers: the first candidate within one standard error of the be
 classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
 :class:`CorpusStandardScaler` (per-corpus standardisation) is its opt-in adaptation.
 
+:func:`run_benchmark` and :func:`run_cross_corpus_benchmark` run several pipelines
+(built from the registry, their feature cache warmed once) and write each report,
+``results.json`` and a ``report.md`` summary to a folder: ``sklearn-ser benchmark``.
+
 :class:`SpeakerStandardScaler` (per-speaker standardisation) lives here because it
 is an evaluation matter: it adapts to the test speaker, so it is opt-in only.
 """
 
+from ._benchmark import run_benchmark, run_cross_corpus_benchmark
 from ._corpus_scaler import CorpusStandardScaler
 from ._cross_corpus import (
     evaluate_cross_corpus,
@@ -105,6 +110,8 @@ __all__ = [
     "paired_table",
     "pearson_correlation",
     "recall_table",
+    "run_benchmark",
+    "run_cross_corpus_benchmark",
     "regression_moments",
     "regression_scores_from_moments",
     "seed_table",
