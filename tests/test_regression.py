@@ -13,9 +13,9 @@ from sklearn.utils import Bunch
 
 from conftest import synth_voice
 from sklearn_ser import load_model
-from sklearn_ser._cli_regression import pipelines_for_target
 from sklearn_ser._task import check_target_for, column_task
 from sklearn_ser.cli import _parse_pipelines, main
+from sklearn_ser.cli._targets import pipelines_for_target
 from sklearn_ser.datasets import load_manifest
 from sklearn_ser.evaluation import (
     EvaluationReport,

@@ -5,7 +5,7 @@ Used by :mod:`sklearn_ser.cli` once it has loaded a corpus (its target's task, s
 :func:`sklearn_ser.evaluation.run_benchmark`'s.
 """
 
-from ._task import target_task
+from .._task import target_task
 
 __all__ = ["pipelines_for_target"]
 
@@ -34,12 +34,12 @@ def pipelines_for_target(text, data, *, what):
     CLIError
         A pipeline of the other task, naming the pipelines that fit.
     """
-    from .cli import CLIError, _parse_pipelines
-    from .pipelines import get_pipeline_spec, list_pipelines
+    from ..pipelines import get_pipeline_spec, list_pipelines
+    from ._common import CLIError, _parse_pipelines
 
     task = target_task(data.target)
     if text is None:
-        from .pipelines import _REGISTRY
+        from ..pipelines import _REGISTRY
 
         return [n for n, s in _REGISTRY.items() if s.default and s.task == task]
     names = _parse_pipelines(text)
