@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: timing, entries, machine, corpus subset."""
 
+import math
 import os
 import platform
 import statistics
@@ -43,13 +44,154 @@ def median(values):
     return float(statistics.median(values))
 
 
-def entry(definition, measured, ratio, target=None, op="<="):
+# A paired figure stops adding repeats once its interval is this narrow: half its
+# width at most 5 % of the median ratio (see ratio_spread / interleave_pairs) ...
+SPREAD_TOLERANCE = 0.05
+# ... or once it has run this many times its minimum number of pairs.
+MAX_PAIRS_FACTOR = 3
+
+
+def _median_interval(sorted_values, confidence):
+    """Distribution-free interval of the median: ``(low, high, coverage)``.
+
+    The order statistics ``x_(j) <= median <= x_(n+1-j)`` hold the true median with
+    probability ``1 - 2 P(Binomial(n, 1/2) < j)``, whatever the distribution; ``j``
+    is the largest index whose coverage is still at least ``confidence``. Fewer
+    pairs than that needs (6 at 95 %) give the whole range, ``j = 1``, whose
+    (lower) coverage is stated rather than hidden.
+    """
+    n = len(sorted_values)
+    j = 1
+    while j < (n + 1) // 2:
+        below = sum(math.comb(n, i) for i in range(j + 1)) / 2**n
+        if 1 - 2 * below < confidence:
+            break
+        j += 1
+    below = sum(math.comb(n, i) for i in range(j)) / 2**n
+    return sorted_values[j - 1], sorted_values[n - j], max(1 - 2 * below, 0.0)
+
+
+def ratio_spread(numerator, denominator, *, confidence=0.95):
+    """The median of paired ratios and how far they spread: one figure's summary.
+
+    Repeat ``i`` timed both sides back to back, so ``numerator[i] / denominator[i]``
+    is one ratio measured under one load; the figure is the median of these per-pair
+    ratios, and its spread is stated twice: the range of the per-pair ratios and a
+    distribution-free interval of their median (:func:`_median_interval`).
+
+    Parameters
+    ----------
+    numerator, denominator : sequences of float
+        The two sides' seconds, repeat by repeat (the same length, positive).
+    confidence : float, default=0.95
+        Coverage asked of the interval of the median.
+
+    Returns
+    -------
+    spread : dict
+        ``median`` (the figure), ``ratios`` (per pair), ``min``, ``max``,
+        ``interval`` ([low, high] of the median), ``interval_coverage`` (what the
+        interval holds: ``confidence``, or less with too few pairs), ``n_pairs``.
+    """
+    num = [float(v) for v in numerator]
+    den = [float(v) for v in denominator]
+    if len(num) != len(den) or not num:
+        raise ValueError(
+            f"ratio_spread needs the same positive number of timings on both sides; "
+            f"got {len(num)} and {len(den)}."
+        )
+    if min(den) <= 0 or min(num) < 0:
+        raise ValueError(f"timings must be positive; got {num} / {den}.")
+    ratios = [a / b for a, b in zip(num, den)]
+    ordered = sorted(ratios)
+    low, high, coverage = _median_interval(ordered, confidence)
+    return {
+        "median": round(float(statistics.median(ratios)), 4),
+        "ratios": [round(r, 4) for r in ratios],
+        "min": round(ordered[0], 4),
+        "max": round(ordered[-1], 4),
+        "interval": [round(low, 4), round(high, 4)],
+        "interval_coverage": round(coverage, 4),
+        "n_pairs": len(ratios),
+    }
+
+
+def spread_is_narrow(spread, tolerance=SPREAD_TOLERANCE):
+    """Whether half the interval of the median is at most ``tolerance`` of it.
+
+    Never with fewer than 3 pairs: one pair shows no spread, and the range of two
+    holds their median only half of the time.
+    """
+    if spread["n_pairs"] < 3:
+        return False
+    low, high = spread["interval"]
+    return (high - low) / 2 <= tolerance * abs(spread["median"])
+
+
+def interleave_pairs(run_a, run_b, *, min_pairs, max_pairs, tolerance=SPREAD_TOLERANCE):
+    """Time two sides pair by pair until their ratio's spread is narrow.
+
+    ``run_a(i)`` and ``run_b(i)`` do repeat ``i`` of each side and return its
+    seconds. The order within a pair alternates (AB, BA, AB, ...) so that neither
+    side always runs first; after ``min_pairs`` pairs, pairs are added until
+    :func:`spread_is_narrow` or ``max_pairs``.
+
+    Returns
+    -------
+    a_s, b_s : list of float
+        Each side's seconds, pair by pair.
+    spread : dict
+        :func:`ratio_spread` of ``a_s / b_s``.
+    """
+    if not 1 <= min_pairs <= max_pairs:
+        raise ValueError(
+            f"need 1 <= min_pairs <= max_pairs; got {min_pairs} and {max_pairs}."
+        )
+    a_s, b_s = [], []
+    for i in range(max_pairs):
+        if i % 2 == 0:
+            a_s.append(float(run_a(i)))
+            b_s.append(float(run_b(i)))
+        else:
+            b_s.append(float(run_b(i)))
+            a_s.append(float(run_a(i)))
+        spread = ratio_spread(a_s, b_s)
+        if i + 1 >= min_pairs and spread_is_narrow(spread, tolerance):
+            break
+    return a_s, b_s, spread
+
+
+def spread_cells(e):
+    """Markdown cells of an entry's spread: the pairs' range, the median's interval.
+
+    ``"0.95-1.08 (7)"`` (lowest-highest per-pair ratio, number of pairs) and
+    ``"0.97-1.02 (98%)"`` (interval of the median, its coverage); dashes for a
+    figure that is not paired.
+    """
+    spread = e.get("spread")
+    if spread is None:
+        return "-", "-"
+    low, high = spread["interval"]
+    return (
+        f"{spread['min']:.3g}-{spread['max']:.3g} ({spread['n_pairs']})",
+        f"{low:.3g}-{high:.3g} ({spread['interval_coverage']:.0%})",
+    )
+
+
+def entry(definition, measured, ratio, target=None, op="<=", spread=None):
     """One figure of ``benchmarks.json``.
 
     ``target`` None means the issue sets no target for the figure: it is reported,
-    and ``pass`` is None.
+    and ``pass`` is None. ``spread`` (from :func:`ratio_spread`) makes the figure a
+    paired one: its ``ratio`` must then be the spread's median, and only the median
+    is held to the target.
     """
     ratio = float(ratio)
+    if spread is not None and round(ratio, 4) != spread["median"]:
+        raise ValueError(
+            f"a paired figure's ratio is the median of its pairs, {spread['median']}; "
+            f"got {ratio}."
+        )
     if target is None:
         passed = None
         target_d = None
@@ -62,7 +204,14 @@ def entry(definition, measured, ratio, target=None, op="<="):
         "ratio": round(ratio, 4),
         "target": target_d,
         "pass": passed,
+        **({} if spread is None else {"spread": spread}),
     }
+
+
+def paired_entry(definition, measured, numerator, denominator, target=None, op="<="):
+    """:func:`entry` of a paired figure: the median ratio of the pairs, with spread."""
+    spread = ratio_spread(numerator, denominator)
+    return entry(definition, measured, spread["median"], target, op, spread=spread)
 
 
 def _cpu_model():

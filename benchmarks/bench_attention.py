@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/bench_attention.py [--quick] [--out docs/results]
+    python benchmarks/bench_attention.py [--quick] [--min-pairs 5] [--max-pairs 15]
+        [--out docs/results]
 
 Both sides train the same :class:`AttentionBLSTMModule` (same initial weights) on
 the same sequences, with the same mini-batches (the same length-bucketed sampler
@@ -11,10 +12,13 @@ padding), the same optimiser and the same loss
 (``L_s`` with the pseudo-class + ``C * (reconstruction + KL sparsity)``). The plain
 side is a bare loop: zero_grad, forward, loss, backward, step. The classifier side
 is ``fit`` with ``valid_size=0`` (no validation pass, as in the plain loop); its
-epoch time is skorch's own ``history[:, "dur"]``, which excludes set-up. Epochs
-alternate between the two sides (after a warm-up epoch each) so that load from
-other processes hits both alike; the figure is the ratio of the median epoch
-times. Target (issue 5): <= 1.15.
+epoch time is skorch's own ``history[:, "dur"]``, which excludes set-up. After a
+warm-up epoch each, the two sides train in pairs of epochs, one each, the order
+alternating (AB, BA, ...) so that load from other processes hits both alike; each
+pair gives one ratio. Pairs are added (at least 5, at most 15) until the interval of
+their median ratio is within 5 % of it (``_common.interleave_pairs``); the figure is
+that median, reported with the range of the per-pair ratios and the interval.
+Target (issue 5): the median <= 1.15.
 
 Writes ``attention_benchmark.json`` in ``--out``; ``benchmarks/run.py`` calls
 :func:`epoch_overhead` for its summary table.
@@ -22,7 +26,6 @@ Writes ``attention_benchmark.json`` in ``--out``; ``benchmarks/run.py`` calls
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,7 +36,14 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _common import entry, load_avg, machine_info  # noqa: E402
+from _common import (  # noqa: E402
+    MAX_PAIRS_FACTOR,
+    SPREAD_TOLERANCE,
+    interleave_pairs,
+    load_avg,
+    machine_info,
+    paired_entry,
+)
 
 from sklearn_ser import as_sequences  # noqa: E402
 from sklearn_ser.autoencoders import sparse_ae_loss  # noqa: E402
@@ -92,10 +102,17 @@ def plain_epoch(module, optimizer, X, y_enc, n_classes, batch_size, seed):
     return time.perf_counter() - start
 
 
-def epoch_overhead(quick=False, repeats=None, threads=1):
-    """Median epoch time of the classifier / of the plain loop, as a benchmark entry."""
+def epoch_overhead(
+    quick=False, min_pairs=None, max_pairs=None, tolerance=SPREAD_TOLERANCE, threads=1
+):
+    """Epoch time of the classifier / of the plain loop, pair by pair, as an entry.
+
+    The entry's ratio is the median of the per-pair ratios, its ``spread`` their
+    range and the interval of the median (:func:`_common.ratio_spread`).
+    """
     n = 160 if quick else 400
-    repeats = repeats or (3 if quick else 5)
+    min_pairs = min_pairs or 5
+    max_pairs = max(max_pairs or MAX_PAIRS_FACTOR * min_pairs, min_pairs)
     batch_size = 32
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
@@ -121,37 +138,48 @@ def epoch_overhead(quick=False, repeats=None, threads=1):
         optimizer = torch.optim.Adam(module.parameters(), lr=clf.lr)
         plain_epoch(module, optimizer, X, y_enc, n_classes, batch_size, seed=0)
 
-        ours, plain = [], []
-        for r in range(repeats):
+        def classifier_epoch(r):
             # warm_start: fit continues with the same weights, one epoch per call
             clf.set_params(iterator_train__seed=r + 1)
             clf.fit(X, y)
-            ours.append(float(clf.history[-1, "dur"]))
-            plain.append(
-                plain_epoch(module, optimizer, X, y_enc, n_classes, batch_size, r + 1)
+            return clf.history[-1, "dur"]
+
+        def torch_epoch(r):
+            return plain_epoch(
+                module, optimizer, X, y_enc, n_classes, batch_size, r + 1
             )
+
+        ours, plain, spread = interleave_pairs(
+            classifier_epoch,
+            torch_epoch,
+            min_pairs=min_pairs,
+            max_pairs=max_pairs,
+            tolerance=tolerance,
+        )
     finally:
         torch.set_num_threads(previous_threads)
 
     frames = int(sum(len(x) for x in X))
-    ratio = statistics.median(ours) / statistics.median(plain)
-    return entry(
-        "median wall time of one training epoch of SemiSupervisedAttentionClassifier "
+    return paired_entry(
+        "wall time of one training epoch of SemiSupervisedAttentionClassifier "
         "(skorch fit, valid_size=0, history 'dur') / the same module, batches, "
         f"optimiser and loss in a bare torch loop; {n} synthetic utterances, "
         f"{frames} frames of 120 features, batch {batch_size}, "
-        f"{threads} torch thread(s), {repeats} alternating epochs",
+        f"{threads} torch thread(s); median of {spread['n_pairs']} pairs of epochs "
+        f"(one each, order alternating; at least {min_pairs}, at most {max_pairs}, "
+        f"until the interval of the median is within {tolerance:.0%} of it)",
         {
             "classifier_epoch_s": [round(t, 4) for t in ours],
             "plain_epoch_s": [round(t, 4) for t in plain],
-            "classifier_median_s": round(statistics.median(ours), 4),
-            "plain_median_s": round(statistics.median(plain), 4),
+            "classifier_median_s": round(float(np.median(ours)), 4),
+            "plain_median_s": round(float(np.median(plain)), 4),
             "n_utterances": n,
             "n_frames": frames,
             "module": MODULE,
             "loss": LOSS,
         },
-        ratio,
+        ours,
+        plain,
         target=TARGET,
     )
 
@@ -159,15 +187,23 @@ def epoch_overhead(quick=False, repeats=None, threads=1):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument(
+        "--min-pairs", type=int, default=None, help="pairs of epochs at least (5)"
+    )
+    parser.add_argument(
+        "--max-pairs", type=int, default=None, help="pairs at most (3 x --min-pairs)"
+    )
     parser.add_argument("--out", default=str(HERE.parent / "docs" / "results"))
     args = parser.parse_args(argv)
     load_start = load_avg()
     started = time.perf_counter()
-    result = epoch_overhead(quick=args.quick, repeats=args.repeats)
+    result = epoch_overhead(
+        quick=args.quick, min_pairs=args.min_pairs, max_pairs=args.max_pairs
+    )
     result["settings"] = {
-        "command": "python benchmarks/bench_attention.py"
-        + (" --quick" if args.quick else ""),
+        "command": " ".join(
+            ["python benchmarks/bench_attention.py", *(argv or sys.argv[1:])]
+        ),
         "duration_s": round(time.perf_counter() - started, 1),
         "load_avg_start": load_start,
         "load_avg_end": load_avg(),
@@ -177,8 +213,13 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     path = out / "attention_benchmark.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
+    spread = result["spread"]
+    low, high = spread["interval"]
     print(
-        f"ratio {result['ratio']:.3f} (target <= {TARGET}), pass {result['pass']}; "
+        f"ratio {result['ratio']:.3f} (median of {spread['n_pairs']} pairs, range "
+        f"{spread['min']:.3f}-{spread['max']:.3f}, interval of the median "
+        f"{low:.3f}-{high:.3f} at {spread['interval_coverage']:.0%}; target <= "
+        f"{TARGET}), pass {result['pass']}; "
         f"classifier {result['measured']['classifier_median_s']} s/epoch, plain "
         f"{result['measured']['plain_median_s']} s/epoch -> {path}"
     )

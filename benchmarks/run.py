@@ -7,9 +7,12 @@ Usage::
 
 Writes ``DIR/benchmarks.json`` and ``DIR/benchmarks.md``. Every figure is measured
 in this one run next to its plain alternative (the same library calls in a loop,
-no toolkit), on the same files, interleaved and repeated, and reported as the
-ratio of the medians with its target and pass/fail. See ``benchmarks/README.md``
-for what each figure means.
+no toolkit), on the same files, in interleaved pairs of runs: each pair gives one
+ratio, and the figure is the median of the pairs' ratios, reported with their
+range and an interval of the median (``_common.ratio_spread``); pairs are added,
+up to three times ``--repeats``, until that interval is within
+``--spread-tolerance`` (5 %) of the median. Only the median is held to the target.
+See ``benchmarks/README.md`` for what each figure means.
 """
 
 import argparse
@@ -27,12 +30,17 @@ sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
 from _common import (  # noqa: E402
+    MAX_PAIRS_FACTOR,
+    SPREAD_TOLERANCE,
     default_data_home,
     entry,
     load_avg,
     machine_info,
     median,
+    ratio_spread,
     select_emovo,
+    spread_cells,
+    spread_is_narrow,
     timed,
 )
 from _plain import logmel_loop, make_smile, opensmile_loop  # noqa: E402
@@ -60,35 +68,79 @@ TARGETS = {
     "extraction_scaling": ("<=", 1.25),
 }
 
+# Every paired figure: the keys of ``measured`` that hold the numerator's and the
+# denominator's seconds, repeat by repeat (pair i is element i of both).
+PAIRS = {
+    "is10_overhead_vs_opensmile": ("sklearn_ser_s", "opensmile_loop_s"),
+    "is10_parallel_speedup_2_jobs": ("n_jobs_1_s", "n_jobs_2_s"),
+    "dask_extraction_overhead_vs_loky": ("dask_s", "loky_s"),
+    "cache_speedup": ("first_run_s", "cached_run_s"),
+    "gridsearch_extraction_ratio": (
+        "pipeline_with_cache_s",
+        "extract_once_then_fit_s",
+    ),
+    "logmel_overhead_vs_librosa": ("sklearn_ser_s", "librosa_loop_s"),
+    "attention_epoch_overhead_vs_torch": ("classifier_epoch_s", "plain_epoch_s"),
+    # time per second of audio at the largest prefix / at the smallest, per repeat
+    "extraction_scaling": ("largest_s_per_audio_s", "smallest_s_per_audio_s"),
+}
+# Every figure of benchmarks.json, in the order of the report; the last two hold
+# one entry per extractor.
+FIGURES = [*PAIRS, "real_time_factors", "peak_memory"]
 
-def _entry(key, definition, measured, ratio, target_key=None):
+
+def _entry(key, definition, measured, ratio, target_key=None, spread=None):
     op, target = TARGETS.get(target_key or key, (None, None))
-    return entry(definition, measured, ratio, target=target, op=op or "<=")
+    return entry(
+        definition, measured, ratio, target=target, op=op or "<=", spread=spread
+    )
 
 
-def _interleaved(fns, repeats):
-    """Run each callable ``repeats`` times, alternating them.
+def _more_needed(times, r, repeats, max_repeats, tolerance):
+    """Whether a two-sided measurement should go on after repeat ``r``.
+
+    Until ``repeats``, yes; then until the spread of the pairs' ratios is narrow
+    (:func:`_common.spread_is_narrow`) or ``max_repeats`` is reached.
+    """
+    if r + 1 < repeats:
+        return True
+    if r + 1 >= (max_repeats or repeats) or len(times) != 2:
+        return False
+    num, den = times.values()
+    return not spread_is_narrow(ratio_spread(num, den), tolerance)
+
+
+def _interleaved(fns, repeats, max_repeats=None, tolerance=SPREAD_TOLERANCE):
+    """Run each callable ``repeats`` times or more, alternating them.
 
     Alternating spreads any drift in the machine's load over all the candidates
-    instead of penalising whichever ran last. Returns the seconds of every run and
-    the last result of each callable.
+    instead of penalising whichever ran last, and which one goes first alternates
+    too. Two candidates are a pair per repeat: after ``repeats``, repeats are added
+    until the spread of their ratio is narrow or ``max_repeats`` is reached
+    (:func:`_more_needed`). Returns the seconds of every run and the last result of
+    each callable.
     """
-    times = {name: [] for name in fns}
+    names = list(fns)
+    times = {name: [] for name in names}
     last = {}
-    for r in range(repeats):
-        for name, fn in fns.items():
+    r = 0
+    while True:
+        for name in names if r % 2 == 0 else names[::-1]:
             gc.collect()
-            seconds, result = timed(fn)
+            seconds, result = timed(fns[name])
             times[name].append(round(seconds, 4))
-            # Keep only the final results: earlier ones held alive would make every
+            # Keep only the latest results: earlier ones held alive would make every
             # run allocate its output next to hundreds of MB of stale output.
-            if r == repeats - 1:
-                last[name] = result
+            last[name] = result
             del result
-    return times, last
+        if not _more_needed(times, r, repeats, max_repeats, tolerance):
+            return times, last
+        r += 1
 
 
-def _interleaved_blocks(fns, files, repeats, block=48):
+def _interleaved_blocks(
+    fns, files, repeats, max_repeats=None, tolerance=SPREAD_TOLERANCE, block=48
+):
     """Like :func:`_interleaved`, alternating the candidates block by block.
 
     Each repeat runs every candidate over the files ``block`` at a time, switching
@@ -96,42 +148,40 @@ def _interleaved_blocks(fns, files, repeats, block=48):
     over the whole corpus takes tens of seconds, long enough for another process's
     load to come and go between the two sides; a block takes a few seconds, so both
     sides see the same load. The per-call costs of the toolkit (input validation,
-    the progress bar) are paid once per block, which only counts against it.
+    the progress bar) are paid once per block, which only counts against it. The
+    repeats stop as in :func:`_interleaved`.
     """
     blocks = [files[i : i + block] for i in range(0, len(files), block)]
     names = list(fns)
     times = {name: [] for name in names}
-    for _ in range(repeats):
+    r = 0
+    while True:
         total = dict.fromkeys(names, 0.0)
         for j, chunk in enumerate(blocks):
-            for name in names if j % 2 == 0 else names[::-1]:
+            for name in names if (j + r) % 2 == 0 else names[::-1]:
                 gc.collect()
                 total[name] += timed(fns[name], chunk)[0]
         for name in names:
             times[name].append(round(total[name], 4))
-    return times
-
-
-def _min_ratio(a, b):
-    """Ratio of the fastest runs: the runs least disturbed by other processes."""
-    return round(min(a) / min(b), 4)
+        if not _more_needed(times, r, repeats, max_repeats, tolerance):
+            return times
+        r += 1
 
 
 def _paired(t, num, den, labels=None):
-    """The two sides' timings, their medians and the ratio of their fastest runs.
+    """The two sides' timings, their medians and the spread of their pairs' ratios.
 
-    Returns ``(measured, median ratio)``; ``labels`` renames the two sides' keys.
+    Returns ``(measured, spread)`` (:func:`_common.ratio_spread`): the figure is
+    ``spread["median"]``. ``labels`` renames the two sides' keys.
     """
     ln, ld = labels or (num, den)
-    a, b = median(t[num]), median(t[den])
     measured = {
         f"{ln}_s": t[num],
         f"{ld}_s": t[den],
-        f"{ln}_median_s": a,
-        f"{ld}_median_s": b,
-        "ratio_of_minimums": _min_ratio(t[num], t[den]),
+        f"{ln}_median_s": median(t[num]),
+        f"{ld}_median_s": median(t[den]),
     }
-    return measured, a / b
+    return measured, ratio_spread(t[num], t[den])
 
 
 def _log(msg):
@@ -141,7 +191,7 @@ def _log(msg):
 # -- the figures ------------------------------------------------------------------
 
 
-def bench_is10_overhead(files, audio_s, repeats):
+def bench_is10_overhead(files, audio_s, repeats, tolerance=SPREAD_TOLERANCE):
     smile = make_smile()
     ext = OpenSmileIS10()
     ours, plain = ext.transform(files[:2]), opensmile_loop(files[:2], smile)
@@ -154,8 +204,10 @@ def bench_is10_overhead(files, audio_s, repeats):
         },
         files,
         repeats,
+        MAX_PAIRS_FACTOR * repeats,
+        tolerance,
     )
-    measured, ratio = _paired(t, "sklearn_ser", "opensmile_loop")
+    measured, spread = _paired(t, "sklearn_ser", "opensmile_loop")
     measured.update(
         {
             "n_files": len(files),
@@ -169,11 +221,12 @@ def bench_is10_overhead(files, audio_s, repeats):
         "process_file in a loop over the same files (both warm, no cache; the two "
         "alternate every 48 files)",
         measured,
-        ratio,
+        spread["median"],
+        spread=spread,
     )
 
 
-def bench_parallel(files, repeats):
+def bench_parallel(files, repeats, tolerance=SPREAD_TOLERANCE):
     one, two = OpenSmileIS10(n_jobs=1), OpenSmileIS10(n_jobs=2)
     # Cold: worker processes start, import the toolkit and build their openSMILE.
     get_reusable_executor().shutdown(wait=True)
@@ -186,9 +239,11 @@ def bench_parallel(files, repeats):
             "n_jobs_2": lambda: two.transform(files),
         },
         repeats,
+        MAX_PAIRS_FACTOR * repeats,
+        tolerance,
     )
     np.testing.assert_array_equal(last["n_jobs_1"], last["n_jobs_2"])
-    measured, ratio = _paired(t, "n_jobs_1", "n_jobs_2")
+    measured, spread = _paired(t, "n_jobs_1", "n_jobs_2")
     measured.update(
         {
             "n_jobs_2_cold_pool_s": round(cold_s, 4),
@@ -203,11 +258,12 @@ def bench_parallel(files, repeats):
         "OpenSmileIS10 n_jobs=1 time / n_jobs=2 time, same files, no cache, worker "
         "pool already started (the cold-pool figure is in measured)",
         measured,
-        ratio,
+        spread["median"],
+        spread=spread,
     )
 
 
-def bench_dask(files, repeats):
+def bench_dask(files, repeats, tolerance=SPREAD_TOLERANCE):
     """Extraction on a local dask.distributed cluster vs joblib's own processes."""
     from distributed import Client, LocalCluster
 
@@ -236,9 +292,11 @@ def bench_dask(files, repeats):
         t, last = _interleaved(
             {"dask": lambda: on_dask(files), "loky": lambda: loky.transform(files)},
             repeats,
+            MAX_PAIRS_FACTOR * repeats,
+            tolerance,
         )
     np.testing.assert_array_equal(last["dask"], last["loky"])
-    measured, ratio = _paired(t, "dask", "loky")
+    measured, spread = _paired(t, "dask", "loky")
     measured.update(
         {
             "cluster_start_s": round(cluster_s, 3),
@@ -253,14 +311,20 @@ def bench_dask(files, repeats):
         "LocalCluster of 2 single-threaded worker processes (127.0.0.1) / "
         "OpenSmileIS10(n_jobs=2) on joblib's loky processes; both warm, no cache",
         measured,
-        ratio,
+        spread["median"],
+        spread=spread,
     )
 
 
-def bench_cache(files, workdir):
+def bench_cache(files, workdir, repeats=2):
+    """A fresh cache's first transform / its second, ``repeats`` caches.
+
+    The pairs cannot alternate (the second run needs the first) and each pays for
+    a full extraction, so their number is fixed.
+    """
     load = load_avg()
     cold, warm = [], []
-    for i in range(2):
+    for i in range(repeats):
         ext = OpenSmileIS10(memory=Path(workdir) / f"cache-{i}")
         first_s, first = timed(ext.transform, files)
         second_s, second = timed(ext.transform, files)
@@ -273,19 +337,21 @@ def bench_cache(files, workdir):
         "cached_run_s": warm,
         "first_run_median_s": a,
         "cached_run_median_s": b,
-        "ratio_of_minimums": _min_ratio(cold, warm),
         "n_files": len(files),
         "load_avg_1min": [load, load_avg()],
     }
+    spread = ratio_spread(cold, warm)
     return _entry(
         "cache_speedup",
-        "OpenSmileIS10(memory=fresh dir): first transform / second transform",
+        "OpenSmileIS10(memory=fresh dir): first transform / second transform, each "
+        "pair with its own fresh directory",
         measured,
-        a / b,
+        spread["median"],
+        spread=spread,
     )
 
 
-def bench_gridsearch(files, y, groups, workdir):
+def bench_gridsearch(files, y, groups, workdir, repeats=2, tolerance=SPREAD_TOLERANCE):
     grid = {"svc__C": [1.0, 10.0], "svc__gamma": ["scale", 1e-4]}
     cv = GroupKFold(n_splits=3)
     load = load_avg()
@@ -301,12 +367,17 @@ def bench_gridsearch(files, y, groups, workdir):
         return GridSearchCV(pipe, grid, cv=cv).fit(X, y, groups=groups)
 
     # Each pipeline run gets a fresh cache: it pays for one cold extraction.
-    t, last = _interleaved({"pipeline": whole_pipeline, "precomputed": precomputed}, 2)
+    t, last = _interleaved(
+        {"pipeline": whole_pipeline, "precomputed": precomputed},
+        repeats,
+        MAX_PAIRS_FACTOR * repeats,
+        tolerance,
+    )
     np.testing.assert_allclose(
         last["pipeline"].cv_results_["mean_test_score"],
         last["precomputed"].cv_results_["mean_test_score"],
     )
-    measured, ratio = _paired(
+    measured, spread = _paired(
         t, "pipeline", "precomputed", ("pipeline_with_cache", "extract_once_then_fit")
     )
     measured.update(
@@ -323,18 +394,19 @@ def bench_gridsearch(files, y, groups, workdir):
         "-> StandardScaler -> SVC on the audio paths / one OpenSmileIS10 extraction "
         "+ the same GridSearchCV over StandardScaler -> SVC on the features",
         measured,
-        ratio,
+        spread["median"],
+        spread=spread,
     )
 
 
-def bench_logmel(files, audio_s, repeats):
+def bench_logmel(files, audio_s, repeats, tolerance=SPREAD_TOLERANCE):
     # A few milliseconds a file: one BLAS thread on both sides, so that the figure
     # is the toolkit's overhead and not thread contention with other processes.
     with threadpool_limits(limits=1):
-        return _bench_logmel(files, audio_s, repeats)
+        return _bench_logmel(files, audio_s, repeats, tolerance)
 
 
-def _bench_logmel(files, audio_s, repeats):
+def _bench_logmel(files, audio_s, repeats, tolerance):
     ext = LogMelDeltas()
     # One untimed pass of each over all the files: a warm-up (a run takes about a
     # second, so first-call costs would show) and the check that both agree.
@@ -349,8 +421,10 @@ def _bench_logmel(files, audio_s, repeats):
             "librosa_loop": lambda: logmel_loop(files),
         },
         repeats,
+        MAX_PAIRS_FACTOR * repeats,
+        tolerance,
     )
-    measured, ratio = _paired(t, "sklearn_ser", "librosa_loop")
+    measured, spread = _paired(t, "sklearn_ser", "librosa_loop")
     measured.update(
         {
             "n_files": len(files),
@@ -363,7 +437,8 @@ def _bench_logmel(files, audio_s, repeats):
         "LogMelDeltas().fit_transform(files) / soundfile.read + the same librosa "
         "calls + standardisation in a plain loop (no cache, one BLAS thread)",
         measured,
-        ratio,
+        spread["median"],
+        spread=spread,
     )
 
 
@@ -389,20 +464,27 @@ def bench_real_time(files, audio_s, is10_s, logmel_s, repeats):
 
 
 def bench_scaling(files, durations, repeats):
-    """IS10 extraction time on nested prefixes of the (shuffled) file list."""
+    """IS10 extraction time on nested prefixes of the (shuffled) file list.
+
+    Each repeat times every prefix (smallest first, then largest first, in turn);
+    its time per second of audio at the largest over that at the smallest is one
+    pair's ratio.
+    """
     n = len(files)
     sizes = sorted({max(1, n // 8), max(2, n // 4), max(3, n // 2), n})
     ext = OpenSmileIS10()
     ext.transform(files[:1])
-    seconds = []
-    for _ in range(repeats):
-        for size in sizes:
+    seconds = {size: [] for size in sizes}
+    for r in range(repeats):
+        for size in sizes if r % 2 == 0 else sizes[::-1]:
             gc.collect()
-            seconds.append((size, timed(ext.transform, files[:size])[0]))
-    per_size = {s: median([t for k, t in seconds if k == s]) for s in sizes}
+            seconds[size].append(timed(ext.transform, files[:size])[0])
     x = np.asarray(sizes, dtype=float)
-    t = np.asarray([per_size[s] for s in sizes])
+    t = np.asarray([median(seconds[s]) for s in sizes])
     audio = np.asarray([durations[:s].sum() for s in sizes])
+    largest = [round(v / audio[-1], 6) for v in seconds[sizes[-1]]]
+    smallest = [round(v / audio[0], 6) for v in seconds[sizes[0]]]
+    spread = ratio_spread(largest, smallest)
     slope, intercept = np.polyfit(x, t, 1)
     pred = slope * x + intercept
     r2 = 1 - ((t - pred) ** 2).sum() / max(((t - t.mean()) ** 2).sum(), 1e-300)
@@ -416,14 +498,17 @@ def bench_scaling(files, durations, repeats):
         "fit_seconds_per_file": round(float(slope), 5),
         "fit_intercept_s": round(float(intercept), 4),
         "r2": round(float(r2), 5),
+        "largest_s_per_audio_s": largest,
+        "smallest_s_per_audio_s": smallest,
     }
     return _entry(
         "extraction_scaling",
         "OpenSmileIS10 on nested prefixes of the file list: time per second of audio "
-        "at the largest size / at the smallest (1 = linear); a line fitted to time "
-        "against the number of files gives r2",
+        "at the largest size / at the smallest, repeat by repeat (1 = linear); a "
+        "line fitted to the median time against the number of files gives r2",
         measured,
-        per_audio_s[-1] / per_audio_s[0],
+        spread["median"],
+        spread=spread,
     )
 
 
@@ -454,7 +539,7 @@ def bench_memory(files, workdir):
     return result
 
 
-def bench_attention(quick, repeats):
+def bench_attention(quick, repeats, tolerance=SPREAD_TOLERANCE):
     """One epoch of SemiSupervisedAttentionClassifier / the same module in plain torch.
 
     Measured by ``benchmarks/bench_attention.py`` (the classifier's own benchmark);
@@ -465,10 +550,12 @@ def bench_attention(quick, repeats):
         raise RuntimeError(f"{path} does not exist")
     import bench_attention
 
-    result = bench_attention.epoch_overhead(quick=quick, repeats=repeats)
-    m = result["measured"]
-    m["ratio_of_minimums"] = _min_ratio(m["classifier_epoch_s"], m["plain_epoch_s"])
-    return result
+    return bench_attention.epoch_overhead(
+        quick=quick,
+        min_pairs=repeats,
+        max_pairs=repeats and MAX_PAIRS_FACTOR * repeats,
+        tolerance=tolerance,
+    )
 
 
 # -- the report -------------------------------------------------------------------
@@ -493,25 +580,11 @@ def _rows(results):
                 yield f"{key} [{name}]", sub
 
 
-# The two measured quantities behind each ratio, for the table.
-_PARTS = {
-    "is10_overhead_vs_opensmile": ("sklearn_ser_median_s", "opensmile_loop_median_s"),
-    "is10_parallel_speedup_2_jobs": ("n_jobs_1_median_s", "n_jobs_2_median_s"),
-    "cache_speedup": ("first_run_median_s", "cached_run_median_s"),
-    "gridsearch_extraction_ratio": (
-        "pipeline_with_cache_median_s",
-        "extract_once_then_fit_median_s",
-    ),
-    "logmel_overhead_vs_librosa": ("sklearn_ser_median_s", "librosa_loop_median_s"),
-    "attention_epoch_overhead_vs_torch": ("classifier_median_s", "plain_median_s"),
-    "dask_extraction_overhead_vs_loky": ("dask_median_s", "loky_median_s"),
-}
-
-
 def _parts(key, e):
+    """The numerator and denominator cells: each side's median, or what they are."""
     m = e["measured"]
-    if key in _PARTS:
-        a, b = (m[k] for k in _PARTS[key])
+    if key in PAIRS and key != "extraction_scaling":
+        a, b = (median(m[k]) for k in PAIRS[key])
         return f"{a:.4g} s", f"{b:.4g} s"
     if key.startswith("real_time_factors"):
         return f"{m['extraction_s']:.4g} s", f"{m['audio_s']:.4g} s of audio"
@@ -536,7 +609,13 @@ def markdown(results):
         "# sklearn-ser benchmarks",
         "",
         f"`{s['command']}`: {s['n_files']} EMOVO files ({s['audio_s']:.0f} s of "
-        f"audio), {s['repeats']} repeats, medians; took {s['duration_s']:.0f} s.",
+        f"audio), at least {s['repeats']} repeats; took {s['duration_s']:.0f} s. "
+        "A paired figure is the median of its pairs' ratios (each pair: the two "
+        "sides run back to back); beside it the range of those ratios (number of "
+        "pairs) and a distribution-free interval of the median (its coverage). "
+        f"Pairs were added until the interval was within "
+        f"{s['spread_tolerance']:.0%} of the median, up to "
+        f"{MAX_PAIRS_FACTOR} times the repeats.",
         "",
         f"Machine: {m['cpu']}, {m['usable_cores']} usable cores, "
         f"{m['memory_gb']} GB; Python {m['python']}, torch {m['torch']}, "
@@ -544,20 +623,22 @@ def markdown(results):
         f"librosa {m['librosa']}, joblib {m['joblib']}. 1-minute load average at "
         f"the start: {s['load_avg_start']}, at the end: {s['load_avg_end']}.",
         "",
-        "| figure | numerator | denominator | ratio | target | result "
-        "| ratio of fastest runs |",
-        "|---|---|---|---|---|---|---|",
+        "| figure | numerator (median) | denominator (median) | ratio (median of "
+        "pairs) | range of pairs "
+        "| interval of the median | target | result |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, e in _rows(results):
         if e.get("error"):
-            lines.append(f"| {key} | not measured: {e['error']} | | | | | |")
+            lines.append(f"| {key} | not measured: {e['error']} | | | | | | |")
             continue
         t = e["target"]
         target = f"{t['op']} {t['value']:g}" if t else "-"
         ours, plain = _parts(key, e)
+        pairs, interval = spread_cells(e)
         lines.append(
-            f"| {key} | {ours} | {plain} | {_fmt(e['ratio'])} | {target} "
-            f"| {_fmt(e['pass'])} | {_fmt(e['measured'].get('ratio_of_minimums'))} |"
+            f"| {key} | {ours} | {plain} | {_fmt(e['ratio'])} | {pairs} "
+            f"| {interval} | {target} | {_fmt(e['pass'])} |"
         )
     lines += ["", "Definitions:", ""]
     for key, e in _rows(results):
@@ -575,7 +656,20 @@ def main(argv=None):
     parser.add_argument(
         "--n-files", type=int, default=None, help="number of EMOVO files to use"
     )
-    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="pairs of runs per figure at least (3, or 2 with --quick; some figures "
+        f"run a multiple); at most {MAX_PAIRS_FACTOR} times as many",
+    )
+    parser.add_argument(
+        "--spread-tolerance",
+        type=float,
+        default=SPREAD_TOLERANCE,
+        help="add pairs until half the interval of the median ratio is at most this "
+        "fraction of it (default %(default)s; 0: always the most pairs)",
+    )
     parser.add_argument(
         "--memory-files",
         choices=("all", "subset"),
@@ -590,6 +684,7 @@ def main(argv=None):
     data_home = args.data_home or default_data_home()
     n_files = args.n_files or (96 if args.quick else None)
     repeats = args.repeats or (2 if args.quick else 3)
+    tol = args.spread_tolerance
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     files, y, groups, durations = select_emovo(data_home, n_files)
@@ -602,17 +697,21 @@ def main(argv=None):
             (
                 "is10_overhead_vs_opensmile",
                 bench_is10_overhead,
-                (files, audio_s, repeats),
+                (files, audio_s, repeats, tol),
             ),
-            ("is10_parallel_speedup_2_jobs", bench_parallel, (files, repeats + 1)),
-            ("dask_extraction_overhead_vs_loky", bench_dask, (files, repeats)),
+            ("is10_parallel_speedup_2_jobs", bench_parallel, (files, repeats + 1, tol)),
+            ("dask_extraction_overhead_vs_loky", bench_dask, (files, repeats, tol)),
             ("cache_speedup", bench_cache, (files, workdir)),
             (
                 "gridsearch_extraction_ratio",
                 bench_gridsearch,
-                (files, y, groups, workdir),
+                (files, y, groups, workdir, 2, tol),
             ),
-            ("logmel_overhead_vs_librosa", bench_logmel, (files, audio_s, 5 * repeats)),
+            (
+                "logmel_overhead_vs_librosa",
+                bench_logmel,
+                (files, audio_s, 5 * repeats, tol),
+            ),
         ]
         for key, fn, fn_args in steps:
             _log(key)
@@ -621,7 +720,7 @@ def main(argv=None):
         _log("attention_epoch_overhead_vs_torch")
         try:
             results["attention_epoch_overhead_vs_torch"] = bench_attention(
-                args.quick, args.repeats
+                args.quick, args.repeats, tol
             )
         except Exception as exc:  # reported, not hidden: the table says why
             results["attention_epoch_overhead_vs_torch"] = {
@@ -655,11 +754,15 @@ def main(argv=None):
         "n_files": len(files),
         "audio_s": round(audio_s, 1),
         "repeats": repeats,
+        "spread_tolerance": tol,
         "memory_files": len(mem_files),
         "load_avg_start": load_start,
         "load_avg_end": load_avg(),
         "duration_s": round(time.perf_counter() - started, 1),
     }
+    missing = set(FIGURES) ^ (set(results) - {"machine", "settings"})
+    if missing:  # FIGURES is what tests/test_benchmarks.py checks against
+        raise RuntimeError(f"FIGURES and the figures measured differ: {missing}")
     (out_dir / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n")
     summary = markdown(results)
     (out_dir / "benchmarks.md").write_text(summary)
