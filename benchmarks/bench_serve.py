@@ -10,14 +10,17 @@ and saved; ``sklearn-ser serve`` runs it in a subprocess on 127.0.0.1; 3-second
 clips cut from other EMOVO utterances are sent as ``POST /predict`` by 1 and by 4
 concurrent clients (threads with a keep-alive session each), and the same clips go
 through ``model.predict([clip])`` in this process with the same number of threads,
-the model loaded from the same file. The two sides alternate, ``--repeats`` times;
+the model loaded from the same file. The two sides run in pairs, the order
+alternating, ``--repeats`` pairs at least and up to three times as many until the
+interval of the median ratio is within 5 % of it (``_common.interleave_pairs``);
 every answer is checked against the in-process label once.
 
 Figures (written to ``DIR/serve.json`` and ``DIR/serve.md``):
 
 * ``serve_overhead_<pipeline>_<c>_clients``: seconds per request through the
   service / seconds per ``model.predict`` call in process, at ``c`` concurrent
-  clients (medians of the repeats; target <= 1.10 at 4 clients, reported at 1).
+  clients: the median of the pairs' ratios, with their range and the interval of
+  the median (target: the median <= 1.10 at 4 clients; reported at 1).
   ``measured`` holds both sides' requests per second.
 
 The service and the clients share the machine's cores with the in-process side's
@@ -42,12 +45,15 @@ sys.path.insert(0, str(HERE))
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 from _common import (  # noqa: E402
+    MAX_PAIRS_FACTOR,
     REPO,
     default_data_home,
-    entry,
+    interleave_pairs,
     load_avg,
     machine_info,
     median,
+    paired_entry,
+    spread_cells,
 )
 
 CLIP_S = 3.0
@@ -170,14 +176,15 @@ def bench_pipeline(name, train_X, train_y, clips, args, workdir):
         got = run_clients(clips, 1, via_service)[1]
         assert got == want, (got, want)
         for c in args.clients:
-            t_local, t_served = [], []
-            for _ in range(args.repeats):
-                t_local.append(run_clients(clips, c, in_process)[0])
-                t_served.append(run_clients(clips, c, via_service)[0])
+            t_served, t_local, _ = interleave_pairs(
+                lambda i, c=c: run_clients(clips, c, via_service)[0],
+                lambda i, c=c: run_clients(clips, c, in_process)[0],
+                min_pairs=args.repeats,
+                max_pairs=MAX_PAIRS_FACTOR * args.repeats,
+            )
             n = len(clips)
-            ratio = median(t_served) / median(t_local)
             target = TARGET_4_CLIENTS if c == 4 else None
-            entries[f"serve_overhead_{name}_{c}_clients"] = entry(
+            e = entries[f"serve_overhead_{name}_{c}_clients"] = paired_entry(
                 f"seconds per POST /predict of a 3-s clip through `sklearn-ser serve` "
                 f"/ seconds per model.predict([clip]) in process, {c} concurrent "
                 "client(s)",
@@ -189,9 +196,11 @@ def bench_pipeline(name, train_X, train_y, clips, args, workdir):
                     "service_requests_per_s": round(n / median(t_served), 2),
                     "load_avg_1min": load_avg(),
                 },
-                ratio,
+                t_served,
+                t_local,
                 target,
             )
+            ratio = e["ratio"]
             print(
                 f"{name}, {c} client(s): {n / median(t_served):.2f} req/s served, "
                 f"{n / median(t_local):.2f} in process, ratio {ratio:.3f}",
@@ -203,16 +212,19 @@ def bench_pipeline(name, train_X, train_y, clips, args, workdir):
 def markdown(results):
     lines = [
         "| pipeline | clients | in process (req/s) | service (req/s) "
-        "| time per request, service / in process | target | pass |",
-        "|---|---|---|---|---|---|---|",
+        "| time per request, service / in process (median of pairs) "
+        "| range of pairs | interval of the median | target | pass |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for key, e in results["entries"].items():
         m = e["measured"]
         name, c = key[len("serve_overhead_") :].rsplit("_", 2)[:2]
         target = f"{e['target']['op']} {e['target']['value']}" if e["target"] else "-"
+        pairs, interval = spread_cells(e)
         lines.append(
             f"| {name} | {c} | {m['in_process_requests_per_s']} | "
-            f"{m['service_requests_per_s']} | {e['ratio']} | {target} | "
+            f"{m['service_requests_per_s']} | {e['ratio']} | {pairs} | {interval} "
+            f"| {target} | "
             f"{'-' if e['pass'] is None else e['pass']} |"
         )
     return "\n".join(lines) + "\n"
