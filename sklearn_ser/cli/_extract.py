@@ -29,7 +29,7 @@ EXTRACT_FEATURES = (
 def cmd_extract(args):
     import numpy as np
 
-    from . import features
+    from .. import features
 
     out = Path(args.output)
     suffix = out.suffix.lower()

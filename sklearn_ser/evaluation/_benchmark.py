@@ -686,8 +686,16 @@ def run_cross_corpus_benchmark(
     sources : dict of str to str, default=None
         What identifies each corpus in ``results.json`` (an earlier run's entries
         of other sources are removed); None: the corpus names.
-    pipeline_params, n_jobs, verbose, callback
-        As in :func:`run_benchmark`.
+    pipeline_params : dict, default=None
+        Options given to each named pipeline's factory that accepts them, as in
+        :func:`run_benchmark`.
+    n_jobs : int, default=None
+        Processes for feature extraction and fitting.
+    verbose : int, default=0
+        Progress on stderr.
+    callback : callable, default=None
+        Called as ``callback(result)`` after each pair of each pipeline is written,
+        with the results so far.
 
     Returns
     -------
