@@ -2,29 +2,36 @@
 
 For each named variant (a set of options of the attention classifier and its
 front end, below in ``VARIANTS``) and each corpus, runs the speaker-independent
-cross-validation of the paper's supervised model (EMOVO: leave-one-speaker-out;
-RAVDESS: 6 folds of 4 actors, ``GroupKFold(6)``) and keeps, per fold:
+cross-validation of the supervised model (EMOVO: leave-one-speaker-out; RAVDESS:
+6 folds of 4 actors, ``GroupKFold(6)``) with
+:func:`~sklearn_ser.evaluation.evaluate` on
+:func:`~sklearn_ser.classifiers.make_attention_pipeline`, and saves its
+:class:`~sklearn_ser.EvaluationReport` (JSON, ``EvaluationReport.to_json``) with
+the study's diagnostics under ``meta["study"]``, per fold:
 
 - the training curves (train loss; validation cross-entropy and UA on the held-out
-  TRAINING speakers, every epoch);
+  TRAINING speakers, every epoch) and the test speakers' UA after every epoch
+  (from the weights of each epoch, kept by a callback; a diagnosis, never used to
+  choose anything);
 - how many epochs ran, and the epoch whose weights early stopping kept;
 - UA on the fold's own training speakers (under- or over-fitting?);
 - where attention falls: the share of attention weight on the frames that
-  :class:`~sklearn_ser.TrimSilence` would cut (leading / trailing silence);
-- pooled WA / UA over the out-of-fold predictions, and the run time.
+  :class:`~sklearn_ser.TrimSilence` would cut (leading / trailing silence).
 
-The log-Mel frames are computed once per corpus (``LogMelDeltas(standardize=False)``,
-cached); inside each fold the optional trimming is applied, the frames are
-standardised with the training frames' statistics only
-(:class:`~sklearn_ser.FrameStandardScaler`) and the classifier is fitted with the
-training speakers as ``groups`` (early stopping on held-out training speakers): the
-same steps as :func:`~sklearn_ser.classifiers.make_attention_pipeline`, without
-re-reading the cache in every fold.
+Each fold's pipeline reads the log-Mel frames from the feature cache
+(``LogMelDeltas(standardize=False)``), optionally trims silence, standardises with
+the training frames' statistics (:class:`~sklearn_ser.FrameStandardScaler`) and fits
+the classifier with the training speakers as ``groups`` (early stopping on held-out
+training speakers). The LibriSpeech pool of ``pretrain-libri`` joins every training
+fold through ``evaluate(X_extra=...)``; the noisy copies of ``noise`` are made in each
+fold by :class:`~sklearn_ser.AugmentedTraining`.
 
 Usage::
 
     python examples/attention_study.py --corpus emovo --variants before trim
     python examples/attention_study.py --report      # docs/results/attention_study.md
+    python examples/attention_study.py --paired cosine-all noise-20
+    python examples/attention_study.py --ceiling
 """
 
 import argparse
@@ -34,11 +41,22 @@ from pathlib import Path
 
 import numpy as np
 from _local_data import local_data_home
-from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
 
-from sklearn_ser.datasets import load_corpus
+from sklearn_ser import (
+    AddNoise,
+    AugmentedTraining,
+    FrameStandardScaler,
+    LogMelDeltas,
+    TrimSilence,
+)
+from sklearn_ser.augmentation import SpecAugment
+from sklearn_ser.classifiers import make_attention_pipeline
+from sklearn_ser.datasets import librispeech_unlabeled, load_corpus
+from sklearn_ser.evaluation import evaluate, load_report, paired_comparison
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -220,218 +238,180 @@ VARIANTS["mels80"] = _variant(
 )
 
 
-def front_end(cfg, cache, **params):
-    """The variant's ``LogMelDeltas`` (unstandardised: the folds scale)."""
-    from sklearn_ser import LogMelDeltas
+class EpochWeights(Callback):
+    """Keeps a copy of the module's weights after every epoch.
 
-    return LogMelDeltas(
-        n_mels=cfg.get("n_mels", 40),
-        hop_length=cfg["hop"],
-        win_length=cfg["win"],
-        standardize=False,
-        memory=cache,
-        n_jobs=2,
-        **params,
-    )
-
-
-def corpus_data(corpus, cfg, data_home, cache):
-    data = load_corpus(corpus, data_home)
-    X = front_end(cfg, cache).fit_transform(np.asarray(data.filenames, dtype=object))
-    return X, np.asarray(data.target, dtype=object), np.asarray(data.groups).astype(str)
-
-
-def unlabeled_frames(cfg, data_home, cache):
-    """LogMelDeltas frames of the unlabeled corpus (LibriSpeech, cut to its first
-    ``seconds``) and its speakers, or ``(None, None)``."""
-    spec = cfg.get("unlabeled")
-    if spec is None:
-        return None, None
-    from sklearn_ser.datasets import librispeech_unlabeled
-
-    waves, groups = librispeech_unlabeled(data_home, seconds=spec["seconds"])
-    X = front_end(cfg, cache, sampling_rate=16000).fit_transform(waves)
-    return X, groups
-
-
-def corpus_noisy_copies(corpus, cfg, data_home, cache, seed):
-    """Frames of ``n_copies`` noisy copies of every utterance, copy-major.
-
-    Made once per corpus with :func:`sklearn_ser.augmentation.augmented_copies`,
-    as :class:`~sklearn_ser.AugmentedTraining` makes them in each fold (a copy
-    depends only on its utterance and the seed); a fold uses the copies of its
-    training utterances only.
+    Appended after the default callbacks, so an epoch on which early stopping ends
+    the training is not kept (as it is not trained on further either).
     """
-    from sklearn_ser import AddNoise
-    from sklearn_ser._audio import as_audio_items, load_audio
-    from sklearn_ser.augmentation import augmented_copies
 
-    items = as_audio_items(list(load_corpus(corpus, data_home).filenames))
-    signals = [load_audio(item, target_sampling_rate=16000)[0] for item in items]
-    noise = cfg["noise"]
-    add = AddNoise(snr_db=tuple(noise["snr_db"]))
-    copies = augmented_copies(signals, add, noise["n_copies"], seed)
-    return front_end(cfg, cache, sampling_rate=16000).fit_transform(copies)
+    def initialize(self):
+        self.weights_ = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        state = net.module_.state_dict()
+        self.weights_.append({k: v.detach().cpu().clone() for k, v in state.items()})
 
 
-def _silence_share(weights, raw, trim):
-    """Mean share of attention on the frames the energy rule calls silence."""
-    spans = trim.voiced_spans(raw)
-    return float(
-        np.mean([1.0 - float(np.sum(w[a:b])) for w, (a, b) in zip(weights, spans)])
-    )
-
-
-def _test_ua_callback(X, y):
-    """skorch callback recording the test fold's UA after every epoch."""
-    from skorch.callbacks import Callback
-
-    class TestUA(Callback):
-        def on_epoch_end(self, net, **kwargs):
-            ua = balanced_accuracy_score(y, net.predict(X))
-            net.history.record("test_ua", float(ua))
-
-    return TestUA()
-
-
-def run_fold(cfg, X, y, groups, train, test, seed, X_copies=None, unlabeled=None):
-    import torch
-
-    from sklearn_ser import FrameStandardScaler, TrimSilence
-    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier, SpecAugment
-
-    torch.set_num_threads(1)
-    statics = list(range(cfg.get("n_mels", 40)))  # the log-Mel bands, no deltas
-    detect = TrimSilence(top_db=35.0, columns=statics).fit(X[:1])
-    steps = []
+def build(cfg, seed, cache):
+    """The variant's pipeline: audio paths in, the attention classifier at the end."""
+    n_mels = cfg.get("n_mels", 40)
+    steps = [
+        LogMelDeltas(
+            n_mels=n_mels,
+            hop_length=cfg["hop"],
+            win_length=cfg["win"],
+            standardize=False,
+            memory=cache,
+            sampling_rate=16000,  # of the in-memory noisy copies and LibriSpeech pool
+        )
+    ]
     if cfg["trim_db"] is not None:
-        steps.append(TrimSilence(top_db=cfg["trim_db"], columns=statics))
+        steps.append(TrimSilence(top_db=cfg["trim_db"], columns=list(range(n_mels))))
     steps.append(FrameStandardScaler())
-    Xtr, Xte = X[train], X[test]
-    ytr, gtr = y[train], groups[train]
-    if X_copies is not None:  # the training utterances' noisy copies, nothing else
-        n_copies = len(X_copies) // len(X)
-        take = np.concatenate([train + c * len(X) for c in range(n_copies)])
-        Xtr = np.concatenate([Xtr, X_copies[take]])
-        ytr = np.tile(ytr, 1 + n_copies)
-        gtr = np.tile(gtr, 1 + n_copies)
-    if unlabeled is not None:  # unlabeled (-1) utterances join every training fold
-        X_u, g_u = unlabeled
-        Xtr = np.concatenate([Xtr, X_u])
-        ytr = np.concatenate([ytr, np.full(len(X_u), -1, dtype=object)])
-        gtr = np.concatenate([gtr, g_u])
-    for step in steps:
-        Xtr = step.fit_transform(Xtr)
-        Xte = step.transform(Xte)
-    options = dict(
-        reconstruction_weight=0.0,
-        pseudo_class=False,
-        class_weight="balanced",
-        random_state=seed,
-    )
-    options.update(cfg["clf"])
+    augment = None
     if cfg.get("augment") is not None:
         aug = dict(cfg["augment"])
         if aug.get("tempo") is not None:  # JSON keeps lists; SpecAugment wants tuples
             aug["tempo"] = tuple(aug["tempo"])
-        options["augment"] = SpecAugment(**aug)
-    # Diagnosis only, never used to choose anything: the test speakers' UA after
-    # every epoch, to see what a different stopping point would have given.
-    options["callbacks"] = [("test_ua", _test_ua_callback(Xte, y[test]))]
-    if cfg.get("lr_schedule") is not None:
-        options["lr_schedule"] = cfg["lr_schedule"]
-    clf = SemiSupervisedAttentionClassifier(**options)
-    start = time.perf_counter()
-    clf.fit(Xtr, ytr, groups=gtr)
-    fit_s = time.perf_counter() - start
+        augment = SpecAugment(**aug)
+    clf_options = dict(cfg["clf"])
+    pipe = make_attention_pipeline(
+        semi_supervised=False,
+        random_state=seed,
+        front_end=make_pipeline(*steps),
+        augment=augment,
+        lr_schedule=cfg.get("lr_schedule", "constant"),
+        monitor=clf_options.pop("callbacks__early_stopping__monitor", "valid_ce"),
+    )
+    clf_options.pop("callbacks__early_stopping__lower_is_better", None)  # monitor's
+    pipe[-1].set_params(callbacks=[("epoch_weights", EpochWeights())], **clf_options)
+    if cfg.get("noise") is not None:
+        noise = cfg["noise"]
+        pipe = AugmentedTraining(
+            pipe,
+            augment=AddNoise(snr_db=tuple(noise["snr_db"])),
+            n_copies=noise["n_copies"],
+            random_state=seed,
+        )
+    return pipe
+
+
+def unlabeled_pool(cfg, data_home):
+    """LibriSpeech waveforms (cut to ``seconds``) and their speakers, or None."""
+    spec = cfg.get("unlabeled")
+    if spec is None:
+        return None, None
+    return librispeech_unlabeled(data_home, seconds=spec["seconds"])
+
+
+def fold_diagnostics(fitted, X, y, train, test, cfg):
+    """The per-fold figures of the study, from one fold's fitted pipeline."""
+    pipe = getattr(fitted, "estimator_", fitted)  # inside AugmentedTraining
+    front, clf = pipe[0], pipe[-1]
     history = clf.history_
     has_valid = "valid_ce" in history[-1]
-    monitor = options.get("callbacks__early_stopping__monitor", "valid_ce")
+    monitor = clf.callbacks__early_stopping__monitor
     best = None
     if has_valid:
         curve = np.asarray(history[:, monitor])
         best = int(np.argmax(curve) if monitor == "valid_ua" else np.argmin(curve)) + 1
-    proba = clf.predict_proba(Xte)
-    pred = clf.classes_[np.argmax(proba, axis=1)]
-    train_pred = clf.predict(Xtr[: len(train)])  # the originals only
+    X_test = front.transform(X[test])
     silence = None
     if cfg["trim_db"] is None:
-        silence = _silence_share(clf.attention_weights(Xte), X[test], detect)
+        raw = front[0].transform(X[test])  # the unstandardised log-Mel frames
+        statics = list(range(cfg.get("n_mels", 40)))  # the bands, no deltas
+        detect = TrimSilence(top_db=35.0, columns=statics).fit(raw[:1])
+        silence = float(
+            np.mean(
+                [
+                    1.0 - float(np.sum(w[a:b]))
+                    for w, (a, b) in zip(
+                        clf.attention_weights(X_test), detect.voiced_spans(raw)
+                    )
+                ]
+            )
+        )
+    train_ua = balanced_accuracy_score(y[train], pipe.predict(X[train]))
+    # the test speakers' UA with each epoch's weights (a diagnosis of the stopping
+    # point; the fitted model is not used again)
+    test_curve = []
+    for weights in dict(clf.callbacks_)["epoch_weights"].weights_:
+        clf.module_.load_state_dict(weights)
+        test_curve.append(
+            round(balanced_accuracy_score(y[test], clf.predict(X_test)), 4)
+        )
     return {
-        "test_speakers": sorted(set(groups[test])),
-        "fit_s": round(fit_s, 1),
         "epochs": len(history),
         "best_epoch": best,
         "train_loss": [round(v, 4) for v in history[:, "train_loss"]],
         "valid_ce": [round(v, 4) for v in history[:, "valid_ce"]] if has_valid else [],
         "valid_ua": [round(v, 4) for v in history[:, "valid_ua"]] if has_valid else [],
-        # the epoch early stopping ended on has none (it stops before)
-        "test_ua_curve": [
-            round(row["test_ua"], 4) for row in history if "test_ua" in row
-        ],
-        "train_speakers_ua": float(balanced_accuracy_score(y[train], train_pred)),
-        "test_ua": float(balanced_accuracy_score(y[test], pred)),
+        "test_ua_curve": test_curve,
+        "train_speakers_ua": float(train_ua),
         "attention_on_silence": silence,
-        "pred": pred.tolist(),
-        "classes": clf.classes_.tolist(),
-        "proba": np.round(proba, 5).tolist(),
     }
 
 
+def corpus_cv(corpus):
+    return LeaveOneGroupOut() if corpus == "emovo" else GroupKFold(6)
+
+
 def run(args):
-    cache = args.cache
+    import torch
+
+    torch.set_num_threads(1)  # folds run in parallel instead (as the runs saved)
     for name in args.variants:
         cfg = VARIANTS[name]
         path = _result_path(args.out, args.corpus, name, args.seed)
         if path.exists() and not args.force:
             print(f"{args.corpus} {name}: kept ({path})")
             continue
-        X, y, groups = corpus_data(args.corpus, cfg, args.data_home, cache)
-        cv = LeaveOneGroupOut() if args.corpus == "emovo" else GroupKFold(6)
-        splits = list(cv.split(X, y, groups))
+        data = load_corpus(args.corpus, args.data_home)
+        X = np.asarray(data.filenames, dtype=object)
+        y = np.asarray(data.target, dtype=object)
+        groups = np.asarray(data.groups).astype(str)
+        X_u, g_u = unlabeled_pool(cfg, args.data_home)
+        cv = corpus_cv(args.corpus)
         start = time.perf_counter()
-        X_copies = None
-        if cfg.get("noise") is not None:
-            X_copies = corpus_noisy_copies(
-                args.corpus, cfg, args.data_home, cache, args.seed
-            )
-        X_u, g_u = unlabeled_frames(cfg, args.data_home, cache)
-        unlabeled = None if X_u is None else (X_u, g_u)
-        folds = Parallel(n_jobs=args.n_jobs)(
-            delayed(run_fold)(cfg, X, y, groups, tr, te, args.seed, X_copies, unlabeled)
-            for tr, te in splits
+        report = evaluate(
+            build(cfg, args.seed, args.cache),
+            X,
+            y,
+            groups,
+            X_extra=X_u,
+            groups_extra=g_u,
+            cv=cv,
+            n_jobs=args.n_jobs,
+            name=path.stem,
+            description=cfg["text"],
+            return_estimators=True,
         )
-        seconds = time.perf_counter() - start
-        pred = np.empty(len(y), dtype=object)
-        classes = np.unique(y)
-        proba = np.zeros((len(y), len(classes)))
-        for (_, te), fold in zip(splits, folds):
-            pred[te] = fold.pop("pred")
-            columns = np.searchsorted(classes, fold.pop("classes"))
-            proba[np.ix_(te, columns)] = fold.pop("proba")
-        out = {
+        splits = cv.split(np.zeros((len(y), 1)), y, groups)  # evaluate's folds
+        folds = [
+            fold_diagnostics(fitted, X, y, train, test, cfg)
+            for fitted, (train, test) in zip(report.estimators_, splits)
+        ]
+        del report.estimators_
+        report.sample_ids = None  # this checkout's paths; index is load_corpus order
+        report.meta["study"] = {
             "variant": name,
-            "text": cfg["text"],
             "config": cfg,
             "corpus": args.corpus,
             "seed": args.seed,
-            "UA": float(balanced_accuracy_score(y, pred)),
-            "WA": float(accuracy_score(y, pred)),
-            "run_time_s": round(seconds, 1),
+            "run_time_s": round(time.perf_counter() - start, 1),
             "n_jobs": args.n_jobs,
-            "classes": classes.tolist(),
-            "y": y.tolist(),
-            "proba": np.round(proba, 5).tolist(),
             "folds": folds,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(out, indent=1))
+        report.to_json(path, decimals=5)  # as the runs were saved
         print(
-            f"{args.corpus} {name}: UA {out['UA']:.3f} WA {out['WA']:.3f} "
-            f"epochs {[f['epochs'] for f in folds]} "
+            f"{args.corpus} {name}: UA {report.UA_pooled:.3f} "
+            f"WA {report.WA_pooled:.3f} epochs {[f['epochs'] for f in folds]} "
             f"best {[f['best_epoch'] for f in folds]} "
             f"train-speaker UA {np.mean([f['train_speakers_ua'] for f in folds]):.2f} "
-            f"({seconds:.0f} s)",
+            f"({report.meta['study']['run_time_s']:.0f} s)",
             flush=True,
         )
 
@@ -441,58 +421,31 @@ def _result_path(out, corpus, name, seed):
     return Path(out) / corpus / f"{name}{suffix}.json"
 
 
-def seed_ensemble(out, corpus, name):
+def saved_reports(out, corpus):
+    """Every saved run of a corpus: file stem -> EvaluationReport."""
+    return {p.stem: load_report(p) for p in sorted((Path(out) / corpus).glob("*.json"))}
+
+
+def seed_ensemble(reports, name):
     """UA of every seed run of a variant, and of their averaged probabilities."""
-    runs = sorted((Path(out) / corpus).glob(f"{name}.json")) + sorted(
-        (Path(out) / corpus).glob(f"{name}_seed*.json")
-    )
-    runs = [json.loads(p.read_text()) for p in runs]
-    runs = [r for r in runs if "proba" in r]
+    runs = [
+        r
+        for stem, r in sorted(reports.items())
+        if stem == name or stem.startswith(f"{name}_seed")
+    ]
     if len(runs) < 2:
         return None
-    y = np.asarray(runs[0]["y"], dtype=object)
-    classes = np.asarray(runs[0]["classes"], dtype=object)
-    mean = np.mean([np.asarray(r["proba"]) for r in runs], axis=0)
+    order = [np.argsort(r.index) for r in runs]  # each run's utterances in one order
+    y = runs[0].y_true[order[0]]
+    classes = runs[0].proba_classes
+    mean = np.mean([r.proba[o] for r, o in zip(runs, order)], axis=0)
     pred = classes[mean.argmax(axis=1)]
     return {
-        "seeds": [r["seed"] for r in runs],
-        "seed_ua": [r["UA"] for r in runs],
+        "seeds": [r.meta["study"]["seed"] for r in runs],
+        "seed_ua": [r.UA_pooled for r in runs],
         "ensemble_ua": float(balanced_accuracy_score(y, pred)),
         "ensemble_wa": float(accuracy_score(y, pred)),
     }
-
-
-def as_report(out, corpus, name, data_home, seed=0):
-    """A saved study run as an :class:`~sklearn_ser.EvaluationReport`.
-
-    Its out-of-fold predictions (``proba``'s argmax, as the run scored them), the
-    speakers from the corpus loader and the folds from the run's test speakers, so
-    that :func:`sklearn_ser.evaluation.paired_comparison` can compare it with another
-    run or with a report of ``reproduce_pretrained_table.py`` on the same utterances.
-    """
-    from sklearn_ser.evaluation import EvaluationReport
-
-    path = _result_path(out, corpus, name, seed)
-    r = json.loads(path.read_text())
-    groups = np.asarray(load_corpus(corpus, data_home).groups).astype(str)
-    y = np.asarray(r["y"], dtype=object)
-    classes = np.asarray(r["classes"], dtype=object)
-    fold = np.full(len(y), -1)
-    for k, f in enumerate(r["folds"]):
-        fold[np.isin(groups, f["test_speakers"])] = k
-    return EvaluationReport(
-        name=path.stem,
-        labels=classes,
-        index=np.arange(len(y)),
-        fold=fold,
-        y_true=y,
-        y_pred=classes[np.asarray(r["proba"]).argmax(axis=1)],
-        folds=[
-            {"fold": k, "test_groups": f["test_speakers"]}
-            for k, f in enumerate(r["folds"])
-        ],
-        groups=groups,
-    )
 
 
 def paired(args):
@@ -502,12 +455,12 @@ def paired(args):
     saved :class:`~sklearn_ser.EvaluationReport` (JSON), e.g. ``is10-svm``'s in
     ``docs/results/pretrained/<corpus>/``.
     """
-    from sklearn_ser.evaluation import load_report, paired_comparison
-
     reports = [
-        load_report(name)
-        if name.endswith(".json")
-        else as_report(args.out, args.corpus, name, args.data_home, args.seed)
+        load_report(
+            name
+            if name.endswith(".json")
+            else _result_path(args.out, args.corpus, name, args.seed)
+        )
         for name in args.paired
     ]
     c = paired_comparison(*reports)
@@ -521,48 +474,38 @@ def paired(args):
     return c
 
 
-def ceiling(args):
-    """What the epoch chosen on the TEST speakers would give, for every saved run.
+def ceiling(reports):
+    """What the epoch chosen on the TEST speakers would give, for saved runs.
 
     A leak by construction, never a result: the best single epoch for all folds
     bounds any epoch budget with a run's settings, each fold's best epoch any
     per-fold stopping rule. Reads the per-epoch test-speaker UA curves the runs
-    record (over the epochs every fold ran); every fold of both corpora holds the
-    same number of utterances of each class, so the mean of the folds' UA is the
-    pooled UA (the ``last`` column is the run's figure where it kept its last
-    epoch).
+    record (over the epochs every fold ran) from ``reports`` (file stem ->
+    EvaluationReport, as :func:`saved_reports` gives); every fold of both corpora
+    holds the same number of utterances of each class, so the mean of the folds' UA
+    is the pooled UA (the ``last`` column is the run's figure where it kept its
+    last epoch).
     """
     rows, curves_of = [], {}
-    for path in sorted((Path(args.out) / args.corpus).glob("*.json")):
-        r = json.loads(path.read_text())
-        curves = [f.get("test_ua_curve") for f in r["folds"]]
+    for stem, r in reports.items():
+        folds = r.meta["study"]["folds"]
+        curves = [f.get("test_ua_curve") for f in folds]
         if not all(curves):  # runs saved before the curves were recorded
             continue
         n = min(len(c) for c in curves)
         ua = np.array([c[:n] for c in curves])
-        curves_of[path.stem] = ua
+        curves_of[stem] = ua
         mean = ua.mean(axis=0)
         rows.append(
             {
-                "run": path.stem,
-                "UA": r["UA"],
+                "run": stem,
+                "UA": r.UA_pooled,
                 "last": float(mean[-1]),
-                "kept_last": all(f["best_epoch"] is None for f in r["folds"]),
+                "kept_last": all(f["best_epoch"] is None for f in folds),
                 "best_epoch": int(np.argmax(mean)) + 1,
                 "best_epoch_ua": float(mean.max()),
                 "per_fold_best_ua": float(ua.max(axis=1).mean()),
             }
-        )
-    print(
-        f"{args.corpus}: mean test-speaker UA over the folds\n"
-        "| run | UA | last epoch | best epoch for all folds, chosen on the test "
-        "speakers | best epoch of each fold |\n|---|---|---|---|---|"
-    )
-    for row in rows:
-        print(
-            f"| {row['run']} | {row['UA']:.3f} | {row['last']:.3f} | "
-            f"{row['best_epoch_ua']:.3f} "
-            f"(epoch {row['best_epoch']}) | {row['per_fold_best_ua']:.3f} |"
         )
     # Is a fold's best epoch a property of the fold? Apply one seed's per-fold
     # best epochs to another seed's run of the same variant and folds.
@@ -583,27 +526,43 @@ def ceiling(args):
                     "to_last": float(ua_other[:, -1].mean()),
                 }
             )
+    return rows, transfers
+
+
+def print_ceiling(corpus, rows, transfers):
+    print(
+        f"{corpus}: mean test-speaker UA over the folds\n"
+        "| run | UA | last epoch | best epoch for all folds, chosen on the test "
+        "speakers | best epoch of each fold |\n|---|---|---|---|---|"
+    )
+    for row in rows:
+        print(
+            f"| {row['run']} | {row['UA']:.3f} | {row['last']:.3f} | "
+            f"{row['best_epoch_ua']:.3f} "
+            f"(epoch {row['best_epoch']}) | {row['per_fold_best_ua']:.3f} |"
+        )
     for t in transfers:
         print(
             f"{t['from']}'s per-fold best epochs applied to {t['to']}: UA "
             f"{t['UA']:.3f} (its last epoch: {t['to_last']:.3f})"
         )
-    return rows, transfers
 
 
 def _fmt(v, spec=".3f"):
     return "–" if v is None else format(v, spec)
 
 
-def report(args):
-    rows = []
+def report_table(out):
+    """The study page's table (markdown) and the seed ensembles' lines."""
+    rows, ensembles = [], []
     for corpus in ("emovo", "ravdess"):
+        reports = saved_reports(out, corpus)
         for name in VARIANTS:
-            path = Path(args.out) / corpus / f"{name}.json"
-            if not path.exists():
+            r = reports.get(name)
+            if r is None:
                 continue
-            r = json.loads(path.read_text())
-            folds = r["folds"]
+            study = r.meta["study"]
+            folds = study["folds"]
             best = [f["best_epoch"] for f in folds if f["best_epoch"] is not None]
             sil = [
                 f["attention_on_silence"]
@@ -611,30 +570,30 @@ def report(args):
                 if f["attention_on_silence"] is not None
             ]
             rows.append(
-                f"| {corpus} | {name} | {r['text']} | {r['UA']:.3f} | {r['WA']:.3f} | "
+                f"| {corpus} | {name} | {r.description} | {r.UA_pooled:.3f} | "
+                f"{r.WA_pooled:.3f} | "
                 f"{np.mean([f['epochs'] for f in folds]):.1f} | "
                 f"{_fmt(np.mean(best) if best else None, '.1f')} | "
                 f"{np.mean([f['train_speakers_ua'] for f in folds]):.2f} | "
                 f"{_fmt(np.mean(sil) if sil else None, '.2f')} | "
-                f"{r['run_time_s']:.0f} |"
+                f"{study['run_time_s']:.0f} |"
             )
+        for name in VARIANTS:
+            ens = seed_ensemble(reports, name)
+            if ens is not None:
+                ensembles.append(
+                    f"{corpus} {name}: seeds {ens['seeds']} UA "
+                    f"{', '.join(f'{v:.3f}' for v in ens['seed_ua'])}; "
+                    f"averaged probabilities UA {ens['ensemble_ua']:.3f} "
+                    f"(WA {ens['ensemble_wa']:.3f})"
+                )
     lines = [
         "| corpus | variant | change | UA | WA | epochs run | best epoch | "
         "train-speaker UA | attention on silence | time (s) |",
         "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
     ]
-    print("\n".join(lines))
-    for corpus in ("emovo", "ravdess"):
-        for name in VARIANTS:
-            ens = seed_ensemble(args.out, corpus, name)
-            if ens is not None:
-                print(
-                    f"\n{corpus} {name}: seeds {ens['seeds']} UA "
-                    f"{', '.join(f'{v:.3f}' for v in ens['seed_ua'])}; "
-                    f"averaged probabilities UA {ens['ensemble_ua']:.3f} "
-                    f"(WA {ens['ensemble_wa']:.3f})"
-                )
+    return "\n".join(lines), ensembles
 
 
 def main(argv=None):
@@ -673,11 +632,14 @@ def main(argv=None):
 
         args.cache = str(get_cache_dir())
     if args.report:
-        report(args)
+        table, ensembles = report_table(args.out)
+        print(table)
+        for line in ensembles:
+            print(f"\n{line}")
     elif args.paired:
         paired(args)
     elif args.ceiling:
-        ceiling(args)
+        print_ceiling(args.corpus, *ceiling(saved_reports(args.out, args.corpus)))
     else:
         run(args)
 

@@ -1,5 +1,7 @@
 """evaluate's extra training data: an unlabeled pool or extra labelled samples."""
 
+import json
+
 import numpy as np
 import pytest
 import sklearn
@@ -12,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from sklearn_ser import as_sequences
-from sklearn_ser.evaluation import evaluate
+from sklearn_ser.evaluation import evaluate, load_report
 
 EMOTIONS = np.array(["anger", "neutral", "sadness"])
 
@@ -215,3 +217,30 @@ def test_extra_labels_without_samples_and_wrong_width_are_refused(rng):
         evaluate(Recorder(), X, y, g, y_extra=["anger"])
     with pytest.raises(ValueError, match="X_extra has samples of shape"):
         evaluate(SVC(), X, y, g, X_extra=np.zeros((2, 4)), y_extra=["anger"] * 2)
+
+
+def test_report_json_keeps_extra_counts_and_writes_predictions_compactly(rng):
+    X, y, g = _corpus(rng, n_speakers=3)
+    report = evaluate(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        X,
+        y,
+        g,
+        X_extra=rng.normal(size=(4, 3)),
+        y_extra=["anger", "sadness", "neutral", "anger"],
+        groups_extra=["o:1"] * 4,
+    )
+    text = report.to_json()
+    lines = text.splitlines()
+    # each per-sample array whole on one line, whatever the number of samples
+    for key in ("index", "y_true", "y_pred", "group", "proba"):
+        (line,) = [ln for ln in lines if ln.lstrip().startswith(f'"{key}":')]
+        assert len(json.loads(line.split(":", 1)[1].rstrip(","))) == len(y)
+    back = load_report(text)
+    assert [f["n_extra"] for f in back.folds] == [4, 4, 4]
+    assert back.folds == json.loads(json.dumps(report.to_dict()["folds"]))
+    np.testing.assert_array_equal(back.proba, report.proba)
+    np.testing.assert_array_equal(back.y_pred, report.y_pred)
+    rounded = load_report(report.to_json(decimals=2))
+    np.testing.assert_array_equal(rounded.proba, np.round(report.proba, 2))
+    assert rounded.UA_pooled == report.UA_pooled  # figures come from y_pred

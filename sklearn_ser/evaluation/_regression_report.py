@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ._metrics import regression_moments, regression_scores_from_moments
-from ._report import _FORMAT_VERSION, _float, _py, _system_name, markdown_table
+from ._report import (
+    _FORMAT_VERSION,
+    _float,
+    _py,
+    _system_name,
+    dumps_report,
+    markdown_table,
+)
 from ._stats import (
     DEFAULT_LEVEL,
     DEFAULT_N_BOOT,
@@ -379,12 +386,15 @@ class RegressionReport:
     def to_json(self, path=None, *, indent=1):
         """Serialise to JSON; write to ``path`` when given.
 
+        The figures are indented; the per-sample arrays (``"predictions"``) take
+        one line each.
+
         Returns
         -------
         text : str
             The JSON document.
         """
-        text = json.dumps(self.to_dict(), indent=indent)
+        text = dumps_report(self.to_dict(), indent=indent)
         if path is not None:
             Path(path).write_text(text)
         return text

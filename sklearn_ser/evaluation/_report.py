@@ -492,8 +492,15 @@ class EvaluationReport:
         return "\n".join(out)
 
     # --------------------------------------------------------------------- JSON
-    def to_dict(self):
-        """Everything in the report as JSON-ready Python objects."""
+    def to_dict(self, *, decimals=None):
+        """Everything in the report as JSON-ready Python objects.
+
+        Parameters
+        ----------
+        decimals : int, default=None
+            Round the probabilities to this many decimals (the figures come from
+            ``y_pred``, which is kept as it is); None: full precision.
+        """
         folds = []
         for f in self.folds:
             f = dict(f)
@@ -520,21 +527,31 @@ class EvaluationReport:
                 "y_pred": _py(self.y_pred),
                 "group": _py(self.groups),
                 "sample": _py(self.sample_ids),
-                "proba": None if self.proba is None else self.proba.tolist(),
+                "proba": None if self.proba is None else _rounded(self.proba, decimals),
                 "proba_classes": _py(self.proba_classes),
             },
             "meta": self.meta,
         }
 
-    def to_json(self, path=None, *, indent=1):
+    def to_json(self, path=None, *, indent=1, decimals=None):
         """Serialise to JSON; write to ``path`` when given.
+
+        The figures are indented; the per-sample arrays (``"predictions"``) take
+        one line each, so a report of a few thousand utterances stays small.
+
+        Parameters
+        ----------
+        path : str or Path, default=None
+        indent : int, default=1
+        decimals : int, default=None
+            Round the probabilities to this many decimals (see :meth:`to_dict`).
 
         Returns
         -------
         text : str
             The JSON document.
         """
-        text = json.dumps(self.to_dict(), indent=indent)
+        text = dumps_report(self.to_dict(decimals=decimals), indent=indent)
         if path is not None:
             Path(path).write_text(text)
         return text
@@ -554,7 +571,7 @@ class EvaluationReport:
         p = data["predictions"]
         folds = [
             {k: f[k] for k in ("fold", "test_groups", "n_train", "n_test")}
-            | ({"best_params": f["best_params"]} if "best_params" in f else {})
+            | {k: f[k] for k in ("n_extra", "best_params") if k in f}
             | {
                 "fit_time": np.nan if f["fit_time"] is None else f["fit_time"],
                 "predict_time": (
@@ -660,6 +677,28 @@ class EvaluationReport:
         if path is not None:
             fig.savefig(path, dpi=dpi)
         return fig
+
+
+def _rounded(proba, decimals):
+    return (proba if decimals is None else np.round(proba, decimals)).tolist()
+
+
+def dumps_report(data, *, indent=1):
+    """A report's ``to_dict()`` as JSON text: the per-sample arrays one line each.
+
+    Everything else is indented as ``json.dumps(data, indent=indent)`` lays it
+    out; each array of ``data["predictions"]`` is written on one line.
+    """
+    predictions = data.get("predictions")
+    if not predictions or indent is None:
+        return json.dumps(data, indent=indent)
+    marks = {f"@@{key}@@": value for key, value in predictions.items()}
+    text = json.dumps(
+        dict(data, predictions={k: f"@@{k}@@" for k in predictions}), indent=indent
+    )
+    for mark, value in marks.items():
+        text = text.replace(json.dumps(mark), json.dumps(value, separators=(",", ":")))
+    return text
 
 
 def load_report(source):
