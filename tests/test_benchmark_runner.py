@@ -207,3 +207,32 @@ def test_cross_corpus_benchmark_equals_evaluate_cross_corpus(tmp_path, voice, al
     )
     assert list(std.entries) == ["is10-svm__alpha-to-beta__corpus-std"]
     assert "(adapts to test corpus)" in std.table
+
+
+def test_the_command_shows_what_finished_when_a_pipeline_fails(tmp_path, voice, capsys):
+    """sklearn-ser benchmark prints the table of the pipelines that finished."""
+    import pandas as pd
+
+    from sklearn_ser.cli import main
+
+    data = _corpus(tmp_path / "alpha", voice, ["a1", "a2"])
+    manifest = tmp_path / "labels.csv"
+    pd.DataFrame(
+        {"path": data.filenames, "label": data.target, "speaker": data.groups}
+    ).to_csv(manifest, index=False)
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "out"
+    # the second pipeline pre-trains on LibriSpeech, which --data-home lacks
+    args = ["benchmark", "--corpus", str(manifest), "--cv", "2", "--quiet"]
+    args += ["--pipelines", "is10-svm,is10-neutral-dae-svm", "--no-cache"]
+    assert main([*args, "--data-home", str(tmp_path / "empty"), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    table = captured.out.strip().splitlines()
+    assert table[0] == TABLE_HEADER and table[2].startswith("| is10-svm | 0.")
+    assert len(table) == 3
+    assert (
+        f"is10-neutral-dae-svm failed; the results of 1 finished pipeline(s) are in "
+        f"{out}" in captured.err
+    )
+    assert "LibriSpeech corpus not found" in captured.err
+    assert list(json.loads((out / "results.json").read_text())) == ["is10-svm"]
