@@ -126,11 +126,13 @@ def _interleaved(fns, repeats, max_repeats=None, tolerance=SPREAD_TOLERANCE):
     r = 0
     while True:
         for name in names if r % 2 == 0 else names[::-1]:
+            # Keep only the latest results, and drop a side's own before it runs
+            # again: stale ones held alive would make every run allocate its output
+            # next to hundreds of MB of old output.
+            last.pop(name, None)
             gc.collect()
             seconds, result = timed(fns[name])
             times[name].append(round(seconds, 4))
-            # Keep only the latest results: earlier ones held alive would make every
-            # run allocate its output next to hundreds of MB of stale output.
             last[name] = result
             del result
         if not _more_needed(times, r, repeats, max_repeats, tolerance):
