@@ -138,13 +138,10 @@ def run(args):
             start = time.perf_counter()
             report = evaluate_system(system, X, y, groups, cv, args, unlabeled)
             seconds = time.perf_counter() - start
-            data_out = report.to_dict()
-            data_out["predictions"]["sample"] = portable_samples(
-                data_out["predictions"]["sample"], args.data_home
-            )
-            data_out["run_time_s"] = round(seconds, 1)
-            data_out["cv_text"] = cv_text
-            path.write_text(json.dumps(data_out, indent=1))
+            samples = portable_samples(report.sample_ids, args.data_home)
+            report.sample_ids = None if samples is None else np.asarray(samples)
+            report.meta.update(run_time_s=round(seconds, 1), cv_text=cv_text)
+            report.to_json(path, decimals=5)
             s = report.summary()
             print(
                 f"{corpus:8s} {system:26s} WA {s['WA_pooled']:.3f} "
@@ -174,10 +171,9 @@ def write_table(args):
             continue
         reports, rows, times = [], {}, {}
         for system in found:
-            raw = json.loads((folder / f"{system}.json").read_text())
-            times[system] = raw.pop("run_time_s", None)
-            cv_text = raw.pop("cv_text", "")
-            report = load_report(json.dumps(raw))
+            report = load_report(folder / f"{system}.json")
+            times[system] = report.meta.get("run_time_s")
+            cv_text = report.meta.get("cv_text", "")
             reports.append(report)
             s = report.summary()
             ci = report.confidence_intervals()
