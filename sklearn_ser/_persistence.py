@@ -301,6 +301,7 @@ def trusted_types():
         # (whisper-is10-fusion: GridSearchCV over speaker folds, scored by UA)
         GroupKFold,
         LeaveOneGroupOut,
+        evaluation.SpeakerKFold,
         _Scorer,
         evaluation.unweighted_accuracy,
         evaluation.weighted_accuracy,

@@ -679,7 +679,8 @@ FUSION_WEIGHTS = (
     "whisper-is10-fusion",
     "Whisper-base mean+std (1024) and openSMILE IS10 functionals (1582) side by "
     "side, each standardised and weighted -> LogisticRegression (L2, C=0.1); the "
-    "block weights chosen on the training speakers (GridSearchCV, 4 speaker folds).",
+    "block weights chosen on the training speakers (GridSearchCV, 4 speaker folds, "
+    "one per speaker when fewer).",
 )
 def _whisper_is10_fusion(
     *,
@@ -698,17 +699,19 @@ def _whisper_is10_fusion(
     over Whisper alone on RAVDESS and loses 0.046 on EMOVO). So the fusion chooses
     its weights among ``weights`` (Whisper alone first, IS10 alone last) by
     unweighted accuracy over ``inner_folds`` speaker-grouped folds of the training
-    speakers, taking the first candidate within one standard error of the best
+    speakers (:class:`~sklearn_ser.evaluation.SpeakerKFold`: one speaker per fold,
+    with a warning, when there are fewer training speakers than folds), taking the
+    first candidate within one standard error of the best
     (:func:`simplest_within_one_se`): IS10 joins only where it clearly helps. It
     needs the speaker ``groups`` in ``fit`` (``evaluate`` and the command line
     pass them). One weight dict gives the plain fixed fusion.
     """
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GridSearchCV, GroupKFold
+    from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import StandardScaler
 
-    from .evaluation import UA_SCORER
+    from .evaluation import UA_SCORER, SpeakerKFold
     from .features import OpenSmileIS10
 
     weights = [dict(w) for w in weights]
@@ -731,7 +734,7 @@ def _whisper_is10_fusion(
     return GridSearchCV(
         pipe,
         {"featureunion__transformer_weights": weights},
-        cv=GroupKFold(n_splits=inner_folds),
+        cv=SpeakerKFold(n_splits=inner_folds),
         scoring=UA_SCORER,
         refit=simplest_within_one_se,
     )

@@ -14,11 +14,12 @@ def holdout_split(y, groups, *, valid_size, n_classes, random_state=None):
 
     With ``groups`` (speakers), whole speakers are held out: ``round(valid_size *
     n)`` of the ``n`` speakers that have labelled utterances (at least one, and at
-    least one left for training); every utterance of those speakers, labelled or
-    not, goes to validation. Speakers with unlabeled utterances only always stay in
-    training. Without groups, a split stratified on the encoded targets (the
-    pseudo-class included), falling back to a plain shuffle when a class is too
-    small to stratify.
+    least one left for training, with a warning saying so when the rounding had to
+    be moved: with 2 speakers, one validates and one trains); every utterance of
+    those speakers, labelled or not, goes to validation. Speakers with unlabeled
+    utterances only always stay in training. Without groups, a split stratified on
+    the encoded targets (the pseudo-class included), falling back to a plain
+    shuffle when a class is too small to stratify.
 
     Parameters
     ----------
@@ -54,8 +55,17 @@ def holdout_split(y, groups, *, valid_size, n_classes, random_state=None):
         groups = np.asarray(groups)
         candidates = np.unique(groups[labelled])
         if len(candidates) >= 2:
-            n_valid = int(round(valid_size * len(candidates)))
-            n_valid = min(max(n_valid, 1), len(candidates) - 1)
+            asked = int(round(valid_size * len(candidates)))
+            n_valid = min(max(asked, 1), len(candidates) - 1)
+            if n_valid != asked:
+                warnings.warn(
+                    f"valid_size={valid_size} of {len(candidates)} speakers with "
+                    f"labelled utterances rounds to {asked}; holding out "
+                    f"{n_valid} speaker(s) for early stopping and training on "
+                    f"{len(candidates) - n_valid}.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             chosen = rng.choice(candidates, size=n_valid, replace=False)
             valid = np.isin(groups, chosen)
             return np.flatnonzero(~valid), np.flatnonzero(valid)

@@ -23,6 +23,9 @@ evaluation over random states and :func:`seed_table` reports the spread.
 
 :func:`simplest_within_one_se` is a ``GridSearchCV(refit=...)`` rule for tuning on
 a few training speakers: the first candidate within one standard error of the best.
+:class:`SpeakerKFold` is the splitter of every inner speaker split (tuning, fusion
+weights): ``GroupKFold`` with at most one fold per speaker, so it works with however
+few speakers a training fold has.
 
 :func:`evaluate_cross_corpus` trains on some corpora and tests on another, on the
 classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
@@ -76,6 +79,7 @@ from ._report import (
 from ._seeds import evaluate_seeds, seed_table, set_random_state
 from ._selection import simplest_within_one_se
 from ._speaker_scaler import SpeakerStandardScaler
+from ._splits import SpeakerKFold
 from ._stats import (
     paired_comparison,
     paired_regression_comparison,
@@ -90,6 +94,7 @@ __all__ = [
     "CorpusStandardScaler",
     "EvaluationReport",
     "RegressionReport",
+    "SpeakerKFold",
     "SpeakerStandardScaler",
     "chance_levels",
     "compare_regression_reports",
