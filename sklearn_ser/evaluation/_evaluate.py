@@ -176,8 +176,9 @@ def evaluate(
     scikit-learn metadata routing when one of its steps requests ``groups``
     (routing is then enabled for the duration of each fold only). So a
     ``GridSearchCV`` with a speaker-grouped ``cv`` (``LeaveOneGroupOut()``,
-    ``GroupKFold``) is tuned inside each fold on the training speakers only, and
-    each fold's ``best_params_`` is kept in ``report.folds``.
+    :class:`SpeakerKFold`, which adapts to the fold's speakers) is tuned inside
+    each fold on the training speakers only, and each fold's ``best_params_`` is
+    kept in ``report.folds``.
 
     Parameters
     ----------
