@@ -423,7 +423,21 @@ def _result_path(out, corpus, name, seed):
 
 def saved_reports(out, corpus):
     """Every saved run of a corpus: file stem -> EvaluationReport."""
-    return {p.stem: load_report(p) for p in sorted((Path(out) / corpus).glob("*.json"))}
+    return {
+        path.stem: load_report(path)
+        for path in sorted((Path(out) / corpus).glob("*.json"))
+        if not _figures_only(path)
+    }
+
+
+def _figures_only(path):
+    """Whether a saved run predates the reports: figures, no predictions.
+
+    ``emovo/before.json`` is one: its per-fold figures and pooled WA / UA are in
+    the study's first JSON layout (``UA``, ``WA``, ``text``, ``run_time_s`` and
+    ``folds`` at the top), without the per-utterance predictions a report needs.
+    """
+    return "format_version" not in json.loads(Path(path).read_text())
 
 
 def seed_ensemble(reports, name):
@@ -558,11 +572,17 @@ def report_table(out):
     for corpus in ("emovo", "ravdess"):
         reports = saved_reports(out, corpus)
         for name in VARIANTS:
-            r = reports.get(name)
-            if r is None:
+            path = Path(out) / corpus / f"{name}.json"
+            if not path.exists():
                 continue
-            study = r.meta["study"]
-            folds = study["folds"]
+            if _figures_only(path):
+                old = json.loads(path.read_text())
+                text, ua, wa = old["text"], old["UA"], old["WA"]
+                folds, seconds = old["folds"], old["run_time_s"]
+            else:
+                r = reports[name]
+                text, ua, wa = r.description, r.UA_pooled, r.WA_pooled
+                folds, seconds = r.meta["study"]["folds"], r.meta["study"]["run_time_s"]
             best = [f["best_epoch"] for f in folds if f["best_epoch"] is not None]
             sil = [
                 f["attention_on_silence"]
@@ -570,13 +590,12 @@ def report_table(out):
                 if f["attention_on_silence"] is not None
             ]
             rows.append(
-                f"| {corpus} | {name} | {r.description} | {r.UA_pooled:.3f} | "
-                f"{r.WA_pooled:.3f} | "
+                f"| {corpus} | {name} | {text} | {ua:.3f} | {wa:.3f} | "
                 f"{np.mean([f['epochs'] for f in folds]):.1f} | "
                 f"{_fmt(np.mean(best) if best else None, '.1f')} | "
                 f"{np.mean([f['train_speakers_ua'] for f in folds]):.2f} | "
                 f"{_fmt(np.mean(sil) if sil else None, '.2f')} | "
-                f"{study['run_time_s']:.0f} |"
+                f"{seconds:.0f} |"
             )
         for name in VARIANTS:
             ens = seed_ensemble(reports, name)
