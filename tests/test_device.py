@@ -55,6 +55,7 @@ def test_torch_view_of_the_rule():
 def test_every_device_parameter_uses_the_one_constraint():
     from sklearn_ser import HuggingFaceEncoder, WhisperEncoder
     from sklearn_ser.autoencoders import DenoisingAE, NeutralEmotionDAE, SparseAE
+    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
 
     for cls in (
         DenoisingAE,
@@ -62,6 +63,7 @@ def test_every_device_parameter_uses_the_one_constraint():
         SparseAE,
         WhisperEncoder,
         HuggingFaceEncoder,
+        SemiSupervisedAttentionClassifier,
     ):
         assert DEVICE_CONSTRAINT in cls._parameter_constraints["device"], cls
 

@@ -13,6 +13,7 @@ from skorch.callbacks import EpochTimer, LRScheduler, PassthroughScoring, PrintL
 from torch.utils.data import Subset
 
 from .._compat import Interval, StrOptions, validate_parameter_constraints
+from .._device import DEVICE_CONSTRAINT
 from .._sequences import check_sequences
 from .._torch import resolve_device
 from ..autoencoders import sparse_ae_loss
@@ -219,7 +220,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "device": [StrOptions({"cpu", "cuda", "auto"}), str, torch.device, None],
+        "device": [DEVICE_CONSTRAINT, None],  # None: skorch leaves tensors as they are
     }
 
     def __init__(
