@@ -182,14 +182,31 @@ def describe_model(model, *, path=None):
     return info
 
 
+def _predict_is_argmax_proba(final):
+    """Whether ``final.predict`` is by definition the most probable class.
+
+    For these, the label is read off ``predict_proba`` instead of running the
+    final step twice (a calibrated SVC's ``predict`` computes ``predict_proba``
+    itself; a logistic regression's probabilities are monotonic in its decision
+    function). Any other estimator's ``predict`` is called as it is.
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+
+    return type(final) in (CalibratedClassifierCV, LogisticRegression)
+
+
 def _predict_one(model, path):
     """Label and class probabilities of one file, extracting its features once."""
     X = np.asarray([str(path)])
     transform, final = _final_step(model)
     if transform is not None:
         Xt = transform.transform(X)
-        label = final.predict(Xt)[0]
         proba = final.predict_proba(Xt)[0] if hasattr(final, "predict_proba") else None
+        if proba is not None and _predict_is_argmax_proba(final):
+            label = final.classes_[np.argmax(proba)]
+        else:
+            label = final.predict(Xt)[0]
     else:
         label = model.predict(X)[0]
         proba = model.predict_proba(X)[0] if hasattr(model, "predict_proba") else None
