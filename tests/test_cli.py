@@ -371,3 +371,19 @@ def test_library_code_builds_no_shared_data_path():
                 if node.value == "shared" or "shared/data" in node.value:
                     offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_closed_stdout_stops_the_command_quietly():
+    """`sklearn-ser ... | head` closes the pipe early: exit 141, no error printed."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sklearn_ser.cli", "pipelines"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader goes away before the command writes
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert "error" not in stderr.lower() and "Traceback" not in stderr

@@ -12,6 +12,7 @@ the others on stderr and exit with status 1.
 """
 
 import argparse
+import os
 import sys
 
 from . import (
@@ -88,6 +89,13 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("sklearn-ser: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`sklearn-ser predict ... | head`): stop
+        # quietly, as other command-line tools do; Python's exit would otherwise
+        # print a second error when it flushes stdout.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:
         if args.debug:
             raise
