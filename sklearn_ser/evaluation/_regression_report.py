@@ -8,19 +8,29 @@ fold records, the JSON layout (``"task"`` tells them apart; :func:`load_report`
 reads both), the markdown tables and the speaker bootstrap machinery.
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from ._metrics import regression_moments, regression_scores_from_moments
 from ._report import (
     _FORMAT_VERSION,
+    _bootstrap_once,
+    _check_format_version,
+    _ci_sentence,
     _float,
-    _py,
+    _fold_stat,
+    _fold_total,
+    _folds_frame,
+    _folds_from_dict,
+    _folds_to_dict,
+    _interval_text,
+    _markdown_intro,
+    _paired_frame,
+    _predictions_frame,
+    _predictions_to_dict,
+    _read_json,
     _system_name,
-    dumps_report,
+    _write_json,
     markdown_table,
 )
 from ._stats import (
@@ -161,17 +171,11 @@ class RegressionReport:
         # every prediction is scored (a paired comparison aligns on this)
         return np.ones(self.y_true.shape, dtype=bool)
 
-    def _fold_values(self, key):
-        v = np.array([f[key] for f in self.folds], dtype=float)
-        return v[np.isfinite(v)]
-
     def _mean(self, key):
-        v = self._fold_values(key)
-        return float(v.mean()) if v.size else float("nan")
+        return _fold_stat(self.folds, key, "mean")
 
     def _std(self, key):
-        v = self._fold_values(key)
-        return float(v.std()) if v.size else float("nan")
+        return _fold_stat(self.folds, key, "std")
 
     @property
     def CCC(self):
@@ -223,27 +227,23 @@ class RegressionReport:
         """
         if self.groups is None or self.y_true.size == 0:
             return None
-        key = (int(n_boot), float(level), random_state)
-        if key not in self._intervals:
-            self._intervals[key] = speaker_bootstrap_regression(
-                self.y_true,
-                self.y_pred,
-                self.groups,
-                n_boot=n_boot,
-                level=level,
-                random_state=random_state,
-            )
-        return self._intervals[key]
+        return _bootstrap_once(
+            self,
+            speaker_bootstrap_regression,
+            n_boot=n_boot,
+            level=level,
+            random_state=random_state,
+        )
 
     @property
     def fit_time(self):
         """Total fit time over folds, in seconds."""
-        return float(np.sum([f["fit_time"] for f in self.folds]))
+        return _fold_total(self.folds, "fit_time")
 
     @property
     def predict_time(self):
         """Total predict time over folds, in seconds."""
-        return float(np.sum([f["predict_time"] for f in self.folds]))
+        return _fold_total(self.folds, "predict_time")
 
     def summary(self):
         """The headline figures as a dict (what ``results.json`` holds per system).
@@ -285,29 +285,11 @@ class RegressionReport:
         frame : pandas.DataFrame
         """
         if kind == "folds":
-            frame = pd.DataFrame(self.folds).set_index("fold")
-            frame["test_groups"] = [", ".join(map(str, g)) for g in frame.test_groups]
-            cols = ["test_groups", "n_train", "n_test", *REGRESSION_SCORES]
-            cols += ["fit_time", "predict_time"]
-            if "best_params" in frame:
-                frame["best_params"] = [
-                    ", ".join(f"{k}={v}" for k, v in p.items())
-                    if isinstance(p, dict)
-                    else ""
-                    for p in frame.best_params
-                ]
-                cols.append("best_params")
-            return frame[cols]
+            return _folds_frame(self.folds, REGRESSION_SCORES)
         if kind == "summary":
             return pd.DataFrame([self.summary()], index=pd.Index([self.name]))
         if kind == "predictions":
-            data = {"index": self.index, "fold": self.fold}
-            if self.sample_ids is not None:
-                data["sample"] = self.sample_ids
-            if self.groups is not None:
-                data["group"] = self.groups
-            data.update(y_true=self.y_true, y_pred=self.y_pred)
-            return pd.DataFrame(data)
+            return _predictions_frame(self)
         raise ValueError(
             "kind must be one of 'folds', 'summary', 'predictions' for a regression "
             f"report; got {kind!r}."
@@ -320,21 +302,8 @@ class RegressionReport:
         -------
         text : str
         """
-        out = [f"# {self.name}: {self.target} (regression)", ""]
-        if self.description:
-            out += [self.description, ""]
-        if self.adapts_to_test_speaker:
-            from ._report import ADAPTS_NOTE
-
-            out += [f"**Note: {ADAPTS_NOTE}.**", ""]
-        ci = self.confidence_intervals()
-        ci_text = (
-            "No speaker groups: no confidence interval."
-            if ci is None
-            else f"Intervals: {100 * ci['level']:.0f}% bootstrap over the "
-            f"{ci['n_speakers']} test speakers ({ci['n_boot']} draws) of the pooled "
-            "figures."
-        )
+        out = _markdown_intro(self, f"# {self.name}: {self.target} (regression)")
+        ci_text = _ci_sentence(self.confidence_intervals())
         out += [
             f"Cross-validation: {self.cv or 'custom'}, {self.n_folds} folds, "
             f"{self.y_true.size} scored predictions of a continuous target. CCC = "
@@ -358,28 +327,14 @@ class RegressionReport:
     # --------------------------------------------------------------------- JSON
     def to_dict(self):
         """Everything in the report as JSON-ready Python objects."""
-        folds = []
-        for f in self.folds:
-            f = dict(f)
-            f["test_groups"] = _py(f["test_groups"])
-            for key in (*REGRESSION_SCORES, "fit_time", "predict_time"):
-                f[key] = _float(f[key])
-            folds.append(f)
         return {
             "format_version": _FORMAT_VERSION,
             "name": self.name,
             "description": self.description,
             "cv": self.cv,
             **self.summary(),
-            "folds": folds,
-            "predictions": {
-                "index": _py(self.index),
-                "fold": _py(self.fold),
-                "y_true": _py(self.y_true),
-                "y_pred": _py(self.y_pred),
-                "group": _py(self.groups),
-                "sample": _py(self.sample_ids),
-            },
+            "folds": _folds_to_dict(self.folds, REGRESSION_SCORES),
+            "predictions": _predictions_to_dict(self),
             "meta": self.meta,
         }
 
@@ -394,33 +349,22 @@ class RegressionReport:
         text : str
             The JSON document.
         """
-        text = dumps_report(self.to_dict(), indent=indent)
-        if path is not None:
-            Path(path).write_text(text)
-        return text
+        return _write_json(self.to_dict(), path, indent)
 
     @classmethod
     def from_dict(cls, data):
         """Rebuild a report from :meth:`to_dict` output."""
-        if data.get("format_version") != _FORMAT_VERSION:
-            raise ValueError(
-                f"Unsupported report format_version {data.get('format_version')!r}."
-            )
+        _check_format_version(data)
         if data.get("task") != cls.task:
             raise ValueError(
                 f"report {data.get('name')!r} is not a regression report (task "
                 f"{data.get('task', 'classification')!r}); use load_report."
             )
         p = data["predictions"]
-        keep = ("fold", "test_groups", "n_train", "n_test", "best_params")
-        folds = [
-            {k: f[k] for k in keep if k in f}
-            | {
-                k: np.nan if f[k] is None else f[k]
-                for k in ("fit_time", "predict_time")
-            }
-            for f in data["folds"]
-        ]
+        folds = _folds_from_dict(
+            data["folds"],
+            optional=("fold", "test_groups", "n_train", "n_test", "best_params"),
+        )
         return cls(
             name=data["name"],
             index=p["index"],
@@ -440,10 +384,7 @@ class RegressionReport:
     @classmethod
     def from_json(cls, source):
         """Load a report written by :meth:`to_json` (a JSON text or a path)."""
-        text = str(source)
-        if not text.lstrip().startswith("{"):
-            text = Path(source).read_text()
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(_read_json(source))
 
     # --------------------------------------------------------------------- plot
     def plot_predictions(self, *, ax=None, path=None, dpi=150):
@@ -496,10 +437,6 @@ class RegressionReport:
         if path is not None:
             fig.savefig(path, dpi=dpi)
         return fig
-
-
-def _interval_text(ci):
-    return "" if ci is None else f"{ci[0]:.3f}-{ci[1]:.3f}"
 
 
 def compare_regression_reports(reports):
@@ -566,31 +503,12 @@ def paired_regression_table(
     table : pandas.DataFrame
         Indexed by ``"<system> vs <reference>"``.
     """
-    reports = list(reports)
-    if isinstance(reference, str):
-        names = [r.name for r in reports]
-        if reference not in names:
-            raise ValueError(
-                f"reference {reference!r} is none of the systems: {names}."
-            )
-        reference = names.index(reference)
-    ref = reports[reference]
-    rows = {}
-    for k, rep in enumerate(reports):
-        if k == reference:
-            continue
-        c = paired_regression_comparison(ref, rep, n_boot=n_boot, level=level)
-        lo, hi = c["CCC_diff_ci"]
-        rows[f"{_system_name(rep)} vs {_system_name(ref)}"] = {
-            "CCC_diff": c["CCC_diff"],
-            f"CCC_diff_{100 * level:.0f}ci": f"[{lo:+.3f}, {hi:+.3f}]",
-            "p_bootstrap": c["p_bootstrap"],
-            "MAE_diff": c["MAE_diff"],
-            "within_noise": bool(lo <= 0.0 <= hi),
-        }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.index.name = "comparison"
-    if as_text:
-        frame["p_bootstrap"] = [f"{v:.3g}" for v in frame["p_bootstrap"]]
-        frame["within_noise"] = ["yes" if v else "no" for v in frame["within_noise"]]
-    return frame
+    return _paired_frame(
+        list(reports),
+        reference,
+        lambda a, b: paired_regression_comparison(a, b, n_boot=n_boot, level=level),
+        score="CCC",
+        columns=("p_bootstrap", "MAE_diff"),
+        level=level,
+        as_text=as_text,
+    )

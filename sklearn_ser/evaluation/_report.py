@@ -51,6 +51,181 @@ def _fmt(v, floatfmt):
     return str(v)
 
 
+def _folds_frame(folds, scores):
+    """The per-fold table of a report: ``scores`` between the sizes and the times."""
+    frame = pd.DataFrame(folds).set_index("fold")
+    frame["test_groups"] = [", ".join(map(str, g)) for g in frame.test_groups]
+    cols = ["test_groups", "n_train", "n_test", *scores, "fit_time", "predict_time"]
+    if "best_params" in frame:  # tuned inside each fold: what was chosen
+        frame["best_params"] = [
+            ", ".join(f"{k}={v}" for k, v in p.items()) if isinstance(p, dict) else ""
+            for p in frame.best_params
+        ]
+        cols.append("best_params")
+    return frame[cols]
+
+
+def _predictions_frame(report):
+    """One row per out-of-fold prediction: index, fold, sample, group, truth, guess."""
+    data = {"index": report.index, "fold": report.fold}
+    if report.sample_ids is not None:
+        data["sample"] = report.sample_ids
+    if report.groups is not None:
+        data["group"] = report.groups
+    data.update(y_true=report.y_true, y_pred=report.y_pred)
+    return pd.DataFrame(data)
+
+
+def _markdown_intro(report, title):
+    """A report's markdown title, description and adaptation note."""
+    out = [title, ""]
+    if report.description:
+        out += [report.description, ""]
+    if report.adapts_to_test_speaker:
+        out += [f"**Note: {ADAPTS_NOTE}.**", ""]
+    return out
+
+
+def _ci_sentence(ci):
+    """What a report's intervals are, for its markdown."""
+    if ci is None:
+        return "No speaker groups: no confidence interval."
+    return (
+        f"Intervals: {100 * ci['level']:.0f}% bootstrap over the "
+        f"{ci['n_speakers']} test speakers ({ci['n_boot']} draws) of the pooled "
+        "figures."
+    )
+
+
+def _folds_to_dict(folds, floats):
+    """JSON-ready fold records: ``floats`` as floats (None for NaN)."""
+    out = []
+    for f in folds:
+        f = dict(f)
+        f["test_groups"] = _py(f["test_groups"])
+        for key in (*floats, "fit_time", "predict_time"):
+            f[key] = _float(f[key])
+        out.append(f)
+    return out
+
+
+def _predictions_to_dict(report):
+    """The per-sample arrays every report writes under ``"predictions"``."""
+    return {
+        "index": _py(report.index),
+        "fold": _py(report.fold),
+        "y_true": _py(report.y_true),
+        "y_pred": _py(report.y_pred),
+        "group": _py(report.groups),
+        "sample": _py(report.sample_ids),
+    }
+
+
+def _write_json(data, path, indent):
+    """:func:`dumps_report` of ``data``, written to ``path`` when given."""
+    text = dumps_report(data, indent=indent)
+    if path is not None:
+        Path(path).write_text(text)
+    return text
+
+
+def _check_format_version(data):
+    if data.get("format_version") != _FORMAT_VERSION:
+        raise ValueError(
+            f"Unsupported report format_version {data.get('format_version')!r}."
+        )
+
+
+def _folds_from_dict(folds, *, required=(), optional=()):
+    """Fold records read back from JSON: the times' None back to NaN."""
+    return [
+        {k: f[k] for k in required}
+        | {k: f[k] for k in optional if k in f}
+        | {k: np.nan if f[k] is None else f[k] for k in ("fit_time", "predict_time")}
+        for f in folds
+    ]
+
+
+def _read_json(source):
+    """The JSON document ``source``, or the one in the file it names."""
+    text = str(source)
+    if not text.lstrip().startswith("{"):
+        text = Path(source).read_text()
+    return json.loads(text)
+
+
+def _fold_stat(folds, key, stat):
+    """``stat`` (``"mean"``, ``"std"``) of the folds' finite ``key``; NaN if none."""
+    v = np.array([f[key] for f in folds], dtype=float)
+    v = v[np.isfinite(v)]
+    return float(getattr(v, stat)()) if v.size else float("nan")
+
+
+def _fold_total(folds, key):
+    """The folds' ``key`` (``"fit_time"``, ``"predict_time"``) summed."""
+    return float(np.sum(np.array([f[key] for f in folds], dtype=float)))
+
+
+def _bootstrap_once(report, bootstrap, *, n_boot, level, random_state, **options):
+    """``bootstrap`` (a speaker bootstrap) of the report's predictions, computed
+    once per ``n_boot``, ``level`` and ``random_state`` and kept on the report."""
+    key = (int(n_boot), float(level), random_state)
+    if key not in report._intervals:
+        report._intervals[key] = bootstrap(
+            report.y_true,
+            report.y_pred,
+            report.groups,
+            n_boot=n_boot,
+            level=level,
+            random_state=random_state,
+            **options,
+        )
+    return report._intervals[key]
+
+
+def _paired_frame(reports, reference, compare, *, score, columns, level, as_text):
+    """Each system against the reference, a row per system: see :func:`paired_table`.
+
+    ``compare(ref, rep)`` is the paired comparison; the row holds its ``score``
+    difference and interval, then ``columns`` (p-values are those named ``p_*``),
+    then whether the difference is within noise (the interval holds zero).
+    """
+    reference = _reference_index(reports, reference)
+    ref = reports[reference]
+    rows = {}
+    for k, rep in enumerate(reports):
+        if k == reference:
+            continue
+        c = compare(ref, rep)
+        lo, hi = c[f"{score}_diff_ci"]
+        rows[f"{_system_name(rep)} vs {_system_name(ref)}"] = {
+            f"{score}_diff": c[f"{score}_diff"],
+            f"{score}_diff_{100 * level:.0f}ci": f"[{lo:+.3f}, {hi:+.3f}]",
+            **{col: c[col] for col in columns},
+            "within_noise": bool(lo <= 0.0 <= hi),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "comparison"
+    if as_text:
+        for col in columns:
+            if col.startswith("p_"):
+                frame[col] = [f"{v:.3g}" for v in frame[col]]
+        frame["within_noise"] = ["yes" if v else "no" for v in frame["within_noise"]]
+    return frame
+
+
+def _reference_index(reports, reference):
+    """The position of the reference system, given as a position or a name."""
+    if isinstance(reference, str):
+        names = [r.name for r in reports]
+        if reference not in names:
+            raise ValueError(
+                f"reference {reference!r} is none of the systems: {names}."
+            )
+        return names.index(reference)
+    return reference
+
+
 def markdown_table(frame, *, floatfmt=".3f", index=True):
     """Render a DataFrame as a GitHub-flavoured markdown table (no dependency).
 
@@ -221,18 +396,11 @@ class EvaluationReport:
         """Number of folds."""
         return len(self.folds)
 
-    def _fold_values(self, key):
-        return np.array([f[key] for f in self.folds], dtype=float)
-
     def _mean(self, key):
-        v = self._fold_values(key)
-        v = v[np.isfinite(v)]
-        return float(v.mean()) if v.size else float("nan")
+        return _fold_stat(self.folds, key, "mean")
 
     def _std(self, key):
-        v = self._fold_values(key)
-        v = v[np.isfinite(v)]
-        return float(v.std()) if v.size else float("nan")
+        return _fold_stat(self.folds, key, "std")
 
     @property
     def WA(self):
@@ -297,28 +465,24 @@ class EvaluationReport:
         """
         if self.groups is None or not self._scored.any():
             return None
-        key = (int(n_boot), float(level), random_state)
-        if key not in self._intervals:
-            self._intervals[key] = speaker_bootstrap(
-                self.y_true,
-                self.y_pred,
-                self.groups,
-                labels=self.labels,
-                n_boot=n_boot,
-                level=level,
-                random_state=random_state,
-            )
-        return self._intervals[key]
+        return _bootstrap_once(
+            self,
+            speaker_bootstrap,
+            labels=self.labels,
+            n_boot=n_boot,
+            level=level,
+            random_state=random_state,
+        )
 
     @property
     def fit_time(self):
         """Total fit time over folds, in seconds."""
-        return float(self._fold_values("fit_time").sum())
+        return _fold_total(self.folds, "fit_time")
 
     @property
     def predict_time(self):
         """Total predict time over folds, in seconds."""
-        return float(self._fold_values("predict_time").sum())
+        return _fold_total(self.folds, "predict_time")
 
     def confusion_matrix(self, normalize=None):
         """Pooled confusion matrix, rows = true class, columns = predicted class.
@@ -403,19 +567,7 @@ class EvaluationReport:
         frame : pandas.DataFrame
         """
         if kind == "folds":
-            frame = pd.DataFrame(self.folds).set_index("fold")
-            frame["test_groups"] = [", ".join(map(str, g)) for g in frame.test_groups]
-            cols = ["test_groups", "n_train", "n_test", "n_test_labeled", "WA", "UA"]
-            cols += ["fit_time", "predict_time"]
-            if "best_params" in frame:  # tuned inside each fold: what was chosen
-                frame["best_params"] = [
-                    ", ".join(f"{k}={v}" for k, v in p.items())
-                    if isinstance(p, dict)
-                    else ""
-                    for p in frame.best_params
-                ]
-                cols.append("best_params")
-            return frame[cols]
+            return _folds_frame(self.folds, ["n_test_labeled", "WA", "UA"])
         if kind == "summary":
             return pd.DataFrame([self.summary()], index=pd.Index([self.name]))
         if kind == "recall":
@@ -423,13 +575,7 @@ class EvaluationReport:
         if kind == "confusion":
             return self.confusion_matrix()
         if kind == "predictions":
-            data = {"index": self.index, "fold": self.fold}
-            if self.sample_ids is not None:
-                data["sample"] = self.sample_ids
-            if self.groups is not None:
-                data["group"] = self.groups
-            data.update(y_true=self.y_true, y_pred=self.y_pred)
-            frame = pd.DataFrame(data)
+            frame = _predictions_frame(self)
             if self.proba is not None:
                 for j, c in enumerate(self.proba_classes.tolist()):
                     frame[f"proba_{c}"] = self.proba[:, j]
@@ -447,24 +593,13 @@ class EvaluationReport:
         text : str
         """
         s = self.summary()
-        out = [f"# {self.name}", ""]
-        if self.description:
-            out += [self.description, ""]
-        if self.adapts_to_test_speaker:
-            out += [f"**Note: {ADAPTS_NOTE}.**", ""]
+        out = _markdown_intro(self, f"# {self.name}")
         if self.adapts_to_test_corpus:
             out += [f"**Note: {ADAPTS_CORPUS_NOTE}.**", ""]
         cross = self.meta.get("cross_corpus")
         if cross:
             out += [_cross_corpus_text(cross), ""]
-        ci = self.confidence_intervals()
-        ci_text = (
-            "No speaker groups: no confidence interval."
-            if ci is None
-            else f"Intervals: {100 * ci['level']:.0f}% bootstrap over the "
-            f"{ci['n_speakers']} test speakers ({ci['n_boot']} draws) of the pooled "
-            "figures."
-        )
+        ci_text = _ci_sentence(self.confidence_intervals())
         out += [
             f"Cross-validation: {self.cv or 'custom'}, {self.n_folds} folds, "
             f"{s['n_scored']} scored predictions. WA = accuracy, UA = balanced "
@@ -501,13 +636,6 @@ class EvaluationReport:
             Round the probabilities to this many decimals (the figures come from
             ``y_pred``, which is kept as it is); None: full precision.
         """
-        folds = []
-        for f in self.folds:
-            f = dict(f)
-            f["test_groups"] = _py(f["test_groups"])
-            for key in ("WA", "UA", "fit_time", "predict_time"):
-                f[key] = _float(f[key])
-            folds.append(f)
         recall = self.per_class_recall()
         return {
             "format_version": _FORMAT_VERSION,
@@ -519,14 +647,9 @@ class EvaluationReport:
             "labels": _py(self.labels),
             "per_class_recall": dict(zip(map(str, recall.index), _py(recall))),
             "confusion_matrix": self.confusion_matrix().to_numpy().tolist(),
-            "folds": folds,
+            "folds": _folds_to_dict(self.folds, ("WA", "UA")),
             "predictions": {
-                "index": _py(self.index),
-                "fold": _py(self.fold),
-                "y_true": _py(self.y_true),
-                "y_pred": _py(self.y_pred),
-                "group": _py(self.groups),
-                "sample": _py(self.sample_ids),
+                **_predictions_to_dict(self),
                 "proba": None if self.proba is None else _rounded(self.proba, decimals),
                 "proba_classes": _py(self.proba_classes),
             },
@@ -551,35 +674,23 @@ class EvaluationReport:
         text : str
             The JSON document.
         """
-        text = dumps_report(self.to_dict(decimals=decimals), indent=indent)
-        if path is not None:
-            Path(path).write_text(text)
-        return text
+        return _write_json(self.to_dict(decimals=decimals), path, indent)
 
     @classmethod
     def from_dict(cls, data):
         """Rebuild a report from :meth:`to_dict` output."""
-        if data.get("format_version") != _FORMAT_VERSION:
-            raise ValueError(
-                f"Unsupported report format_version {data.get('format_version')!r}."
-            )
+        _check_format_version(data)
         if data.get("task", cls.task) != cls.task:
             raise ValueError(
                 f"report {data.get('name')!r} is a {data['task']} report; read it "
                 "with load_report."
             )
         p = data["predictions"]
-        folds = [
-            {k: f[k] for k in ("fold", "test_groups", "n_train", "n_test")}
-            | {k: f[k] for k in ("n_extra", "best_params") if k in f}
-            | {
-                "fit_time": np.nan if f["fit_time"] is None else f["fit_time"],
-                "predict_time": (
-                    np.nan if f["predict_time"] is None else f["predict_time"]
-                ),
-            }
-            for f in data["folds"]
-        ]
+        folds = _folds_from_dict(
+            data["folds"],
+            required=("fold", "test_groups", "n_train", "n_test"),
+            optional=("n_extra", "best_params"),
+        )
         return cls(
             name=data["name"],
             labels=data["labels"],
@@ -608,10 +719,7 @@ class EvaluationReport:
         source : str or path-like
             A JSON document, or the path of a file holding one.
         """
-        text = str(source)
-        if not text.lstrip().startswith("{"):
-            text = Path(source).read_text()
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(_read_json(source))
 
     # --------------------------------------------------------------------- plot
     def plot_confusion_matrix(self, *, ax=None, path=None, cmap="Blues", dpi=150):
@@ -710,10 +818,7 @@ def load_report(source):
         As its ``"task"`` says (reports written before regression existed are
         classification reports).
     """
-    text = str(source)
-    if not text.lstrip().startswith("{"):
-        text = Path(source).read_text()
-    data = json.loads(text)
+    data = _read_json(source)
     if data.get("task") == "regression":
         from ._regression_report import RegressionReport
 
@@ -879,32 +984,12 @@ def paired_table(
         return paired_regression_table(
             reports, reference=reference, n_boot=n_boot, level=level, as_text=as_text
         )
-    if isinstance(reference, str):
-        names = [r.name for r in reports]
-        if reference not in names:
-            raise ValueError(
-                f"reference {reference!r} is none of the systems: {names}."
-            )
-        reference = names.index(reference)
-    ref = reports[reference]
-    rows = {}
-    for k, r in enumerate(reports):
-        if k == reference:
-            continue
-        c = paired_comparison(ref, r, n_boot=n_boot, level=level)
-        lo, hi = c["UA_diff_ci"]
-        rows[f"{_system_name(r)} vs {_system_name(ref)}"] = {
-            "UA_diff": c["UA_diff"],
-            f"UA_diff_{100 * level:.0f}ci": f"[{lo:+.3f}, {hi:+.3f}]",
-            "p_bootstrap": c["p_bootstrap"],
-            "WA_diff": c["WA_diff"],
-            "p_mcnemar": c["p_mcnemar"],
-            "within_noise": bool(lo <= 0.0 <= hi),
-        }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.index.name = "comparison"
-    if as_text:
-        for col in ("p_bootstrap", "p_mcnemar"):
-            frame[col] = [f"{v:.3g}" for v in frame[col]]
-        frame["within_noise"] = ["yes" if v else "no" for v in frame["within_noise"]]
-    return frame
+    return _paired_frame(
+        reports,
+        reference,
+        lambda a, b: paired_comparison(a, b, n_boot=n_boot, level=level),
+        score="UA",
+        columns=("p_bootstrap", "WA_diff", "p_mcnemar"),
+        level=level,
+        as_text=as_text,
+    )
