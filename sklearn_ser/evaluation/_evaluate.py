@@ -591,26 +591,9 @@ def _build_report(
         if res["best_params"] is not None:
             folds[-1]["best_params"] = _plain_params(res["best_params"])
     index = np.concatenate(index)
-    if regression:
-        return RegressionReport(
-            name=name,
-            index=index,
-            fold=np.concatenate(fold_ids),
-            y_true=y[index],
-            y_pred=np.concatenate(preds),
-            folds=folds,
-            groups=None if groups is None else groups[index],
-            sample_ids=_sample_ids(X, index),
-            target=target or "target",
-            description=description,
-            cv=cv_text,
-            adapts_to_test_speaker=adapts_to_test_speaker,
-            meta={"environment": software_environment()},
-        )
-    keep_proba = proba_classes is not None and len(probas) == len(results)
-    return EvaluationReport(
+    # what a report of either task holds
+    common = dict(
         name=name,
-        labels=np.unique(y[labeled_mask(y)]),
         index=index,
         fold=np.concatenate(fold_ids),
         y_true=y[index],
@@ -618,10 +601,17 @@ def _build_report(
         folds=folds,
         groups=None if groups is None else groups[index],
         sample_ids=_sample_ids(X, index),
-        proba=np.concatenate(probas) if keep_proba else None,
-        proba_classes=proba_classes if keep_proba else None,
         description=description,
         cv=cv_text,
         adapts_to_test_speaker=adapts_to_test_speaker,
         meta={"environment": software_environment()},
+    )
+    if regression:
+        return RegressionReport(**common, target=target or "target")
+    keep_proba = proba_classes is not None and len(probas) == len(results)
+    return EvaluationReport(
+        **common,
+        labels=np.unique(y[labeled_mask(y)]),
+        proba=np.concatenate(probas) if keep_proba else None,
+        proba_classes=proba_classes if keep_proba else None,
     )

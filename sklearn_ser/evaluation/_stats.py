@@ -79,6 +79,15 @@ def _interval(values, level):
     return float(np.quantile(values, alpha)), float(np.quantile(values, 1.0 - alpha))
 
 
+def _p_bootstrap(diff):
+    """Two-sided bootstrap p-value of a difference: twice the share of replicates
+    on the far side of zero, at least ``1 / n_replicates`` (non-finite ones dropped).
+    """
+    diff = diff[np.isfinite(diff)]
+    tail = min(np.mean(diff <= 0.0), np.mean(diff >= 0.0))
+    return float(min(1.0, max(2.0 * tail, 1.0 / diff.size)))
+
+
 def _check_level(level, n_boot):
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be in (0, 1); got {level!r}.")
@@ -275,9 +284,7 @@ def paired_comparison(
     _, boot_a = _wa_ua(np.einsum("bs,sk->bk", weights, correct_a), boot_total)
     _, boot_b = _wa_ua(np.einsum("bs,sk->bk", weights, correct_b), boot_total)
     diff = boot_b - boot_a
-    diff = diff[np.isfinite(diff)]
-    tail = min(np.mean(diff <= 0.0), np.mean(diff >= 0.0))
-    p_boot = float(min(1.0, max(2.0 * tail, 1.0 / diff.size)))
+    p_boot = _p_bootstrap(diff)
 
     right_a, right_b = pred_a == y_true, pred_b == y_true
     b = int(np.sum(right_a & ~right_b))
@@ -430,8 +437,6 @@ def paired_regression_comparison(
     boot_a = regression_scores_from_moments(weights @ mom_a)[0]
     boot_b = regression_scores_from_moments(weights @ mom_b)[0]
     diff = boot_b - boot_a
-    diff = diff[np.isfinite(diff)]
-    tail = min(np.mean(diff <= 0.0), np.mean(diff >= 0.0))
     return {
         "a": report_a.name,
         "b": report_b.name,
@@ -441,7 +446,7 @@ def paired_regression_comparison(
         "CCC_b": float(ccc_b),
         "CCC_diff": float(ccc_b - ccc_a),
         "CCC_diff_ci": _interval(diff, level),
-        "p_bootstrap": float(min(1.0, max(2.0 * tail, 1.0 / diff.size))),
+        "p_bootstrap": _p_bootstrap(diff),
         "MAE_diff": float(mae_b - mae_a),
         "level": float(level),
         "n_boot": int(n_boot),
