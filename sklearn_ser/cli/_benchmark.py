@@ -1,37 +1,43 @@
 """``sklearn-ser benchmark``: named pipelines on a corpus, or across corpora."""
 
 import sys
-from pathlib import Path
+from functools import partial
 
 from ..datasets import list_corpora
 from ._common import (
-    DEFAULT_OUT,
     CLIError,
-    _check_writable,
     _corpus_path,
     _corpus_source,
+    _load_corpus_arg,
     _parse_cv,
     _parse_label_map,
     _parse_pipelines,
     _pipeline_params,
     _random_state,
+    _results_folder,
     add_data_args,
     add_own_data_args,
     add_run_args,
     corpus_name,
-    load_corpus,
 )
 
 
-def _run_benchmark(run, *, names, out, per_pipeline=1, what="pipeline(s)"):
-    """``run(callback)`` (a library benchmark run), its finished table on failure.
+def _run_benchmark(run, args, *, names, out, per_pipeline=1, what="pipeline(s)"):
+    """``run(**options)`` (a library benchmark run), its finished table on failure.
 
-    When a pipeline fails, the table of those that finished (on disk already) is
+    ``options`` are what the command's flags say for every run: the pipelines'
+    parameters, ``n_jobs``, ``verbose`` and the progress ``callback``. When a
+    pipeline fails, the table of those that finished (on disk already) is
     printed, and which one failed said on stderr, before the error goes on.
     """
     finished = []
     try:
-        return run(finished.append)
+        return run(
+            pipeline_params=_pipeline_params(args, names),
+            n_jobs=args.n_jobs,
+            verbose=0 if args.quiet else 1,
+            callback=finished.append,
+        )
     except BaseException:
         if finished:
             rows = finished[-1].rows
@@ -61,17 +67,8 @@ def cmd_benchmark(args):
     cv = _parse_cv(args.cv)
     label_map = _parse_label_map(args.label_map)
     corpus = corpus_name(args.corpus)
-    out = Path(args.out or DEFAULT_OUT.format(corpus=corpus))
-    _check_writable(out, "output folder")
-    data = load_corpus(
-        args.corpus,
-        args.data_home,
-        pattern=args.pattern,
-        columns=args.columns,
-        label_map=label_map,
-        sep=args.sep,
-        task=args.task,
-    )
+    out = _results_folder(args.out, corpus)
+    data = _load_corpus_arg(args, args.corpus, label_map, task=args.task)
     _warn_confound(data)
     names = pipelines_for_target(args.pipelines, data, what=corpus)
     source = _corpus_source(args.corpus)
@@ -80,23 +77,13 @@ def cmd_benchmark(args):
         # runs of two columns of one manifest (arousal, valence) never mix.
         target = str(data.target_names[0])
         if args.out is None:
-            out = Path(DEFAULT_OUT.format(corpus=f"{corpus}-{target}"))
-            _check_writable(out, "output folder")
+            out = _results_folder(None, f"{corpus}-{target}")
         source = f"{source}#{target}"
-    params = _pipeline_params(args, names)
     result = _run_benchmark(
-        lambda callback: run_benchmark(
-            names,
-            data,
-            cv=cv,
-            out=out,
-            corpus=corpus,
-            source=source,
-            pipeline_params=params,
-            n_jobs=args.n_jobs,
-            verbose=0 if args.quiet else 1,
-            callback=callback,
+        partial(
+            run_benchmark, names, data, cv=cv, out=out, corpus=corpus, source=source
         ),
+        args,
         names=names,
         out=out,
     )
@@ -145,17 +132,9 @@ def _benchmark_cross_corpus(args):
     plan = [([corpus_name(c) for c in tr], corpus_name(te)) for tr, te in plan]
     tag = "loso" if args.leave_one_corpus_out else "cross"
     default = f"{'+'.join(plan[0][0])}-to-{plan[0][1]}" if len(plan) == 1 else tag
-    out = Path(args.out or DEFAULT_OUT.format(corpus=default))
-    _check_writable(out, "output folder")
+    out = _results_folder(args.out, default)
     corpora = {
-        corpus_name(c): load_corpus(
-            _corpus_path(c),
-            args.data_home,
-            pattern=args.pattern,
-            columns=args.columns,
-            label_map=label_map,
-            sep=args.sep,
-        )
+        corpus_name(c): _load_corpus_arg(args, _corpus_path(c), label_map)
         for c in wanted
     }
     rated = [c for c, d in corpora.items() if d.target.dtype.kind == "f"]
@@ -168,20 +147,17 @@ def _benchmark_cross_corpus(args):
         _check_vocabulary({c: d.target for c, d in corpora.items()})
     except ValueError as exc:
         raise CLIError(str(exc)) from None
-    params = _pipeline_params(args, names)
     result = _run_benchmark(
-        lambda callback: run_cross_corpus_benchmark(
+        partial(
+            run_cross_corpus_benchmark,
             names,
             corpora,
             plan,
             per_corpus_standardization=args.per_corpus_std,
             out=out,
             sources={corpus_name(c): _corpus_source(c) for c in wanted},
-            pipeline_params=params,
-            n_jobs=args.n_jobs,
-            verbose=0 if args.quiet else 1,
-            callback=callback,
         ),
+        args,
         names=names,
         out=out,
         per_pipeline=len(plan),

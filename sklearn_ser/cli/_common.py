@@ -139,6 +139,28 @@ def load_corpus(
         raise CLIError(_one_line(exc)) from None
 
 
+def _load_corpus_arg(args, corpus, label_map, **options):
+    """:func:`load_corpus` of ``corpus`` with the command's ``--data-home``,
+    ``--pattern``, ``--columns`` and ``--sep`` (``options``: e.g. ``task``)."""
+    return load_corpus(
+        corpus,
+        args.data_home,
+        pattern=args.pattern,
+        columns=args.columns,
+        label_map=label_map,
+        sep=args.sep,
+        **options,
+    )
+
+
+def _results_folder(out, corpus):
+    """The output folder ``out`` (default ``./sklearn-ser-results/<corpus>``),
+    checked writable before any work."""
+    out = Path(out or DEFAULT_OUT.format(corpus=corpus))
+    _check_writable(out, "output folder")
+    return out
+
+
 def _check_writable(path, what):
     """Refuse, before any work, an output ``path`` whose folder cannot be written.
 
@@ -382,6 +404,23 @@ def _load_model_arg(args):
 
 
 # ------------------------------------------------------------------ argument groups
+def add_trust_args(p):
+    """``--allow-pickle`` and ``--trust``: what :func:`_load_model_arg` may load."""
+    p.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also load a pickle/joblib model; this runs any code in the file: "
+        "only for files you made yourself",
+    )
+    p.add_argument(
+        "--trust",
+        action="append",
+        metavar="TYPE",
+        help="trust this type (module.Class) in a .skops file besides sklearn-ser's "
+        "and scikit-learn's own (repeatable)",
+    )
+
+
 def add_data_args(p):
     p.add_argument(
         "--data-home",

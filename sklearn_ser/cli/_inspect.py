@@ -1,18 +1,16 @@
 """``sklearn-ser inspect``: check a corpus before trusting a score on it."""
 
 import sys
-from pathlib import Path
 
 from ..datasets import list_corpora
 from ._common import (
-    DEFAULT_OUT,
-    _check_writable,
+    _load_corpus_arg,
     _n_jobs,
     _parse_label_map,
+    _results_folder,
     add_data_args,
     add_own_data_args,
     corpus_name,
-    load_corpus,
 )
 
 
@@ -21,16 +19,8 @@ def cmd_inspect(args):
 
     label_map = _parse_label_map(args.label_map)
     corpus = corpus_name(args.corpus)
-    out = Path(args.out or DEFAULT_OUT.format(corpus=corpus))
-    _check_writable(out, "output folder")
-    data = load_corpus(
-        args.corpus,
-        args.data_home,
-        pattern=args.pattern,
-        columns=args.columns,
-        label_map=label_map,
-        sep=args.sep,
-    )
+    out = _results_folder(args.out, corpus)
+    data = _load_corpus_arg(args, args.corpus, label_map)
     description = describe_corpus(
         data,
         name=corpus,

@@ -13,6 +13,7 @@ from ._common import (
     _readable_audio,
     _skipped,
     add_on_error_arg,
+    add_trust_args,
 )
 
 
@@ -179,19 +180,7 @@ def add_parser(sub):
     p.add_argument(
         "model", help=f"a {MODEL_SUFFIX} model file written by `sklearn-ser train`"
     )
-    p.add_argument(
-        "--allow-pickle",
-        action="store_true",
-        help="also load a pickle/joblib model; this runs any code in the file: "
-        "only for files you made yourself",
-    )
-    p.add_argument(
-        "--trust",
-        action="append",
-        metavar="TYPE",
-        help="trust this type (module.Class) in a .skops file besides sklearn-ser's "
-        "and scikit-learn's own (repeatable)",
-    )
+    add_trust_args(p)
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
     p.add_argument("-o", "--output", help="output .csv or .json (default: stdout)")
     p.add_argument(

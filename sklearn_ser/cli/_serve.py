@@ -5,6 +5,7 @@ from ._common import (
     CLIError,
     _load_model_arg,
     _one_line,
+    add_trust_args,
 )
 
 
@@ -78,17 +79,5 @@ def add_parser(sub):
         help="proxy addresses whose X-Forwarded-* headers are trusted "
         "(uvicorn's option; default 127.0.0.1)",
     )
-    sv.add_argument(
-        "--allow-pickle",
-        action="store_true",
-        help="also load a pickle/joblib model; this runs any code in the file: "
-        "only for files you made yourself",
-    )
-    sv.add_argument(
-        "--trust",
-        action="append",
-        metavar="TYPE",
-        help="trust this type (module.Class) in a .skops file besides sklearn-ser's "
-        "and scikit-learn's own (repeatable)",
-    )
+    add_trust_args(sv)
     sv.set_defaults(func=cmd_serve)

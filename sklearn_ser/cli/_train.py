@@ -10,13 +10,13 @@ from ._common import (
     CLIError,
     _build,
     _check_writable,
+    _load_corpus_arg,
     _parse_label_map,
     _parse_pipelines,
     _random_state,
     add_data_args,
     add_own_data_args,
     add_run_args,
-    load_corpus,
 )
 
 
@@ -43,15 +43,7 @@ def cmd_train(args):
         )
     label_map = _parse_label_map(args.label_map)
     _check_writable(out, "model file")
-    data = load_corpus(
-        args.corpus,
-        args.data_home,
-        pattern=args.pattern,
-        columns=args.columns,
-        label_map=label_map,
-        sep=args.sep,
-        task=args.task,
-    )
+    data = _load_corpus_arg(args, args.corpus, label_map, task=args.task)
     from ._targets import pipelines_for_target
 
     pipelines_for_target(name, data, what=args.corpus)  # the target's task
