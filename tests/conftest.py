@@ -31,6 +31,25 @@ def synth_voice(duration=1.0, sr=16000, f0=(140.0, 220.0), seed=0, noise=0.01):
     return sig.astype(np.float32)
 
 
+def write_speaker_takes(root, voice, speakers, *, f0_shift=0.0):
+    """A tiny two-class corpus on disk: ``root/<speaker>/<label>_<take>.wav``.
+
+    Classes "anger" and "neutral" x 2 takes per speaker, 0.3 s of ``voice`` each,
+    pitched by class and speaker (``f0_shift`` moves a whole corpus). Returns a
+    row per file: ``(path, label, speaker, low_f0, take)``.
+    """
+    rows = []
+    for s, spk in enumerate(speakers):
+        for k, label in enumerate(["anger", "neutral"]):
+            for take in range(2):
+                path = root / spk / f"{label}_{take}.wav"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                lo = 100 + 60 * k + 10 * s + f0_shift
+                sf.write(path, voice(0.3, f0=(lo, lo * 1.6), seed=s + 7 * take), 16000)
+                rows.append((str(path), label, spk, lo, take))
+    return rows
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

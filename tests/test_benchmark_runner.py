@@ -5,9 +5,9 @@ import json
 
 import numpy as np
 import pytest
-import soundfile as sf
 from sklearn.utils import Bunch
 
+from conftest import write_speaker_takes
 from sklearn_ser.evaluation import (
     evaluate,
     evaluate_cross_corpus,
@@ -20,21 +20,16 @@ from sklearn_ser.pipelines import make_named_pipeline
 
 def _corpus(root, voice, speakers, *, f0_shift=0.0, ratings=False):
     """Two classes (or their pitch as a rating) x 2 takes per speaker, 0.3 s each."""
-    files, target, groups = [], [], []
-    for s, spk in enumerate(speakers):
-        for k, label in enumerate(["anger", "neutral"]):
-            for take in range(2):
-                path = root / spk / f"{label}_{take}.wav"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                lo = 100 + 60 * k + 10 * s + f0_shift
-                sf.write(path, voice(0.3, f0=(lo, lo * 1.6), seed=s + 7 * take), 16000)
-                files.append(str(path))
-                target.append(lo / 100.0 + 0.05 * take if ratings else label)
-                groups.append(spk)
+    rows = write_speaker_takes(root, voice, speakers, f0_shift=f0_shift)
     return Bunch(
-        filenames=np.array(files),
-        target=np.array(target),
-        groups=np.array(groups),
+        filenames=np.array([path for path, *_ in rows]),
+        target=np.array(
+            [
+                lo / 100.0 + 0.05 * take if ratings else label
+                for _, label, _, lo, take in rows
+            ]
+        ),
+        groups=np.array([spk for _, _, spk, _, _ in rows]),
         target_names=np.array(["arousal" if ratings else "label"]),
     )
 

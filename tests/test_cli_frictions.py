@@ -14,6 +14,7 @@ import pytest
 import soundfile as sf
 from joblib import cpu_count
 
+from conftest import write_speaker_takes
 from sklearn_ser import AudioError, load_model, save_model
 from sklearn_ser._parallel import cap_n_jobs, streaming_parallel
 from sklearn_ser.cli import _n_jobs, main
@@ -215,15 +216,8 @@ def test_predict_on_error_warn_keeps_the_good_files(
 
 # ------------------------------------------------------------------ results folders
 def _corpus(root, voice, speakers, f0_shift=0.0):
-    rows = []
-    for s, spk in enumerate(speakers):
-        for k, label in enumerate(["anger", "neutral"]):
-            for take in range(2):
-                path = root / spk / f"{label}_{take}.wav"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                lo = 100 + 60 * k + 10 * s + f0_shift
-                sf.write(path, voice(0.3, f0=(lo, lo * 1.6), seed=s + 7 * take), 16000)
-                rows.append((str(path), label, spk))
+    rows = write_speaker_takes(root, voice, speakers, f0_shift=f0_shift)
+    rows = [(path, label, spk) for path, label, spk, _, _ in rows]
     manifest = root / "labels.csv"
     pd.DataFrame(rows, columns=["path", "label", "speaker"]).to_csv(
         manifest, index=False

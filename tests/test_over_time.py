@@ -21,6 +21,8 @@ from sklearn_ser.segment._segmenter import VAD_FRAME
 from sklearn_ser.segment._source import Recording
 
 SR = 16000
+#: The columns of a two-class model's rows over time.
+COLUMNS = ["start", "end", "label", "proba_calm", "proba_excited"]
 # Exact segments: clips and silences whole 32 ms frames long, digital silence
 # between the clips, no padding, so each segment is exactly one clip.
 EXACT = SpeechSegmenter(method="energy", pad=0.0, merge_gap=0.0, min_speech=0.1)
@@ -74,13 +76,7 @@ def test_segments_are_the_cut_utterances(tmp_path, voice, rng, synthetic_model):
     sf.write(long, x, SR, subtype="FLOAT")
 
     rows = predict_over_time(synthetic_model, long, segmenter=EXACT, batch_size=3)
-    assert list(rows.columns) == [
-        "start",
-        "end",
-        "label",
-        "proba_calm",
-        "proba_excited",
-    ]
+    assert list(rows.columns) == COLUMNS
     np.testing.assert_allclose(rows[["start", "end"]], truth, atol=1e-9)
     # the model's predictions on the original cut utterances, read from files
     np.testing.assert_array_equal(rows.label, synthetic_model.predict(cut))
@@ -132,13 +128,7 @@ def test_silence_gives_no_rows(synthetic_model, rng):
     x = np.zeros(3 * SR, np.float32)
     rows = predict_over_time(synthetic_model, x, segmenter=EXACT)
     assert len(rows) == 0
-    assert list(rows.columns) == [
-        "start",
-        "end",
-        "label",
-        "proba_calm",
-        "proba_excited",
-    ]
+    assert list(rows.columns) == COLUMNS
 
 
 def test_errors(tmp_path, synthetic_model, voice):
