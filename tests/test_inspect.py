@@ -389,3 +389,21 @@ def test_predict_warns_on_a_silent_file(tmp_path, voice, capsys):
         "below -60): its prediction says nothing about an emotion"
     ]
     assert len(captured.out.strip().splitlines()) == 3  # header + both files
+
+
+def test_inspect_task_regression_reads_whole_number_ratings(tmp_path, capsys):
+    """--task regression reaches the loader: ratings 1-5 are a target, not classes."""
+    from conftest import synth_voice
+
+    rows = ["path,label,speaker"]
+    for i in range(8):
+        path = tmp_path / f"u{i}.wav"
+        sf.write(path, synth_voice(0.5, seed=i), 16000)
+        rows.append(f"{path},{1 + i % 5},s{i % 4}")
+    manifest = tmp_path / "ratings.csv"
+    manifest.write_text("\n".join(rows) + "\n")
+    args = ["inspect", str(manifest), "--headers-only", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert "5 classes" in capsys.readouterr().out
+    assert main([*args, "--out", str(tmp_path / "b"), "--task", "regression"]) == 0
+    assert "a continuous target from 1 to 5" in capsys.readouterr().out

@@ -20,7 +20,7 @@ def cmd_inspect(args):
     label_map = _parse_label_map(args.label_map)
     corpus = corpus_name(args.corpus)
     out = _results_folder(args.out, corpus)
-    data = _load_corpus_arg(args, args.corpus, label_map)
+    data = _load_corpus_arg(args, args.corpus, label_map, task=args.task)
     description = describe_corpus(
         data,
         name=corpus,
