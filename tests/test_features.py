@@ -86,6 +86,26 @@ def test_parallel_equals_serial_and_keeps_order(wav_files):
     assert not np.array_equal(serial[0], serial[1])
 
 
+def test_features_do_not_depend_on_the_blas_threads_of_the_process():
+    # The Mel filterbank product sums in an order that depends on BLAS's thread
+    # count: the same audio gave frames up to 4e-6 apart in this process (2
+    # threads) and in a joblib worker (1), which moved 114 of EMOVO's 588
+    # attention-classifier predictions. Extraction runs on one BLAS thread.
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    X = np.empty(1, dtype=object)
+    X[0] = (0.1 * rng.standard_normal(3 * 16000)).astype(np.float32)
+    ext = LogMelDeltas(
+        sampling_rate=16000, hop_length=0.03, win_length=0.04, standardize=False
+    )
+    frames = {}
+    for threads in (1, 4):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            frames[threads] = ext.fit_transform(X)[0]
+    np.testing.assert_array_equal(frames[1], frames[4])
+
+
 def test_cache_key_follows_content_and_parameters(tmp_path, voice, monkeypatch):
     path = tmp_path / "a.wav"
     sf.write(path, voice(0.5, seed=1), 16000)

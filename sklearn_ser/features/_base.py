@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from .._audio import AudioError, as_audio_items, audio_duration, load_audio
 from .._cache import ItemCache
 from .._compat import Interval, StrOptions, _fit_context
-from .._parallel import cap_n_jobs, streaming_parallel
+from .._parallel import cap_n_jobs, one_blas_thread, streaming_parallel
 
 __all__ = ["BaseAudioExtractor", "ExtractionWarning", "LongAudioWarning"]
 
@@ -41,7 +41,16 @@ class LongAudioWarning(UserWarning):
 
 
 def _extract_chunk(extractor, items, cache):
-    """Worker: compute ``(item, cache key)`` pairs, caching each one when done."""
+    """Worker: compute ``(item, cache key)`` pairs, caching each one when done.
+
+    BLAS runs on one thread whatever process this is, so the features of a file
+    are the same bits for every ``n_jobs`` (:func:`one_blas_thread`).
+    """
+    with one_blas_thread():
+        return _extract_items(extractor, items, cache)
+
+
+def _extract_items(extractor, items, cache):
     out = []
     for item, key in items:
         try:

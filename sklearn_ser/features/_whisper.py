@@ -6,10 +6,10 @@ from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from .._compat import Interval
 from .._device import DEVICE_CONSTRAINT, resolve_device_name
+from .._parallel import one_blas_thread
 from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
 
 __all__ = ["WhisperEncoder"]
@@ -285,13 +285,10 @@ class WhisperEncoder(BasePretrainedEncoder):
             # Under one FFT window the log-Mel has no frame: pad with silence so
             # that every utterance (and a long one's last window) has a frame.
             window = np.pad(window, (0, MIN_SAMPLES - len(window)))
-        # One BLAS thread: the Mel filterbank product then sums in one order in
-        # every process (joblib workers run with one thread). The int8 encoder
-        # turns a 1e-7 difference of its input into up to 1e0 in a frame.
-        if "blas" not in _MODELS:
-            # Scanning the loaded libraries costs ~40 ms: once per process.
-            _MODELS["blas"] = ThreadpoolController()
-        with _MODELS["blas"].limit(limits=1, user_api="blas"):
+        # One BLAS thread (also outside the extraction engine: over-time
+        # segments, the service): the int8 encoder turns a 1e-7 difference of its
+        # input into up to 1e0 in a frame.
+        with one_blas_thread():
             mel = _MODELS[key](window, padding=0)
         n_frames = mel.shape[1]
         if self.pad_to_window:
