@@ -17,9 +17,9 @@ the rest given as unlabeled (``y == -1``):
 Folds: 3-fold speaker-independent (GroupKFold: two EMOVO speakers or eight RAVDESS
 actors per test fold; chosen over the 6 folds of the tables to keep the 24 network
 fits within minutes on 2 cores).
-Every test utterance is scored with its true label, whatever the fraction: the
-training copy of the data carries the masked labels and a second copy (same audio,
-same cached features) the true ones for testing. Writes ``attention_curve.json``
+Every test utterance is scored with its true label, whatever the fraction
+(:func:`sklearn_ser.evaluation.label_fraction_curve` hides the other labels from
+training only). Writes ``attention_curve.json``
 and ``attention_curve.png`` (``attention_curve_ravdess.*`` for RAVDESS).
 
 Usage::
@@ -38,41 +38,13 @@ from sklearn.model_selection import GroupKFold
 
 from sklearn_ser import get_cache_dir
 from sklearn_ser.datasets import load_corpus
-from sklearn_ser.evaluation import evaluate
+from sklearn_ser.evaluation import label_fraction_curve
 from sklearn_ser.pipelines import make_named_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 FRACTIONS = (0.10, 0.25, 0.50, 1.00)
 SYSTEMS = ("is10-svm", "attention (supervised)", "attention (semi-supervised)")
 CORPUS_NAMES = {"emovo": "EMOVO", "ravdess": "RAVDESS"}
-
-
-def label_masks(y, fractions, seed=0):
-    """Nested masks: ``fraction`` of every emotion's utterances stays labelled.
-
-    Ranked per emotion over the whole corpus (EMOVO: 84 utterances a class), so the
-    nominal fractions are met to within one utterance (10 % -> 8 of 84); a speaker x
-    emotion cell has only 14 utterances, too coarse for 10 and 25 %.
-    """
-    rng = np.random.default_rng(seed)
-    rank = np.empty(len(y), dtype=float)
-    for c in np.unique(y):
-        cell = np.flatnonzero(y == c)
-        rank[cell] = (rng.permutation(len(cell)) + 1) / len(cell)
-    # rank <= f keeps floor(f * n) of a class, nested across f
-    return {f: rank <= f + 1e-9 for f in fractions}
-
-
-def doubled(X, y, y_train, groups, cv_splits):
-    """Training copy (masked labels) + test copy (true labels), and their splits."""
-    n = len(X)
-    X2 = np.empty(2 * n, dtype=object)
-    X2[:n], X2[n:] = X, X
-    y2 = np.empty(2 * n, dtype=object)
-    y2[:n], y2[n:] = y_train, y
-    groups2 = np.concatenate([groups, groups])
-    splits = [(train, test + n) for train, test in cv_splits]
-    return X2, y2, groups2, splits
 
 
 def build(system, args):
@@ -95,22 +67,21 @@ def run(args, save=None):
     y = np.asarray(data.target, dtype=object)
     groups = np.asarray(data.groups).astype(str)
     cv_splits = list(GroupKFold(n_splits=3).split(X, y, groups))
-    masks = label_masks(y, FRACTIONS)
     points, timings = [], {}
     started = time.perf_counter()
     for fraction in FRACTIONS:
-        y_train = y.copy()
-        y_train[~masks[fraction]] = -1
-        X2, y2, g2, splits = doubled(X, y, y_train, groups, cv_splits)
         for system in SYSTEMS:
             pipe, unlabeled = build(system, args)
             t0 = time.perf_counter()
-            report = evaluate(
+            # one fraction per call, so a point is saved as soon as it is done
+            # (the nested masks do not depend on which fractions are asked)
+            [report] = label_fraction_curve(
                 pipe,
-                X2,
-                y2,
-                g2,
-                cv=splits,
+                X,
+                y,
+                groups,
+                fractions=[fraction],
+                cv=cv_splits,
                 n_jobs=args.n_jobs,
                 unlabeled=unlabeled,
                 name=system,
@@ -122,7 +93,7 @@ def run(args, save=None):
                 {
                     "system": system,
                     "fraction": fraction,
-                    "labelled_fraction_actual": float(masks[fraction].mean()),
+                    "labelled_fraction_actual": report.meta["labelled_share"],
                     "UA_pooled": s["UA_pooled"],
                     "WA_pooled": s["WA_pooled"],
                     "UA_folds": [f["UA"] for f in report.folds],

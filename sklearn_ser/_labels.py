@@ -33,6 +33,7 @@ import numpy as np
 
 __all__ = [
     "UNLABELED",
+    "as_fit_labels",
     "check_labels",
     "encode_labels",
     "is_unlabeled_value",
@@ -222,6 +223,31 @@ def check_labels(y, *, name="y"):
     if labeled_kinds == {"number"} or (not labeled_kinds and unlabeled.all()):
         return np.array([-1 if u else v for v, u in zip(y.tolist(), unlabeled)])
     return y
+
+
+def as_fit_labels(y):
+    """``y`` as scikit-learn's semi-supervised estimators take it.
+
+    A string array with unlabeled samples (``"-1"``, as :func:`check_labels`
+    gives) becomes an object array with the integer ``-1`` there:
+    ``SelfTrainingClassifier`` and ``LabelSpreading`` refuse string arrays and
+    know only ``-1`` as the unlabeled marker. Any other ``y`` is returned as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_fit_labels(np.array(["calm", "-1"])).tolist()
+    ['calm', -1]
+    """
+    y = np.asarray(y)
+    if y.dtype.kind not in "US":
+        return y
+    unlabeled = unlabeled_mask(y)
+    if not unlabeled.any():
+        return y
+    out = y.astype(object)
+    out[unlabeled] = -1
+    return out
 
 
 def encode_labels(y, *, classes=None, name="y"):

@@ -27,6 +27,11 @@ a few training speakers: the first candidate within one standard error of the be
 weights): ``GroupKFold`` with at most one fold per speaker, so it works with however
 few speakers a training fold has.
 
+:func:`label_fraction_curve` repeats :func:`evaluate` with a growing share of the
+training labels (the rest hidden: unlabeled for a semi-supervised estimator), on
+the same folds, with nested masks (:func:`nested_label_masks`); :func:`curve_table`
+tabulates it.
+
 :func:`evaluate_cross_corpus` trains on some corpora and tests on another, on the
 classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
 :class:`CorpusStandardScaler` (per-corpus standardisation) is its opt-in adaptation.
@@ -46,6 +51,7 @@ from ._cross_corpus import (
     leave_one_corpus_out,
     with_corpus_standardization,
 )
+from ._curve import curve_table, label_fraction_curve, nested_label_masks
 from ._environment import software_environment
 from ._evaluate import evaluate
 from ._metrics import (
@@ -100,15 +106,18 @@ __all__ = [
     "compare_regression_reports",
     "compare_reports",
     "concordance_correlation_coefficient",
+    "curve_table",
     "evaluate",
     "evaluate_cross_corpus",
     "evaluate_seeds",
     "get_regression_scorers",
     "get_ser_scorers",
+    "label_fraction_curve",
     "labeled_mask",
     "leave_one_corpus_out",
     "load_report",
     "markdown_table",
+    "nested_label_masks",
     "paired_comparison",
     "paired_regression_comparison",
     "paired_regression_table",

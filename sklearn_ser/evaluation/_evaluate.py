@@ -13,7 +13,7 @@ from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_objec
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._compat import _check_method_params, _num_samples, _safe_indexing
-from .._labels import check_labels
+from .._labels import as_fit_labels, check_labels
 from .._parallel import streaming_parallel
 from .._task import check_continuous_target, check_target_for
 from ._environment import software_environment
@@ -79,6 +79,9 @@ def _fit_predict_fold(
         y_train = np.concatenate([y_train, y_extra])
         if route["fit"]:
             fit_params["groups"] = np.concatenate([fit_params["groups"], groups_extra])
+    # "-1" in a string array becomes the -1 scikit-learn's semi-supervised
+    # estimators (SelfTrainingClassifier, LabelSpreading) require
+    y_train = as_fit_labels(y_train)
     X_test = _safe_indexing(X, test)
     predict_params = (
         {"groups": _safe_indexing(groups, test)} if route["predict"] else {}
@@ -122,6 +125,7 @@ def evaluate(
     X_extra=None,
     y_extra=None,
     groups_extra=None,
+    hide_labels=None,
     cv="loso",
     n_jobs=None,
     verbose=0,
@@ -164,6 +168,12 @@ def evaluate(
     (LibriSpeech utterances beside an emotional corpus); give labels for extra
     labelled data (another corpus's utterances, scored only on this corpus's
     held-out speakers). ``unlabeled="drop"`` drops unlabeled extra samples too.
+    **Hidden labels** (``hide_labels``): the marked samples train as unlabeled
+    (``-1``) wherever they are in a training fold, and are scored with their true
+    label wherever they are in a test fold; the folds are those of the true labels.
+    This is how a curve of accuracy against the labelled fraction is measured
+    (:func:`label_fraction_curve`).
+
     ``groups_extra`` names their speakers, which must differ from every speaker of
     ``groups`` (prefix them, e.g. ``"libri:" + speaker``) so that no test speaker
     is among them and validation on held-out training speakers inside the
@@ -203,6 +213,10 @@ def evaluate(
     groups_extra : array-like of shape (n_extra,), default=None
         Their speakers, none of them in ``groups``. Required when the estimator
         takes ``groups``.
+    hide_labels : array-like of bool of shape (n_samples,), default=None
+        True where a sample's label is hidden from training (it trains as ``-1``,
+        and ``unlabeled`` says what that means); test folds score every sample
+        with its label in ``y``. Classification only.
     cv : "loso", int, splitter or iterable, default="loso"
         ``"loso"``: :class:`~sklearn.model_selection.LeaveOneGroupOut` (one fold per
         speaker); an int: :class:`~sklearn.model_selection.GroupKFold` with that
@@ -266,7 +280,10 @@ def evaluate(
         params=params,
         n_samples=_num_samples(X),
     )
-    splits, cv_text = _make_splits(cv, y, groups, "fit" if regression else unlabeled)
+    y_fit = _hide_labels(y, hide_labels, regression=regression)
+    splits, cv_text = _make_splits(
+        cv, y, groups, "fit" if regression else unlabeled, y_fit=y_fit
+    )
     route, routing = _groups_routing(estimator, groups)
     if extra is not None and route["fit"] and extra[2] is None:
         raise ValueError(
@@ -276,7 +293,7 @@ def evaluate(
     results = _run_folds(
         estimator,
         X,
-        y,
+        y_fit,
         groups,
         splits,
         params=params,
@@ -412,6 +429,25 @@ def _check_extra(
     return y, (X_extra, y_extra, groups_extra)
 
 
+def _hide_labels(y, hide_labels, *, regression):
+    """``y`` as the training folds see it: ``-1`` where ``hide_labels`` is True."""
+    if hide_labels is None:
+        return y
+    if regression:
+        raise ValueError("hide_labels applies to classification only.")
+    hide = np.asarray(hide_labels)
+    if hide.dtype != bool or hide.shape != y.shape:
+        raise ValueError(
+            f"hide_labels must be a boolean mask with one entry per sample of X "
+            f"({y.shape[0]}); got dtype {hide.dtype} and shape {hide.shape}."
+        )
+    y_fit = y.copy()
+    y_fit[hide] = -1  # "-1" in a string array: the unlabeled marker either way
+    if not labeled_mask(y_fit).any():
+        raise ValueError("hide_labels hides every label: nothing left to train on.")
+    return y_fit
+
+
 def _n_items(value):
     """Length of an array-like fit parameter (None for scalars and objects)."""
     if isinstance(value, (str, dict)) or not hasattr(value, "__len__"):
@@ -449,18 +485,19 @@ def _append_samples(X, X_extra):
     return [*X, *X_extra]
 
 
-def _make_splits(cv, y, groups, unlabeled):
+def _make_splits(cv, y, groups, unlabeled, *, y_fit=None):
     """The (train, test) index pairs and their description.
 
-    With ``unlabeled="drop"`` the unlabeled samples leave the training folds (they
-    stay in the test folds, predicted but never scored).
+    With ``unlabeled="drop"`` the samples unlabeled in ``y_fit`` (``y`` when None:
+    the labels training sees) leave the training folds (they stay in the test
+    folds, predicted, and scored where ``y`` labels them).
     """
     splitter, cv_text = _resolve_cv(cv, groups)
     splits = list(splitter.split(np.zeros((y.shape[0], 1)), y, groups))
     if not splits:
         raise ValueError("cv produced no splits.")
     if unlabeled == "drop":
-        labeled = labeled_mask(y)
+        labeled = labeled_mask(y if y_fit is None else y_fit)
         splits = [(tr[labeled[tr]], te) for tr, te in splits]
     return splits, cv_text
 
