@@ -131,7 +131,7 @@ def load_script():
     import importlib.util
 
     def load(relative):
-        path = Path(__file__).resolve().parents[1] / relative
+        path = REPO / relative
         # As `python examples/x.py` does: the script's folder first on sys.path, so
         # that it imports its siblings (examples/_local_data.py).
         if str(path.parent) not in sys.path:

@@ -5,15 +5,13 @@ the study script is loaded only for its own arithmetic (the test-speaker ceiling
 the seed ensembles), given the reports read here.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from conftest import REPO
 from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import load_report, paired_comparison
 
-REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "results" / "attention_study"
 
 

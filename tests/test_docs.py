@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO
+
 griffe = pytest.importorskip("griffe")  # a docs dependency (the dev extra)
 
 

@@ -25,7 +25,7 @@ WHISPER_PIPELINES = [
 
 def test_model_comes_from_the_option_then_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("SKLEARN_SER_WHISPER_MODEL", raising=False)
-    # no provisioned folder (tests/test_cli_frictions.py checks those)
+    # no provisioned folder (tests/cli/test_cli_frictions.py checks those)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert whisper_model_default() == "base"

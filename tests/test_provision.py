@@ -8,11 +8,10 @@ import hashlib
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO
 
 SCRIPT = REPO / ".ci" / "provision_whisper_base.py"
 

@@ -1,11 +1,12 @@
 """The README's Python blocks run as written (the quick start must not lie)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from conftest import REPO
+
+README = REPO / "README.md"
 
 
 def _python_blocks():

@@ -18,13 +18,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 import sklearn_ser
+from conftest import REPO
 from sklearn_ser import load_model
 from sklearn_ser.cli import main
 from sklearn_ser.datasets import load_emovo
 from sklearn_ser.features import OpenSmileIS10
 from sklearn_ser.pipelines import make_named_pipeline
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")

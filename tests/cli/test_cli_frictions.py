@@ -14,7 +14,7 @@ import pytest
 import soundfile as sf
 from joblib import cpu_count
 
-from conftest import write_speaker_takes
+from conftest import REPO, write_speaker_takes
 from sklearn_ser import AudioError, load_model, save_model
 from sklearn_ser._parallel import cap_n_jobs, streaming_parallel
 from sklearn_ser.cli import _n_jobs, main
@@ -24,8 +24,6 @@ from sklearn_ser.pipelines import (
     whisper_model_default,
     whisper_model_folders,
 )
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _error_line(capsys):

@@ -15,14 +15,14 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from conftest import REPO
+
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-SCREENSHOT = (
-    Path(__file__).resolve().parents[1] / "docs/user-guide/serve_screenshot.png"
-)
+SCREENSHOT = REPO / "docs/user-guide/serve_screenshot.png"
 
 
 def _executable(*names):

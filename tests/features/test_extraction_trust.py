@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from conftest import REPO
 from sklearn_ser import (
     AudioError,
     ExtractionWarning,
@@ -24,8 +25,6 @@ from sklearn_ser import (
 )
 from sklearn_ser._cache import _checksum
 from sklearn_ser.features import BaseAudioExtractor
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _entries(cache_dir):
