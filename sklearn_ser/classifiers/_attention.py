@@ -12,7 +12,7 @@ from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, LRScheduler, PassthroughScoring, PrintLog
 from torch.utils.data import Subset
 
-from .._compat import Interval, StrOptions, validate_parameter_constraints
+from .._compat import Interval, StrOptions, _fit_context, validate_parameter_constraints
 from .._device import DEVICE_CONSTRAINT
 from .._sequences import check_sequences
 from .._torch import resolve_device
@@ -389,8 +389,26 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
 
     # ------------------------------------------------------------------ fitting
 
+    def _validate_params(self):
+        """The constraints, and skorch's check of the prefixed arguments.
+
+        Both libraries name their check ``_validate_params``: scikit-learn's
+        ``_fit_context`` (on :meth:`fit`, before anything is built) and skorch's
+        ``initialize`` reach this one. skorch's part reads the prefixes of the
+        built modules (``module__...``), so it runs once the module exists, as at
+        the end of skorch's ``initialize``.
+        """
+        if getattr(self, "module_", None) is not None:
+            super()._validate_params()
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {key: getattr(self, key) for key in self._parameter_constraints},
+            caller_name=type(self).__name__,
+        )
+
     # skorch's fit would infer classes from y and pass groups to the module: here
     # y is encoded with the pseudo-class and groups feed the speaker hold-out
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, groups=None):
         """Train on labelled and unlabeled utterances.
 
@@ -414,11 +432,6 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         -------
         self : SemiSupervisedAttentionClassifier
         """
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {key: getattr(self, key) for key in self._parameter_constraints},
-            caller_name=type(self).__name__,
-        )
         X = check_sequences(X, name="X")
         if hasattr(self.augment, "check"):
             self.augment.check(X[0].shape[1])
@@ -489,6 +502,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
             ).fit(X)
 
     # the same encoding of y and the same groups as fit
+    @_fit_context(prefer_skip_nested_validation=False)
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Continue training for ``max_epochs`` epochs (warm start).
 
