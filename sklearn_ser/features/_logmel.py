@@ -172,6 +172,9 @@ class LogMelDeltas(BaseAudioExtractor, auto_wrap_output_keys=None):
             self.target_sampling_rate,
             self.channel,
             librosa.__version__,
+            # computed on one BLAS thread (one_blas_thread): entries cached before
+            # could differ in the last bits with the process that computed them
+            "blas-1",
         )
 
     def _compute(self, signal, sampling_rate):
