@@ -70,7 +70,7 @@ def _extract_items(extractor, items, cache):
             continue
         if cache is not None:
             cache.put(key, value)
-        out.append((item.index, value))
+        out.append((item.index, extractor._output(value)))
     return out
 
 
@@ -113,6 +113,16 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
         """
         raise NotImplementedError
 
+    def _output(self, value):
+        """What the engine returns of a computed, cached or failed value.
+
+        The value itself, unless the extractor computes and caches more than one
+        setting of a parameter gives (every layer of an encoder, one of them
+        returned): then the part that the parameter asks for. Applied item by
+        item, so that the larger values are never all held at once.
+        """
+        return value
+
     # -- the engine ----------------------------------------------------------------
     def _cache(self):
         return ItemCache.from_memory(
@@ -141,7 +151,7 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
                 # (or hash the waveform) a second time.
                 todo.append((item, key))
             else:
-                results[item.index] = hit
+                results[item.index] = self._output(hit)
         todo, long = self._split_long(todo)
         if todo or long:
             self._prepare()
@@ -155,7 +165,7 @@ class BaseAudioExtractor(TransformerMixin, BaseEstimator):
                 stacklevel=3,
             )
             for i in errors:
-                results[i] = self._failed_value()
+                results[i] = self._output(self._failed_value())
         return results
 
     def _split_long(self, todo):

@@ -1,15 +1,16 @@
 """The Whisper encoder through CTranslate2 (faster-whisper's model format)."""
 
 import os
-import struct
 from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 
-from .._compat import Interval
+from .._cache import ItemCache
+from .._compat import Interval, StrOptions
 from .._device import DEVICE_CONSTRAINT, resolve_device_name
 from .._parallel import one_blas_thread
+from ._ct2_file import ct2_variables
 from ._pretrained import BasePretrainedEncoder, folder_fingerprint, require
 
 __all__ = ["WhisperEncoder"]
@@ -62,31 +63,23 @@ def resolve_whisper_model(model):
 def ct2_variable_shape(path, name):
     """The shape of variable ``name`` in a CTranslate2 ``model.bin``, or None.
 
-    Walks the file's header (version, spec name, revision, then for each variable
-    its name, shape, dtype and byte count) and seeks past the data: milliseconds,
-    without loading the model.
+    Reads the file's header only (:func:`~._ct2_file.ct2_variables`):
+    milliseconds, without loading the model.
     """
     try:
-        with open(path, "rb") as f:
-
-            def read(fmt):
-                return struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0]
-
-            def string():
-                return f.read(read("H"))[:-1].decode()
-
-            read("I"), string(), read("I")  # binary version, spec name, revision
-            for _ in range(read("I")):
-                var = string()
-                shape = [read("I") for _ in range(read("B"))]
-                read("B")  # dtype
-                n_bytes = read("I")
-                if var == name:
-                    return shape
-                f.seek(n_bytes, os.SEEK_CUR)
-    except (OSError, struct.error, UnicodeDecodeError):
+        variable = ct2_variables(path).get(name)
+    except (OSError, ValueError):
         return None
-    return None
+    return None if variable is None else list(variable.shape)
+
+
+def ct2_encoder_layers(path):
+    """The number of encoder layers of a CTranslate2 Whisper ``model.bin`` (header)."""
+    names = ct2_variables(path)
+    n = 0
+    while f"encoder/layer_{n}/ffn/linear_0/weight" in names:
+        n += 1
+    return n
 
 
 def _damaged(path, reason):
@@ -127,6 +120,26 @@ def _load(path, device, compute_type, threads):
     return _MODELS[key]
 
 
+def _load_layers(path, device):
+    """The torch encoder of folder ``path`` (:mod:`._whisper_torch`), once per process.
+
+    A file that is not a float16/float32 CTranslate2 Whisper model is an error
+    naming it (from the reader); one that gives NaN for a test tone is damaged.
+    """
+    key = ("torch", path, str(device))
+    if key not in _MODELS:
+        from ._whisper_torch import load_whisper_encoder_module
+
+        module = load_whisper_encoder_module(os.path.join(path, "model.bin"))
+        module = module.to(device)
+        probe = 0.1 * np.sin(2 * np.pi * 220 * np.arange(1600) / SAMPLING_RATE)
+        encoded = WhisperEncoder()._encode_window(module, probe.astype(np.float32))
+        if not np.isfinite(encoded).all():
+            raise _damaged(path, "it gives NaN or infinite values for a test tone")
+        _MODELS[key] = module
+    return _MODELS[key]
+
+
 class WhisperEncoder(BasePretrainedEncoder):
     """Whisper's audio encoder as a feature extractor, through CTranslate2.
 
@@ -144,8 +157,19 @@ class WhisperEncoder(BasePretrainedEncoder):
     the frames that cover the audio are kept. docs/results/pretrained.md compares
     the two on EMOVO.
 
-    CTranslate2 exposes the last encoder layer only; for intermediate layers use
-    :class:`~sklearn_ser.HuggingFaceEncoder`.
+    ``layer`` picks the encoder layer. ``"last"`` (the default) is CTranslate2's
+    output. CTranslate2 returns nothing else, so any other choice runs the same
+    model's encoder in torch, its weights read from the folder's ``model.bin``
+    (float16 or float32; see :mod:`sklearn_ser.features._whisper_torch`): layer
+    ``k`` of the model's ``L`` (6 for ``base``) is numbered as transformers'
+    ``hidden_states``, 0 the input of the first transformer block (convolutions
+    plus positions), ``k`` the output of block ``k``, ``L`` the last block after
+    the final LayerNorm (CTranslate2's output, in float32). The torch encoder
+    computes every layer at once and the cache keeps them all under one entry
+    per utterance, so that each further ``layer`` of the same audio (a search
+    over layers) reads it instead of encoding again; it takes about 3 times the
+    time of CTranslate2's int8 encoder on the CPU, and 7 times its cache space
+    for ``base``.
 
     Parameters
     ----------
@@ -154,18 +178,25 @@ class WhisperEncoder(BasePretrainedEncoder):
         ``config.json``, ...), or a size name (``"tiny"``, ``"base"``, ``"small"``,
         ``"large-v3"``, ...) that faster-whisper resolves, downloading it from the
         Hugging Face hub on a machine with internet.
+    layer : int, "last" or "average", default="last"
+        ``"last"``: CTranslate2's output (int8 on the CPU by default). An int from
+        0 to ``L`` (negative ints count from the end, -1 is ``L``): that layer of
+        the torch encoder. ``"average"``: the mean of its ``L + 1`` layers.
     pooling : {"mean+std", "mean"} or None, default="mean+std"
         How an utterance's frames become one row; None returns the frames (a
         sequence dataset) for a sequence model.
     device : {"cpu", "cuda", "auto"}, "cuda:<index>" or torch.device, default="cpu"
-        Where CTranslate2 runs; "auto" takes CUDA when CTranslate2 sees a GPU.
+        Where CTranslate2 (or torch, for a ``layer`` other than ``"last"``) runs;
+        "auto" takes CUDA when the library sees a GPU.
     compute_type : str, default=None
         CTranslate2's computation type: None means ``"int8"`` on the CPU and
         ``"float16"`` on CUDA; ``"float32"``, ``"int8_float16"``, ... as
-        CTranslate2 accepts.
+        CTranslate2 accepts. The torch encoder computes in float32 (None or
+        ``"float32"`` only).
     cpu_threads : int, default=None
         OpenMP threads of each loaded model; None lets CTranslate2 choose with one
-        job and uses 1 per process with ``n_jobs`` > 1.
+        job and uses 1 per process with ``n_jobs`` > 1. The torch encoder runs on
+        ``cpu_threads`` threads, 1 when None, whatever ``n_jobs``.
     batch_size : int, default=1
         30-second windows of one utterance encoded per call (GPU use with long
         audio and ``pad_to_window=True``).
@@ -187,6 +218,7 @@ class WhisperEncoder(BasePretrainedEncoder):
     _parameter_constraints: dict = {
         **BasePretrainedEncoder._parameter_constraints,
         "model": [str, os.PathLike],
+        "layer": [Integral, StrOptions({"last", "average"})],
         "device": [DEVICE_CONSTRAINT],
         "compute_type": [str, None],
         "cpu_threads": [Interval(Integral, 1, None, closed="left"), None],
@@ -203,6 +235,7 @@ class WhisperEncoder(BasePretrainedEncoder):
         self,
         *,
         model="base",
+        layer="last",
         pooling="mean+std",
         device="cpu",
         compute_type=None,
@@ -217,6 +250,7 @@ class WhisperEncoder(BasePretrainedEncoder):
         verbose=0,
     ):
         self.model = model
+        self.layer = layer
         self.pooling = pooling
         self.device = device
         self.compute_type = compute_type
@@ -241,7 +275,43 @@ class WhisperEncoder(BasePretrainedEncoder):
         return resolve_whisper_model(self.model), device, compute_type, threads
 
     def _model(self):
+        if self.layer != "last":
+            return _load_layers(*self._layers_settings())
         return _load(*self._settings())
+
+    def _layers_settings(self):
+        """(folder, torch device) of the torch encoder; checks compute_type."""
+        from .._torch import resolve_device
+
+        if self.compute_type not in (None, "float32"):
+            raise ValueError(
+                f"compute_type={self.compute_type!r} is CTranslate2's (layer='last'); "
+                f"layer={self.layer!r} runs the torch encoder in float32: use "
+                "compute_type=None or 'float32'."
+            )
+        return resolve_whisper_model(self.model), resolve_device(self.device)
+
+    def _n_layers(self):
+        path = resolve_whisper_model(self.model)
+        bin_path = os.path.join(path, "model.bin")
+        key = ("layers", path, os.stat(bin_path).st_mtime_ns)
+        if key not in _MODELS:
+            _MODELS[key] = ct2_encoder_layers(bin_path)
+        return _MODELS[key]
+
+    def _layer_index(self):
+        """``layer`` as an index from 0 to L, or "average"; checks the range."""
+        if isinstance(self.layer, str):
+            return self.layer
+        n_layers = self._n_layers()
+        if not -(n_layers + 1) <= self.layer <= n_layers:
+            raise ValueError(
+                f"layer={self.layer} is out of range for model={str(self.model)!r}, "
+                f"which has {n_layers} encoder layers: layer must be an int from "
+                f"{-(n_layers + 1)} to {n_layers} (0 is the input of the first "
+                "layer), 'last' or 'average'."
+            )
+        return int(self.layer) % (n_layers + 1)
 
     def _dimension(self):
         # CTranslate2 does not expose d_model. Read it from model.bin's header (no
@@ -260,7 +330,48 @@ class WhisperEncoder(BasePretrainedEncoder):
             _MODELS[key] = int(shape[0])
         return _MODELS[key]
 
+    def _failed_value(self):
+        if self.layer == "last":
+            return super()._failed_value()
+        shape = (1, self._n_layers() + 1, self._dimension())
+        return np.full(shape, np.nan, dtype=np.float32)
+
+    def _output(self, value):
+        # The torch encoder's frames hold every layer: (n_frames, L + 1, d).
+        layer = self._layer_index()
+        if layer == "last":
+            return value
+        if layer == "average":
+            return value.mean(axis=1, dtype=np.float32)
+        return np.ascontiguousarray(value[:, layer])
+
+    def _cache(self):
+        if self.layer == "last":
+            return super()._cache()
+        self._layer_index()  # a bad layer fails here, before any encoding
+        # One entry of every layer per utterance, whatever `layer` picks from it.
+        name = type(self).__name__
+        return ItemCache.from_memory(self.memory, name, (name, self._layers_config()))
+
+    def _layers_config(self):
+        """What changes the torch encoder's frames (of every layer)."""
+        import torch
+
+        path, device = self._layers_settings()
+        fw = require("faster_whisper", "WhisperEncoder")
+        return (
+            "whisper-encoder-layers/1",
+            folder_fingerprint(path),
+            device.type,
+            self.pad_to_window,
+            self.channel,
+            torch.__version__,
+            fw.__version__,
+        )
+
     def _config(self):
+        if self.layer != "last":
+            return (*self._layers_config(), self._layer_index())
         path, device, compute_type, _ = self._settings()
         ct2 = require("ctranslate2", "WhisperEncoder")
         fw = require("faster_whisper", "WhisperEncoder")
@@ -301,7 +412,6 @@ class WhisperEncoder(BasePretrainedEncoder):
         return self._encode_batch(model, [window])[0]
 
     def _encode_batch(self, model, windows):
-        ct2 = require("ctranslate2", "WhisperEncoder")
         feats = [self._features(model, w) for w in windows]
         out = []
         # Windows of equal input length share one encode call.
@@ -315,12 +425,30 @@ class WhisperEncoder(BasePretrainedEncoder):
             ):
                 j += 1
             batch = np.ascontiguousarray(np.stack([f[0] for f in feats[i:j]]))
-            encoded = model.encode(ct2.StorageView.from_array(batch), to_cpu=True)
-            encoded = np.array(encoded, dtype=np.float32)
+            encoded = self._run_encoder(model, batch)
             for k, (_, n_keep) in enumerate(feats[i:j]):
                 out.append(encoded[k, :n_keep])
             i = j
         return out
+
+    def _run_encoder(self, model, batch):
+        """CTranslate2's frames (batch, t, d), or the torch encoder's (batch, t, L+1,
+        d): every layer."""
+        if not hasattr(model, "encode"):  # the torch encoder (:mod:`._whisper_torch`)
+            import torch
+
+            previous = torch.get_num_threads()
+            torch.set_num_threads(self.cpu_threads or 1)
+            try:
+                with torch.inference_mode():
+                    device = next(model.parameters()).device
+                    hidden = model(torch.from_numpy(batch).to(device))
+                    return torch.stack(hidden, dim=2).float().cpu().numpy()
+            finally:
+                torch.set_num_threads(previous)
+        ct2 = require("ctranslate2", "WhisperEncoder")
+        encoded = model.encode(ct2.StorageView.from_array(batch), to_cpu=True)
+        return np.array(encoded, dtype=np.float32)
 
     def _compute(self, signal, sampling_rate):
         model = self._model()
