@@ -228,23 +228,25 @@ def check_labels(y, *, name="y"):
 def as_fit_labels(y):
     """``y`` as scikit-learn's semi-supervised estimators take it.
 
-    A string array with unlabeled samples (``"-1"``, as :func:`check_labels`
-    gives) becomes an object array with the integer ``-1`` there:
-    ``SelfTrainingClassifier`` and ``LabelSpreading`` refuse string arrays and
-    know only ``-1`` as the unlabeled marker. Any other ``y`` is returned as it is.
+    A string array (as :func:`check_labels` gives, ``"-1"`` marking unlabeled
+    samples) becomes an object array of the same strings, with the integer ``-1``
+    for the unlabeled ones: ``SelfTrainingClassifier`` refuses string arrays
+    (labelled or not) and knows only ``-1`` as the unlabeled marker; every other
+    scikit-learn classifier takes object arrays of strings alike. Any other ``y``
+    is returned as it is.
 
     Examples
     --------
     >>> import numpy as np
     >>> as_fit_labels(np.array(["calm", "-1"])).tolist()
     ['calm', -1]
+    >>> as_fit_labels(np.array(["calm", "sad"])).dtype
+    dtype('O')
     """
     y = np.asarray(y)
     if y.dtype.kind not in "US":
         return y
     unlabeled = unlabeled_mask(y)
-    if not unlabeled.any():
-        return y
     out = y.astype(object)
     out[unlabeled] = -1
     return out

@@ -30,7 +30,7 @@ few speakers a training fold has.
 :func:`label_fraction_curve` repeats :func:`evaluate` with a growing share of the
 training labels (the rest hidden: unlabeled for a semi-supervised estimator), on
 the same folds, with nested masks (:func:`nested_label_masks`); :func:`curve_table`
-tabulates it.
+tabulates it and :func:`plot_label_fraction_curve` draws it.
 
 :func:`evaluate_cross_corpus` trains on some corpora and tests on another, on the
 classes they share; :func:`leave_one_corpus_out` holds out each corpus in turn.
@@ -51,7 +51,12 @@ from ._cross_corpus import (
     leave_one_corpus_out,
     with_corpus_standardization,
 )
-from ._curve import curve_table, label_fraction_curve, nested_label_masks
+from ._curve import (
+    curve_table,
+    label_fraction_curve,
+    nested_label_masks,
+    plot_label_fraction_curve,
+)
 from ._environment import software_environment
 from ._evaluate import evaluate
 from ._metrics import (
@@ -123,6 +128,7 @@ __all__ = [
     "paired_regression_table",
     "paired_table",
     "pearson_correlation",
+    "plot_label_fraction_curve",
     "recall_table",
     "run_benchmark",
     "run_cross_corpus_benchmark",

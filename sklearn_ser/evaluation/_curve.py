@@ -7,7 +7,12 @@ from .._labels import check_labels
 from ._evaluate import evaluate
 from ._metrics import labeled_mask
 
-__all__ = ["curve_table", "label_fraction_curve", "nested_label_masks"]
+__all__ = [
+    "curve_table",
+    "label_fraction_curve",
+    "nested_label_masks",
+    "plot_label_fraction_curve",
+]
 
 
 def nested_label_masks(y, fractions, *, random_state=0):
@@ -172,3 +177,58 @@ def curve_table(reports, *, metric="UA_pooled"):
     table = table[sorted(table.columns)]
     table.columns.name = "labelled fraction"
     return table
+
+
+def plot_label_fraction_curve(reports, *, ax=None, path=None, chance=None, dpi=120):
+    """UA (pooled, with its 95 % interval over speakers) against the labelled share.
+
+    Parameters
+    ----------
+    reports : iterable of EvaluationReport
+        From :func:`label_fraction_curve`, one or several systems.
+    ax : matplotlib Axes, default=None
+        Drawn on a new figure when None.
+    path : str or path, default=None
+        Where to save the figure (PNG by its suffix).
+    chance : float, default=None
+        A chance level to draw as a dotted line.
+    dpi : int, default=120
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    systems = {}
+    for report in reports:
+        systems.setdefault(report.meta.get("system", report.name), []).append(report)
+    for (system, points), marker in zip(systems.items(), "os^vDP*X"):
+        points = sorted(points, key=lambda r: r.meta["labelled_fraction"])
+        x = _percent(points)
+        ua = [r.summary()["UA_pooled"] for r in points]
+        line = ax.plot(x, ua, marker=marker, label=system)[0]
+        intervals = [r.confidence_intervals() for r in points]
+        if all(ci is not None for ci in intervals):  # None: no speaker groups
+            low, high = zip(*(ci["UA"] for ci in intervals))
+            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.12)
+    if chance is not None:
+        ax.axhline(chance, color="grey", ls=":", label=f"chance ({chance:.3f})")
+    ax.set_xscale("log")
+    ticks = sorted(
+        {100 * r.meta["labelled_fraction"] for p in systems.values() for r in p}
+    )
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xlabel("labelled training utterances (% of each class)")
+    ax.set_ylabel("UA (pooled over speaker folds)")
+    ax.legend(fontsize=8)
+    if path is not None:
+        ax.figure.tight_layout()
+        ax.figure.savefig(path, dpi=dpi)
+    return ax
+
+
+def _percent(reports):
+    return [100 * r.meta["labelled_fraction"] for r in reports]

@@ -79,8 +79,8 @@ def _fit_predict_fold(
         y_train = np.concatenate([y_train, y_extra])
         if route["fit"]:
             fit_params["groups"] = np.concatenate([fit_params["groups"], groups_extra])
-    # "-1" in a string array becomes the -1 scikit-learn's semi-supervised
-    # estimators (SelfTrainingClassifier, LabelSpreading) require
+    # string labels as an object array, "-1" as -1: what scikit-learn's
+    # semi-supervised estimators (SelfTrainingClassifier) require
     y_train = as_fit_labels(y_train)
     X_test = _safe_indexing(X, test)
     predict_params = (

@@ -14,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from sklearn_ser import as_sequences
+from sklearn_ser._labels import unlabeled_mask
 from sklearn_ser.evaluation import evaluate, load_report
 
 EMOTIONS = np.array(["anger", "neutral", "sadness"])
@@ -37,7 +38,8 @@ class Recorder(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, groups=None):
         self.X_fit_, self.y_fit_ = np.asarray(X), np.asarray(y)
         self.groups_fit_ = None if groups is None else np.asarray(groups)
-        labelled = self.y_fit_ != "-1"
+        # scikit-learn's convention, which evaluate follows: -1 among strings
+        labelled = ~unlabeled_mask(self.y_fit_)
         self.model_ = NearestCentroid().fit(self.X_fit_[labelled], y[labelled])
         self.classes_ = self.model_.classes_
         return self
@@ -64,7 +66,7 @@ def test_unlabeled_pool_follows_every_training_fold_and_is_never_tested(rng):
         # the fold's own samples first, in order, then the whole pool
         np.testing.assert_array_equal(est.X_fit_, np.vstack([X[train], pool]))
         assert est.y_fit_[: len(train)].tolist() == y[train].tolist()
-        assert set(est.y_fit_[len(train) :]) == {"-1"}
+        assert set(est.y_fit_[len(train) :]) == {-1}
         np.testing.assert_array_equal(
             est.groups_fit_, np.concatenate([g[train], pool_groups])
         )
@@ -177,7 +179,7 @@ def test_ragged_sequences_and_lists_are_appended_item_by_item(rng):
         def fit(self, X, y):
             self.X_ = list(X)
             self.lengths_ = [len(x) for x in X]
-            self.classes_ = np.unique(y[np.asarray(y) != "-1"])
+            self.classes_ = np.unique(np.asarray(y)[~unlabeled_mask(y)])
             return self
 
         def predict(self, X):

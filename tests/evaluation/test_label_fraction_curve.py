@@ -12,6 +12,7 @@ from sklearn_ser.evaluation import (
     evaluate,
     label_fraction_curve,
     nested_label_masks,
+    plot_label_fraction_curve,
 )
 
 
@@ -140,3 +141,32 @@ def test_label_fraction_curve_is_evaluate_at_each_fraction():
     assert table.index.tolist() == ["logreg"]
     assert table.columns.tolist() == [0.1, 1.0]
     assert table.loc["logreg", 1.0] == full.summary()["UA_pooled"]
+
+
+def test_plot_draws_each_system_at_its_pooled_ua(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    X, y, groups = _data()
+    reports = label_fraction_curve(
+        LogisticRegression(), X, y, groups, fractions=[0.25, 1.0], unlabeled="drop"
+    )
+    reports += label_fraction_curve(
+        SelfTrainingClassifier(LogisticRegression()),
+        X,
+        y,
+        groups,
+        fractions=[0.25, 1.0],
+        name="self-training",
+    )
+    ax = plot_label_fraction_curve(reports, chance=1 / 3, path=tmp_path / "c.png")
+    assert (tmp_path / "c.png").stat().st_size > 0
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"LogisticRegression", "self-training", "chance (0.333)"}
+    for name in ("LogisticRegression", "self-training"):
+        mine = [r for r in reports if r.meta["system"] == name]
+        np.testing.assert_allclose(lines[name].get_xdata(), [25, 100])
+        np.testing.assert_allclose(
+            lines[name].get_ydata(), [r.summary()["UA_pooled"] for r in mine]
+        )
+    assert len(ax.collections) == 2  # one interval band per system
