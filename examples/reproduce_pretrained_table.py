@@ -20,7 +20,10 @@ Systems (the named pipelines of :mod:`sklearn_ser.pipelines`):
 - ``whisper-attention``: the attention BLSTM on Whisper frames (25 per second);
 - ``whisper-attention-semi``: the same, semi-supervised, its unlabeled data the
   LibriSpeech subset (first 6 s of each of the 351 utterances) given in every
-  training fold with ``y == -1``.
+  training fold with ``y == -1``;
+- ``auto``: chooses among ``whisper-logreg``, ``whisper-svm`` and ``is10-svm``
+  inside the training speakers of each fold (the choices are in each fold's
+  ``best_params``).
 
 Each finished report is written at once (``<out>/pretrained/<corpus>/<system>.json``;
 the tables go to ``<out>/pretrained_tables.md``)
@@ -60,6 +63,7 @@ SYSTEMS = [
     "whisper-neutral-dae-svm",
     "whisper-attention",
     "whisper-attention-semi",
+    "auto",
 ]
 # corpus (a load_corpus name) -> its speaker folds and their description
 CORPORA = {

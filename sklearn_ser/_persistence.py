@@ -512,9 +512,15 @@ def _takes_audio(model):
     from .features import BaseAudioExtractor
 
     step = model
-    while hasattr(step, "steps") or hasattr(step, "best_estimator_"):
-        # a pipeline's first step; a fitted search's refitted best estimator
-        step = step.steps[0][1] if hasattr(step, "steps") else step.best_estimator_
+    while any(hasattr(step, a) for a in ("steps", "best_estimator_", "estimator_")):
+        # a pipeline's first step; a fitted search's refitted best estimator; the
+        # estimator an EstimatorSwitch chose (the "auto" pipeline)
+        if hasattr(step, "steps"):
+            step = step.steps[0][1]
+        elif hasattr(step, "best_estimator_"):
+            step = step.best_estimator_
+        else:
+            step = step.estimator_
     if hasattr(step, "transformer_list"):  # a FeatureUnion of audio pipelines
         return bool(step.transformer_list) and all(
             _takes_audio(t) for _, t in step.transformer_list if t != "drop"

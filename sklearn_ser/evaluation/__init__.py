@@ -25,7 +25,9 @@ evaluation over random states and :func:`seed_table` reports the spread.
 a few training speakers: the first candidate within one standard error of the best.
 :class:`SpeakerKFold` is the splitter of every inner speaker split (tuning, fusion
 weights): ``GroupKFold`` with at most one fold per speaker, so it works with however
-few speakers a training fold has.
+few speakers a training fold has. :class:`EstimatorSwitch` fits one of several
+named estimators (``choice``): a search over it chooses among whole pipelines by
+name (the ``"auto"`` pipeline).
 
 :func:`label_fraction_curve` repeats :func:`evaluate` with a growing share of the
 training labels (the rest hidden: unlabeled for a semi-supervised estimator), on
@@ -97,12 +99,14 @@ from ._stats import (
     speaker_bootstrap,
     speaker_bootstrap_regression,
 )
+from ._switch import EstimatorSwitch
 
 __all__ = [
     "CCC_SCORER",
     "UA_SCORER",
     "WA_SCORER",
     "CorpusStandardScaler",
+    "EstimatorSwitch",
     "EvaluationReport",
     "RegressionReport",
     "SpeakerKFold",
