@@ -42,6 +42,9 @@ def test_bench_serve_writes_consistent_figures(tmp_path, data_home):
         assert e["spread"]["n_pairs"] == len(ratios) >= 1
         assert m["service_requests_per_s"] == pytest.approx(4 / served, abs=0.01)
         assert m["in_process_requests_per_s"] == pytest.approx(4 / local, abs=0.01)
+        # where the time goes: CPU per request of the service, clients, in process
+        for side in ("service_server", "service_client", "in_process"):
+            assert m[f"cpu_ms_per_request_{side}"] > 0
         if key.endswith("_4_clients"):
             assert e["target"] == {"op": "<=", "value": 1.1}
             assert e["pass"] == (e["ratio"] <= 1.1)
