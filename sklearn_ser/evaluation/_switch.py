@@ -62,6 +62,8 @@ class EstimatorSwitch(MetaEstimatorMixin, BaseEstimator):
         Its name.
     classes_ : ndarray of shape (n_classes,)
         The fitted classifier's classes (classifiers only).
+    n_features_in_ : int
+        The fitted estimator's (when it has one; audio pipelines have none).
 
     See Also
     --------
@@ -159,6 +161,12 @@ class EstimatorSwitch(MetaEstimatorMixin, BaseEstimator):
         """The fitted classifier's classes."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.classes_
+
+    @property
+    def n_features_in_(self):
+        """Number of features the fitted estimator saw (when it records it)."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.n_features_in_
 
     def predict(self, X):
         """Predictions of the fitted estimator.

@@ -13,11 +13,12 @@ import pytest
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.dummy import DummyClassifier
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.neighbors import NearestCentroid
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ser.evaluation import (
     UA_SCORER,
@@ -86,6 +87,16 @@ def _recording():
 
 
 # ------------------------------------------------------------------ the switch
+@parametrize_with_checks(
+    [
+        EstimatorSwitch([("lr", LogisticRegression()), ("dummy", DummyClassifier())]),
+        EstimatorSwitch([("ridge", Ridge())]),  # a regressor when it holds one
+    ]
+)
+def test_switch_common_checks(estimator, check):
+    check(estimator)
+
+
 def test_switch_fits_the_chosen_estimator_only(rng):
     X, y, _ = _corpus(rng, n_speakers=2)
     dummy, centroid = DummyClassifier(), NearestCentroid()
