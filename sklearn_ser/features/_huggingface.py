@@ -235,8 +235,8 @@ class HuggingFaceEncoder(BasePretrainedEncoder):
 
     See Also
     --------
-    WhisperEncoder : Whisper's last encoder layer through CTranslate2, faster on
-        the CPU.
+    WhisperEncoder : Whisper's encoder from a faster-whisper (CTranslate2) folder,
+        any layer and any input length, faster on the CPU.
 
     Examples
     --------

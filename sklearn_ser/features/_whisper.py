@@ -167,9 +167,9 @@ class WhisperEncoder(BasePretrainedEncoder):
     the final LayerNorm (CTranslate2's output, in float32). The torch encoder
     computes every layer at once and the cache keeps them all under one entry
     per utterance, so that each further ``layer`` of the same audio (a search
-    over layers) reads it instead of encoding again; it takes about 3 times the
+    over layers) reads it instead of encoding again. It takes about twice the
     time of CTranslate2's int8 encoder on the CPU, and 7 times its cache space
-    for ``base``.
+    for ``base``; docs/results/whisper_layers.md compares the layers.
 
     Parameters
     ----------
