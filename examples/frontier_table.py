@@ -1,0 +1,70 @@
+"""The frontier table: every lever tried on Whisper-base, against ``whisper-logreg``.
+
+Reads the saved reports of the runs (``docs/results/whisper_layers/<corpus>/``,
+``docs/results/pretrained/<corpus>/``) and prints one markdown row per lever:
+pooled UA with its 95 % interval over speakers on EMOVO and RAVDESS, and the
+paired difference against the ``whisper-logreg`` report of the same run (paired
+bootstrap over speakers; the same utterances, so the same set-up). The commands
+that wrote the reports are in ``docs/results/frontier.md``.
+
+Usage::
+
+    python examples/frontier_table.py > /tmp/frontier_rows.md
+"""
+
+from pathlib import Path
+
+from sklearn_ser.evaluation import load_report, paired_comparison
+
+RESULTS = Path(__file__).resolve().parents[1] / "docs" / "results"
+# (row label, folder of its run, report file stem)
+ROWS = [
+    ("`whisper-logreg` (reference)", "whisper_layers", "whisper-logreg"),
+    ("layer 3", "whisper_layers", "layer-3"),
+    ("layer 4", "whisper_layers", "layer-4"),
+    ("layer 5", "whisper_layers", "layer-5"),
+    ("average of all layers", "whisper_layers", "layer-average"),
+    ("layer chosen in each fold", "whisper_layers", "layer-searched"),
+    ("`auto` (back-end chosen in each fold)", "pretrained", "auto"),
+    ("`whisper-svm`", "pretrained", "whisper-svm"),
+    ("`whisper-is10-fusion`", "pretrained", "whisper-is10-fusion"),
+    ("`whisper-dae-svm`", "pretrained", "whisper-dae-svm"),
+    ("`whisper-attention`", "pretrained", "whisper-attention"),
+    (
+        "`whisper-attention-semi` (LibriSpeech unlabeled)",
+        "pretrained",
+        "whisper-attention-semi",
+    ),
+]
+
+
+def cell(folder, stem, corpus):
+    path = RESULTS / folder / corpus / f"{stem}.json"
+    if not path.is_file():
+        return "not run", ""
+    report = load_report(path)
+    low, high = report.confidence_intervals()["UA"]
+    ua = f"{report.summary()['UA_pooled']:.3f} [{low:.3f}, {high:.3f}]"
+    reference = RESULTS / folder / corpus / "whisper-logreg.json"
+    if stem == "whisper-logreg" or not reference.is_file():
+        return ua, ""
+    cmp = paired_comparison(load_report(reference), report)
+    lo, hi = cmp["UA_diff_ci"]
+    return ua, f"{cmp['UA_diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+
+
+def main():
+    print(
+        "| lever | EMOVO UA [95 % CI] | vs `whisper-logreg` | "
+        "RAVDESS UA [95 % CI] | vs `whisper-logreg` |"
+    )
+    print("|---|---|---|---|---|")
+    for label, folder, stem in ROWS:
+        cells = [
+            c for corpus in ("emovo", "ravdess") for c in cell(folder, stem, corpus)
+        ]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
