@@ -343,7 +343,7 @@ def create_app(
     """
     try:
         from fastapi import FastAPI, File, HTTPException, Request, UploadFile
-        from fastapi.responses import FileResponse
+        from fastapi.responses import FileResponse, JSONResponse
         from fastapi.staticfiles import StaticFiles
     except ImportError as exc:  # pragma: no cover - the extra is installed in tests
         raise ImportError(
@@ -432,7 +432,10 @@ def create_app(
             if n_bytes == 0:
                 raise HTTPException(400, f"{name!r} is empty (0 bytes)")
             try:
-                header = sf.info(path)
+                # the header only (sf.info also builds a text summary of the file)
+                with sf.SoundFile(path) as audio:
+                    rate, channels = audio.samplerate, audio.channels
+                    duration = audio.frames / rate
             except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
                 reason = str(exc).replace(path, name)
                 raise HTTPException(
@@ -442,7 +445,7 @@ def create_app(
             try:
                 result = _predict_one(model, path)
                 over = None
-                if long_audio_s is not None and header.duration > long_audio_s:
+                if long_audio_s is not None and duration > long_audio_s:
                     over = _over_time(model, path, segmenter)
             except AudioError as exc:
                 # The message names the item as "item 0 (<temporary path>)".
@@ -450,14 +453,17 @@ def create_app(
                 raise HTTPException(422, reason.replace(path, name)) from None
         finally:
             os.unlink(path)
-        return {
-            "filename": name,
-            "duration_s": round(float(header.duration), 3),
-            "sampling_rate": int(header.samplerate),
-            "channels": int(header.channels),
-            **result,
-            "over_time": over,
-        }
+        # plain JSON types already: JSONResponse skips FastAPI's jsonable_encoder
+        return JSONResponse(
+            {
+                "filename": name,
+                "duration_s": round(float(duration), 3),
+                "sampling_rate": int(rate),
+                "channels": int(channels),
+                **result,
+                "over_time": over,
+            }
+        )
 
     return app
 
