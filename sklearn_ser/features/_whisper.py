@@ -111,13 +111,17 @@ def _load(path, device, compute_type, threads):
             )
         except Exception as exc:
             raise _damaged(path, f"{type(exc).__name__}: {exc}") from exc
-        # 0.1 s of a 220 Hz tone: finite for any intact Whisper encoder.
-        probe = 0.1 * np.sin(2 * np.pi * 220 * np.arange(1600) / SAMPLING_RATE)
-        encoded = WhisperEncoder()._encode_window(model, probe.astype(np.float32))
-        if not np.isfinite(encoded).all():
-            raise _damaged(path, "it gives NaN or infinite values for a test tone")
+        _check_probe(path, model)
         _MODELS[key] = model
     return _MODELS[key]
+
+
+def _check_probe(path, model):
+    """0.1 s of a 220 Hz tone: finite for any intact Whisper encoder (either kind)."""
+    probe = 0.1 * np.sin(2 * np.pi * 220 * np.arange(1600) / SAMPLING_RATE)
+    encoded = WhisperEncoder()._encode_window(model, probe.astype(np.float32))
+    if not np.isfinite(encoded).all():
+        raise _damaged(path, "it gives NaN or infinite values for a test tone")
 
 
 def _load_layers(path, device):
@@ -132,10 +136,7 @@ def _load_layers(path, device):
 
         module = load_whisper_encoder_module(os.path.join(path, "model.bin"))
         module = module.to(device)
-        probe = 0.1 * np.sin(2 * np.pi * 220 * np.arange(1600) / SAMPLING_RATE)
-        encoded = WhisperEncoder()._encode_window(module, probe.astype(np.float32))
-        if not np.isfinite(encoded).all():
-            raise _damaged(path, "it gives NaN or infinite values for a test tone")
+        _check_probe(path, module)
         _MODELS[key] = module
     return _MODELS[key]
 
