@@ -1,13 +1,18 @@
 """joblib helpers shared by the extractors, the evaluation and the command line."""
 
+import threading
 import warnings
+from contextlib import contextmanager
 
 from joblib import Parallel, cpu_count
 from joblib.parallel import get_active_backend
 
 __all__ = ["cap_n_jobs", "one_blas_thread", "streaming_parallel"]
 
-_CONTROLLER = []  # per process: the threadpoolctl controller, built on first use
+# per process: the threadpoolctl controller (built on first use), how many
+# one_blas_thread() contexts are open, and the limiter the first one applied
+_BLAS = {"controller": None, "open": 0, "limiter": None}
+_BLAS_LOCK = threading.Lock()
 
 
 def _local_backend():
@@ -73,6 +78,7 @@ def streaming_parallel(n_jobs, parallel_class=Parallel):
         return parallel_class(n_jobs=n_jobs)
 
 
+@contextmanager
 def one_blas_thread():
     """A context in which numpy's BLAS runs on one thread, in this process.
 
@@ -84,10 +90,26 @@ def one_blas_thread():
     them (the attention classifier moves 114 of EMOVO's 588 predictions for such
     a difference) then does not either. Files are what extraction spreads over
     cores, so nothing is lost.
-    """
-    if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
 
-        # Scanning the loaded libraries costs ~40 ms: once per process.
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+    The thread count is a setting of the whole process, and threads extract at
+    once (the HTTP service, joblib's threading backend): the first context to
+    open sets one thread and the last to close restores the former count, so no
+    thread's exit lets BLAS widen again under another that is still extracting.
+    """
+    with _BLAS_LOCK:
+        if _BLAS["open"] == 0:
+            if _BLAS["controller"] is None:
+                from threadpoolctl import ThreadpoolController
+
+                # Scanning the loaded libraries costs ~40 ms: once per process.
+                _BLAS["controller"] = ThreadpoolController()
+            _BLAS["limiter"] = _BLAS["controller"].limit(limits=1, user_api="blas")
+        _BLAS["open"] += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS["open"] -= 1
+            if _BLAS["open"] == 0:
+                _BLAS["limiter"].restore_original_limits()
+                _BLAS["limiter"] = None

@@ -106,6 +106,33 @@ def test_features_do_not_depend_on_the_blas_threads_of_the_process():
     np.testing.assert_array_equal(frames[1], frames[4])
 
 
+def test_one_blas_thread_holds_until_the_last_overlapping_context_closes():
+    # Two threads extracting at once (the HTTP service) open overlapping contexts
+    # and close them in either order: BLAS must stay on one thread until the last
+    # one closes, then get its former count back.
+    import threading
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from sklearn_ser._parallel import one_blas_thread
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    with threadpool_limits(limits=4, user_api="blas"):
+        first, second = one_blas_thread(), one_blas_thread()
+        first.__enter__()
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (second.__enter__(), done.set()))
+        worker.start()
+        worker.join()
+        assert done.is_set() and blas_threads() == {1}
+        first.__exit__(None, None, None)  # the first one closes first
+        assert blas_threads() == {1}
+        second.__exit__(None, None, None)
+        assert blas_threads() == {4}
+
+
 def test_cache_key_follows_content_and_parameters(tmp_path, voice, monkeypatch):
     path = tmp_path / "a.wav"
     sf.write(path, voice(0.5, seed=1), 16000)
