@@ -30,7 +30,6 @@ as it is done, and a rerun keeps those already there; the table goes to
 """
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -50,7 +49,7 @@ from sklearn_ser.evaluation import (
     paired_table,
     simplest_within_one_se,
 )
-from sklearn_ser.pipelines import make_named_pipeline
+from sklearn_ser.pipelines import make_named_pipeline, whisper_model_default
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = {
@@ -170,17 +169,15 @@ def write_table(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--model",
-        default=os.environ.get("SKLEARN_SER_WHISPER_MODEL")
-        or str(REPO / "models" / "faster-whisper-base"),
-    )
+    # default: the library's rule ($SKLEARN_SER_WHISPER_MODEL, ./models/...)
+    parser.add_argument("--model", default=None)
     parser.add_argument("--cache", default=str(get_cache_dir()))
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--corpora", default="emovo,ravdess")
     parser.add_argument("--out", default=str(REPO / "docs" / "results"))
     parser.add_argument("--search", action="store_true")
     args = parser.parse_args()
+    args.model = whisper_model_default(args.model)
     args.data_home = local_data_home(args.data_home)
     args.corpora = args.corpora.split(",")
     run(args)

@@ -17,7 +17,6 @@ time (tens of minutes on 2 CPU cores).
 """
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -29,24 +28,19 @@ from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_ser import WhisperEncoder
+from sklearn_ser import WhisperEncoder, get_cache_dir
 from sklearn_ser.datasets import load_corpus
-
-REPO = Path(__file__).resolve().parents[1]
+from sklearn_ser.pipelines import whisper_model_default
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--model",
-        default=os.environ.get("SKLEARN_SER_WHISPER_MODEL")
-        or str(REPO / "models" / "faster-whisper-base"),
-    )
-    parser.add_argument(
-        "--cache", default=os.path.expanduser("~/.cache/sklearn-ser/features")
-    )
+    # default: the library's rule ($SKLEARN_SER_WHISPER_MODEL, ./models/...)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--cache", default=str(get_cache_dir()))
     parser.add_argument("--data-home", default=None)
     args = parser.parse_args()
+    args.model = whisper_model_default(args.model)
     emovo = load_corpus("emovo", local_data_home(args.data_home))
     sentence = np.array([Path(f).stem.split("-")[2] for f in emovo.filenames])
     keep = np.isin(sentence, ["b1", "b2", "b3", "d1", "d2"])
