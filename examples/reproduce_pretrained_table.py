@@ -58,6 +58,7 @@ SYSTEMS = [
     "logmel-attention-semi",
     "whisper-svm",
     "whisper-logreg",
+    "whisper-layer-vote",
     "whisper-is10-fusion",
     "whisper-dae-svm",
     "whisper-neutral-dae-svm",

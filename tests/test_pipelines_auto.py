@@ -26,7 +26,7 @@ def test_auto_builds_its_candidates_with_its_own_options(tmp_path):
     search = make_named_pipeline(
         "auto",
         memory=str(tmp_path),
-        whisper_model="some-folder",
+        whisper_model="some/faster-whisper-base",
         random_state=3,
         probability=True,
     )
@@ -34,14 +34,18 @@ def test_auto_builds_its_candidates_with_its_own_options(tmp_path):
     assert isinstance(switch, EstimatorSwitch)
     names = [name for name, _ in switch.estimators]
     assert names == list(AUTO_CANDIDATES) == search.param_grid["choice"]
-    assert names[0] == "whisper-logreg"  # the preferred one comes first
+    assert names[0] == "whisper-layer-vote"  # the preferred one comes first
     for name, pipe in switch.estimators:
-        front = pipe[0]
-        assert front.memory == str(tmp_path), name
-        if isinstance(front, WhisperEncoder):
-            assert front.model == "some-folder", name
-        else:
-            assert isinstance(front, OpenSmileIS10), name
+        # the layer vote's members, each a pipeline; the others are pipelines
+        fronts = [p[0] for _, p in pipe.estimators] if name.endswith("vote") else []
+        for front in fronts or [pipe[0]]:
+            assert front.memory == str(tmp_path), name
+            if isinstance(front, WhisperEncoder):
+                assert front.model == "some/faster-whisper-base", name
+            else:
+                assert isinstance(front, OpenSmileIS10), name
+    vote = dict(switch.estimators)["whisper-layer-vote"]
+    assert len(vote.estimators) == 7  # base: the first block's input, its 6 layers
     # the SVMs calibrated, so that every candidate gives probabilities
     assert all(hasattr(pipe, "predict_proba") for _, pipe in switch.estimators)
     spec = get_pipeline_spec("auto")

@@ -38,7 +38,8 @@ def test_model_comes_from_the_option_then_the_environment(monkeypatch, tmp_path)
 
 
 def test_registry_entries(whisper_model):
-    assert get_pipeline_spec("whisper-logreg").default
+    assert get_pipeline_spec("whisper-layer-vote").default
+    assert not get_pipeline_spec("whisper-logreg").default
     assert "whisper-logreg" in WHISPER_PIPELINES and "is10-svm" not in (
         WHISPER_PIPELINES
     )

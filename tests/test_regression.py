@@ -227,8 +227,8 @@ def test_regression_pipelines_registered():
     assert list_pipelines("regression") == ["is10-ridge", "is10-svr", "whisper-ridge"]
     assert get_pipeline_spec("is10-svm").task == "classification"
     assert "is10-ridge" not in list_pipelines("classification")
-    # the classification defaults are unchanged
-    assert _parse_pipelines(None) == ["is10-svm", "whisper-logreg"]
+    # the classification defaults
+    assert _parse_pipelines(None) == ["is10-svm", "whisper-layer-vote"]
     # a continuous target gets the regression defaults
     ratings = Bunch(target=np.array([0.5, 1.5]), target_names=np.array(["arousal"]))
     assert pipelines_for_target(None, ratings, what="x") == [

@@ -50,6 +50,7 @@ from ._benchmark import run_benchmark, run_cross_corpus_benchmark
 from ._corpus_scaler import CorpusStandardScaler
 from ._cross_corpus import (
     evaluate_cross_corpus,
+    extra_training_data,
     leave_one_corpus_out,
     with_corpus_standardization,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "curve_table",
     "evaluate",
     "evaluate_cross_corpus",
+    "extra_training_data",
     "evaluate_seeds",
     "get_regression_scorers",
     "get_ser_scorers",

@@ -98,13 +98,24 @@ def _pipelines(pipelines, params):
 
 
 def _first_extractor(estimator):
-    """The leading audio extractor of a pipeline (or the estimator), if any."""
+    """The leading audio extractor of a pipeline (or the estimator), if any.
+
+    Through a pipeline's first step, a search's estimator and the first member of
+    a voting or switching ensemble (``whisper-layer-vote``'s members share one
+    cache entry per utterance, ``auto``'s first candidate is the preferred one).
+    """
     from ..features import BaseAudioExtractor
 
     step = estimator
-    while hasattr(step, "steps"):
-        step = step.steps[0][1]
-    return step if isinstance(step, BaseAudioExtractor) else None
+    while True:
+        if hasattr(step, "steps"):
+            step = step.steps[0][1]
+        elif hasattr(step, "estimators") and step.estimators:
+            step = step.estimators[0][1]
+        elif hasattr(step, "estimator") and hasattr(step, "param_grid"):
+            step = step.estimator
+        else:
+            return step if isinstance(step, BaseAudioExtractor) else None
 
 
 def _warm_cache(estimator, files, *, n_jobs, verbose):

@@ -10,6 +10,7 @@ from ._evaluate import evaluate
 from ._metrics import labeled_mask
 
 __all__ = [
+    "extra_training_data",
     "evaluate_cross_corpus",
     "leave_one_corpus_out",
     "with_corpus_standardization",
@@ -159,6 +160,65 @@ def _check_vocabulary(targets):
         f"'anger'}}, or --label-map '{first}=anger' on the command line), or drop "
         "them (a value of None, or RAW= on the command line)."
     )
+
+
+def extra_training_data(corpora, classes):
+    """Other corpora's labelled utterances on ``classes``, ready for ``evaluate``.
+
+    More labelled speech for a corpus's training folds: every utterance of
+    ``corpora`` whose label is one of ``classes`` (the target corpus's classes,
+    matched by name in :data:`~sklearn_ser.datasets.EMOTIONS`), the others left
+    out. Pass the result as ``evaluate(..., X_extra=extra.X, y_extra=extra.y,
+    groups_extra=extra.groups)``: it joins every training fold and is never
+    tested, so the figures stay those of the target corpus's held-out speakers.
+
+    Parameters
+    ----------
+    corpora : dict of str to Bunch or tuple
+        ``{corpus name: data}``, a loader's Bunch (``filenames`` or ``data``,
+        ``target``, ``groups``) or a tuple ``(X, y, groups)``.
+    classes : array-like of str
+        The classes to keep: usually ``np.unique(y)`` of the target corpus.
+
+    Returns
+    -------
+    extra : Bunch
+        ``X`` (paths or feature rows), ``y``, ``groups`` (``"<corpus>:<speaker>"``,
+        never equal to a target speaker) and ``dropped`` (``{corpus: {label:
+        count}}``, the utterances left out).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> extra = extra_training_data(
+    ...     {"other": (np.zeros((3, 2)), ["anger", "calm", "anger"], ["a", "a", "b"])},
+    ...     classes=["anger", "sadness"],
+    ... )
+    >>> extra.y.tolist(), extra.groups.tolist(), extra.dropped
+    (['anger', 'anger'], ['other:a', 'other:b'], {'other': {'calm': 1}})
+    """
+    from sklearn.utils import Bunch
+
+    parts = _named(corpora, "corpora")
+    classes = {str(c) for c in np.asarray(classes).ravel().tolist()}
+    _check_vocabulary(
+        {"classes": sorted(classes), **{k: y for k, (_, y, _) in parts.items()}}
+    )
+    kept, dropped = {}, {}
+    for name, (X, y, groups) in parts.items():
+        keep = np.isin(y.astype(str), sorted(classes))
+        left = y[~keep].astype(str)
+        dropped[name] = dict(zip(*np.unique(left, return_counts=True)))
+        dropped[name] = {str(k): int(v) for k, v in dropped[name].items()}
+        index = np.flatnonzero(keep)
+        kept[name] = (_safe_indexing(X, index), y[index], groups[index])
+    if not any(len(y) for _, y, _ in kept.values()):
+        raise ValueError(
+            f"corpora {sorted(parts)} hold none of the classes {sorted(classes)}: "
+            "no extra training data."
+        )
+    X, y, groups, _ = _concatenate(kept)
+    return Bunch(X=X, y=y, groups=groups, dropped=dropped)
 
 
 def evaluate_cross_corpus(

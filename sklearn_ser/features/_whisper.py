@@ -82,6 +82,26 @@ def ct2_encoder_layers(path):
     return n
 
 
+#: Encoder layers of the published Whisper sizes, by the word in the size's name.
+_SIZE_LAYERS = {"tiny": 4, "base": 6, "small": 12, "medium": 24, "large": 32}
+
+
+def whisper_encoder_layers(model):
+    """The number of encoder layers of ``model`` without loading it, or None.
+
+    A folder holding ``model.bin``: from its header (milliseconds). A size name
+    (``"base"``, ``"small.en"``, ``"large-v3"``...): the published size's count.
+    Anything else (a folder that is not a model yet, an unknown name): None.
+    """
+    bin_path = os.path.join(os.path.expanduser(str(model)), "model.bin")
+    if os.path.isfile(bin_path):
+        return ct2_encoder_layers(bin_path)
+    for word, n in _SIZE_LAYERS.items():
+        if word in os.path.basename(str(model).rstrip("/")).split(".")[0]:
+            return n
+    return None
+
+
 def _damaged(path, reason):
     return ValueError(
         f"the Whisper model in {path} is damaged or not a CTranslate2 Whisper model "

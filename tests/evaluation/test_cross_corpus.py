@@ -187,3 +187,77 @@ class _OneCorpusScaler(CorpusStandardScaler):
 )
 def test_corpus_scaler_common_checks(estimator, check):
     check(estimator)
+
+
+# ------------------------------------------------------------ extra_training_data
+def test_extra_training_data_keeps_the_target_classes_of_every_corpus():
+    from sklearn.utils import Bunch
+
+    from sklearn_ser.evaluation import extra_training_data
+
+    files = np.array(["a.wav", "b.wav", "c.wav", "d.wav"], dtype=object)
+    one = Bunch(
+        filenames=files,
+        target=np.array(["anger", "calm", "sadness", "anger"]),
+        groups=np.array(["s1", "s1", "s2", "s2"]),
+    )
+    two = (np.array(["e.wav", "f.wav"]), ["fear", "sadness"], ["x", "y"])
+    extra = extra_training_data({"one": one, "two": two}, ["anger", "sadness"])
+    assert extra.X.tolist() == ["a.wav", "c.wav", "d.wav", "f.wav"]
+    assert extra.y.tolist() == ["anger", "sadness", "anger", "sadness"]
+    assert extra.groups.tolist() == ["one:s1", "one:s2", "one:s2", "two:y"]
+    assert extra.dropped == {"one": {"calm": 1}, "two": {"fear": 1}}
+    # feature rows of the second corpus come through as rows
+    two = (np.zeros((2, 3)), ["fear", "sadness"], ["x", "y"])
+    rows = extra_training_data({"two": two}, ["sadness"])
+    assert rows.X.shape == (1, 3) and rows.groups.tolist() == ["two:y"]
+
+
+@pytest.mark.parametrize(
+    "corpora, classes, message",
+    [
+        ({"o": ([1, 2], ["calm", "calm"], ["a", "b"])}, ["anger"], "hold none of"),
+        ({"o": ([1, 2], ["angry", "calm"], ["a", "b"])}, ["anger"], "'angry'"),
+        ({"o": ([1], ["anger", "calm"], ["a", "b"])}, ["anger"], "differ in length"),
+        ({}, ["anger"], "non-empty dict"),
+    ],
+)
+def test_extra_training_data_errors_name_the_corpus_or_the_labels(
+    corpora, classes, message
+):
+    from sklearn_ser.evaluation import extra_training_data
+
+    with pytest.raises(ValueError, match=message):
+        extra_training_data(corpora, classes)
+
+
+def test_extra_training_data_joins_every_training_fold_and_is_never_scored(rng):
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_ser.evaluation import evaluate, extra_training_data
+
+    def corpus(n_speakers, shift, labels):
+        X, y, g = [], [], []
+        for s in range(n_speakers):
+            for k, label in enumerate(labels):
+                X.append(rng.normal(shift + k, 1.0, size=(4, 2)))
+                y += [label] * 4
+                g += [f"s{s}"] * 4
+        return np.vstack(X), np.array(y), np.array(g)
+
+    X, y, g = corpus(3, 0.0, ["anger", "sadness"])
+    other = corpus(2, 0.0, ["anger", "sadness", "calm"])
+    extra = extra_training_data({"other": other}, np.unique(y))
+    assert len(extra.y) == 16 and extra.dropped == {"other": {"calm": 8}}
+    report = evaluate(
+        LogisticRegression(),
+        X,
+        y,
+        g,
+        X_extra=extra.X,
+        y_extra=extra.y,
+        groups_extra=extra.groups,
+        return_estimators=True,
+    )
+    assert len(report.y_true) == len(y) and set(report.groups) == {"s0", "s1", "s2"}
+    assert all(fold["n_extra"] == 16 for fold in report.folds)
