@@ -57,6 +57,11 @@ def cmd_benchmark(args):
     from ._targets import pipelines_for_target
 
     if args.train or args.test or args.leave_one_corpus_out:
+        if args.extra_corpus:
+            raise CLIError(
+                "--extra-corpus adds training data to a --corpus run; across corpora "
+                "name every training corpus in --train"
+            )
         return _benchmark_cross_corpus(args)
     if args.per_corpus_std:
         raise CLIError(
@@ -72,6 +77,17 @@ def cmd_benchmark(args):
     _warn_confound(data)
     names = pipelines_for_target(args.pipelines, data, what=corpus)
     source = _corpus_source(args.corpus)
+    extra_names = _split_corpora(args.extra_corpus, "--extra-corpus")
+    if corpus in map(corpus_name, extra_names):
+        raise CLIError(
+            f"--extra-corpus names the scored corpus {corpus} itself: its speakers "
+            "would train every fold"
+        )
+    extra_data = {
+        corpus_name(c): _load_corpus_arg(args, c, label_map) for c in extra_names
+    }
+    if extra_data and target_task(data.target) == "regression":
+        raise CLIError("--extra-corpus adds labelled utterances: class labels only")
     if target_task(data.target) == "regression":
         # Named after the corpus and the rated column, and its own source, so the
         # runs of two columns of one manifest (arousal, valence) never mix.
@@ -81,7 +97,14 @@ def cmd_benchmark(args):
         source = f"{source}#{target}"
     result = _run_benchmark(
         partial(
-            run_benchmark, names, data, cv=cv, out=out, corpus=corpus, source=source
+            run_benchmark,
+            names,
+            data,
+            cv=cv,
+            out=out,
+            corpus=corpus,
+            source=source,
+            extra_data=extra_data or None,
         ),
         args,
         names=names,
@@ -95,6 +118,14 @@ def cmd_benchmark(args):
     if not args.quiet:
         print(f"results written to {out}", file=sys.stderr)
     return 0
+
+
+def _split_corpora(value, option):
+    """The comma-separated corpora of ``option`` (none when not given)."""
+    names = [c.strip() for c in (value or "").split(",") if c.strip()]
+    if len(set(names)) != len(names):
+        raise CLIError(f"{option} names a corpus twice: {value}")
+    return names
 
 
 def _cross_corpus_plan(args):
@@ -202,6 +233,13 @@ def add_parser(sub):
         "--pipelines",
         help="comma-separated pipeline names (default: the registry's defaults; "
         "see `sklearn-ser pipelines`)",
+    )
+    b.add_argument(
+        "--extra-corpus",
+        metavar="CORPORA",
+        help="more labelled speech: these corpora's utterances on --corpus's classes "
+        "join every training fold and are never tested (comma-separated names or "
+        "paths)",
     )
     b.add_argument("--cv", default="loso", help="'loso' or a number of folds")
     b.add_argument(

@@ -448,6 +448,7 @@ def run_benchmark(
     out=None,
     corpus="corpus",
     source=None,
+    extra_data=None,
     pipeline_params=None,
     n_jobs=None,
     verbose=0,
@@ -488,6 +489,13 @@ def run_benchmark(
     source : str, default=None
         What identifies the data in ``results.json`` (``corpus_source``), e.g. the
         absolute path of a manifest; None: ``corpus``.
+    extra_data : dict of str to Bunch, default=None
+        More labelled speech: ``{corpus name: data}`` of other corpora whose
+        utterances on ``data``'s classes join every training fold and are never
+        tested (:func:`~sklearn_ser.evaluation.extra_training_data`; class labels
+        only). The figures remain those of ``data``'s held-out speakers; the
+        legend, ``results.json`` (``extra_training_data``) and the source say what
+        was added, so a folder never mixes runs with and without it.
     pipeline_params : dict, default=None
         Options given to each named pipeline's factory that accepts them
         (``memory``, ``random_state``, ``whisper_model``, ``neutral_data_home``...).
@@ -531,12 +539,32 @@ def run_benchmark(
 
         y = pd.Series(np.asarray(y, dtype=float), name=str(data.target_names[0]))
     source = corpus if source is None else source
+    extra_fit, added = {}, {}
+    if extra_data:
+        if regression:
+            raise ValueError(
+                "extra_data is for class labels: ratings of different corpora are "
+                "not on one scale."
+            )
+        from ._cross_corpus import extra_training_data
+
+        more = extra_training_data(extra_data, np.unique(np.asarray(y)))
+        extra_fit = {"X_extra": more.X, "y_extra": more.y, "groups_extra": more.groups}
+        corpora = np.asarray([g.split(":", 1)[0] for g in more.groups])
+        added = {name: int((corpora == name).sum()) for name in extra_data}
+        source = f"{source} + {'+'.join(sorted(added))} (labelled, training only)"
     out = None if out is None else Path(out)
     cv_text = _resolve_cv(cv, data.groups)[1]
     results = _start(
         out, [n for n, *_ in items], sources={source}, cv=cv_text, verbose=verbose
     )
     kind = _WithinCorpus(corpus, data, cv, regression=regression)
+    if added:
+        counts = ", ".join(f"{n} utterances of {c}" for c, n in added.items())
+        kind.legend.append(
+            f"Every training fold also holds {counts}, on {corpus}'s classes "
+            "(training only: never tested, never scored)."
+        )
 
     def run(estimator, name, description, adapts):
         return evaluate(
@@ -550,15 +578,24 @@ def run_benchmark(
             name=name,
             description=description,
             adapts_to_test_speaker=adapts,
+            **extra_fit,
         )
 
     def extra(report, source, extract_s):
-        return {"corpus_source": source}
+        entry = {"corpus_source": source}
+        if added:
+            entry["extra_training_data"] = added
+        return entry
 
     jobs = [("", corpus, source, extra, run)]
+    files = data.filenames
+    if extra_fit:
+        files = np.concatenate(
+            [np.asarray(files, dtype=object), np.asarray(extra_fit["X_extra"], object)]
+        )
     result = _run(
         items,
-        data.filenames,
+        files,
         jobs,
         out=out,
         results=results,
