@@ -1,7 +1,8 @@
 """The frontier table: every lever tried on Whisper-base, against ``whisper-logreg``.
 
-Reads the saved reports of the runs (``docs/results/whisper_layers/<corpus>/``,
-``docs/results/pretrained/<corpus>/``) and prints one markdown row per lever:
+Reads the saved reports of the runs (``docs/results/frontier/<corpus>/``,
+``docs/results/whisper_layers/<corpus>/``, ``docs/results/pretrained/<corpus>/``)
+and prints one markdown row per lever:
 pooled UA with its 95 % interval over speakers on EMOVO and RAVDESS, and the
 paired difference against the ``whisper-logreg`` report of the same run (paired
 bootstrap over speakers; the same utterances, so the same set-up). The commands
@@ -17,9 +18,31 @@ from pathlib import Path
 from sklearn_ser.evaluation import load_report, paired_comparison
 
 RESULTS = Path(__file__).resolve().parents[1] / "docs" / "results"
-# (row label, folder of its run, report file stem)
+OTHER = {"emovo": "ravdess", "ravdess": "emovo"}
+# (row label, folder of its run, report file stem; {other}: the other corpus)
 ROWS = [
     ("`whisper-logreg` (reference)", "whisper_layers", "whisper-logreg"),
+    (
+        "**`whisper-layer-vote` + the other corpus's labelled utterances**",
+        "frontier",
+        "whisper-layer-vote+{other}",
+    ),
+    (
+        "**`whisper-layer-vote`** (every layer's head, voting)",
+        "frontier",
+        "whisper-layer-vote",
+    ),
+    ("layers concatenated, one head", "frontier", "layers-concatenated"),
+    (
+        "`whisper-logreg` + the other corpus's labelled utterances",
+        "frontier",
+        "whisper-logreg+{other}",
+    ),
+    (
+        "layer 3 + per-speaker standardisation (adapts to the test speaker)",
+        "frontier",
+        "layer-3-spkstd",
+    ),
     ("layer 3", "whisper_layers", "layer-3"),
     ("layer 4", "whisper_layers", "layer-4"),
     ("layer 5", "whisper_layers", "layer-5"),
@@ -39,6 +62,7 @@ ROWS = [
 
 
 def cell(folder, stem, corpus):
+    stem = stem.format(other=OTHER[corpus])
     path = RESULTS / folder / corpus / f"{stem}.json"
     if not path.is_file():
         return "not run", ""

@@ -13,6 +13,8 @@ Systems (the named pipelines of :mod:`sklearn_ser.pipelines`):
 - ``logmel-attention``: the attention paper's BLSTM on log-Mel frames (supervised);
 - ``whisper-svm``, ``whisper-logreg``: Whisper-base (CTranslate2, int8) last layer,
   mean+std pooled, with an RBF SVM or a linear classifier;
+- ``whisper-layer-vote``: one ``whisper-logreg`` head per layer of the encoder
+  (torch, float32), their probabilities averaged;
 - ``whisper-is10-fusion``: Whisper and IS10 side by side;
 - ``whisper-dae-svm``, ``whisper-neutral-dae-svm``: the autoencoders on Whisper
   features (the neutral projection pre-trained on the LibriSpeech subset's Whisper
@@ -21,9 +23,9 @@ Systems (the named pipelines of :mod:`sklearn_ser.pipelines`):
 - ``whisper-attention-semi``: the same, semi-supervised, its unlabeled data the
   LibriSpeech subset (first 6 s of each of the 351 utterances) given in every
   training fold with ``y == -1``;
-- ``auto``: chooses among ``whisper-logreg``, ``whisper-svm`` and ``is10-svm``
-  inside the training speakers of each fold (the choices are in each fold's
-  ``best_params``).
+- ``auto``: chooses among ``whisper-layer-vote``, ``whisper-logreg``,
+  ``whisper-svm`` and ``is10-svm`` inside the training speakers of each fold
+  (the choices are in each fold's ``best_params``).
 
 Each finished report is written at once (``<out>/pretrained/<corpus>/<system>.json``;
 the tables go to ``<out>/pretrained_tables.md``)
@@ -42,7 +44,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _local_data import local_data_home
+from _local_data import local_data_home, portable_samples
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import get_cache_dir
@@ -102,25 +104,6 @@ def evaluate_system(system, X, y, groups, cv, args, unlabeled):
         n_jobs=args.n_jobs,
         name=system,
     )
-
-
-def portable_samples(samples, data_home):
-    """Audio paths relative to the data home (``emovo/f1/...``).
-
-    Reports are committed and compared across machines: the paired comparisons of
-    the tables check that two reports scored the same files, which absolute paths
-    of different checkouts would fail.
-    """
-    if samples is None:
-        return None
-    home = Path(data_home).resolve()
-    out = []
-    for sample in samples:
-        path = Path(sample).resolve()
-        out.append(
-            path.relative_to(home).as_posix() if path.is_relative_to(home) else sample
-        )
-    return out
 
 
 def run(args):

@@ -29,16 +29,15 @@ as it is done, and a rerun keeps those already there; the table goes to
 ``<out>/whisper_layers_table.md``.
 """
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _local_data import local_data_home
+from _local_data import local_data_home, portable_samples, whisper_study_parser
 from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneGroupOut
 
-from sklearn_ser import WhisperEncoder, get_cache_dir
+from sklearn_ser import WhisperEncoder
 from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import (
     UA_SCORER,
@@ -122,10 +121,7 @@ def run(args):
             report = evaluate(pipe, X, y, groups, cv=cv, name=name)
             seconds = time.perf_counter() - start
             # Paths relative to the data home: reports compare across checkouts.
-            home = Path(args.data_home).resolve()
-            report.sample_ids = np.asarray(
-                [Path(f).resolve().relative_to(home).as_posix() for f in X]
-            )
+            report.sample_ids = np.asarray(portable_samples(X, args.data_home))
             report.meta.update(run_time_s=round(seconds, 1), cv_text=cv_text)
             report.to_json(path, decimals=5)
             print(
@@ -168,13 +164,7 @@ def write_table(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # default: the library's rule ($SKLEARN_SER_WHISPER_MODEL, ./models/...)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--cache", default=str(get_cache_dir()))
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--corpora", default="emovo,ravdess")
-    parser.add_argument("--out", default=str(REPO / "docs" / "results"))
+    parser = whisper_study_parser(__doc__.splitlines()[0], REPO / "docs" / "results")
     parser.add_argument("--search", action="store_true")
     args = parser.parse_args()
     args.model = whisper_model_default(args.model)

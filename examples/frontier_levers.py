@@ -1,0 +1,147 @@
+"""The frontier levers: every layer voting, more labelled speech, speaker statistics.
+
+Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
+(leave one speaker out) and RAVDESS (6 folds of 4 actors), beside
+``whisper-logreg`` in the same run:
+
+- ``whisper-layer-vote``: one ``whisper-logreg`` head per encoder layer, their
+  probabilities averaged (the setting chosen on RAVDESS, confirmed on EMOVO);
+- ``layers-concatenated``: the seven layers' pooled features side by side under
+  one head, the alternative it was chosen against (with single layers and their
+  average, ``examples/whisper_layers.py``);
+- ``+ <other> labelled``: the same, with the other corpus's utterances on the
+  target's classes in every training fold
+  (:func:`~sklearn_ser.evaluation.extra_training_data`), never tested;
+- ``layer-3-spkstd``: layer 3 with per-speaker standardisation, which uses the
+  test speaker's own feature statistics (labelled: adapts to the test speaker).
+
+Usage::
+
+    python examples/frontier_levers.py [--corpora emovo,ravdess] \\
+        [--out docs/results] [--model DIR] [--cache DIR]
+
+Each report goes to ``<out>/frontier/<corpus>/<system>.json`` as soon as it is done (a
+rerun keeps those there); ``examples/frontier_table.py`` reads them.
+"""
+
+import time
+from pathlib import Path
+
+import numpy as np
+from _local_data import local_data_home, portable_samples, whisper_study_parser
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+from sklearn.pipeline import FeatureUnion, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_ser import WhisperEncoder
+from sklearn_ser.datasets import load_corpus
+from sklearn_ser.evaluation import (
+    SpeakerStandardScaler,
+    evaluate,
+    extra_training_data,
+)
+from sklearn_ser.pipelines import make_named_pipeline, whisper_model_default
+
+REPO = Path(__file__).resolve().parents[1]
+CV = {"emovo": LeaveOneGroupOut(), "ravdess": GroupKFold(6)}
+OTHER = {"emovo": "ravdess", "ravdess": "emovo"}
+
+
+def systems(corpus, model, cache):
+    """``{name: (estimator, uses the other corpus, adapts to the test speaker)}``."""
+    named = {"memory": cache, "whisper_model": model}
+    spkstd = make_pipeline(
+        WhisperEncoder(model=model, layer=3, memory=cache),
+        SpeakerStandardScaler(),
+        StandardScaler(),
+        LogisticRegression(C=0.1, max_iter=3000),
+    )
+    concatenated = make_pipeline(
+        FeatureUnion(
+            [
+                (f"layer{k}", WhisperEncoder(model=model, layer=k, memory=cache))
+                for k in range(7)
+            ]
+        ),
+        StandardScaler(),
+        LogisticRegression(C=0.1, max_iter=3000),
+    )
+    other = OTHER[corpus]
+    return {
+        "whisper-logreg": (
+            make_named_pipeline("whisper-logreg", **named),
+            False,
+            False,
+        ),
+        "whisper-layer-vote": (
+            make_named_pipeline("whisper-layer-vote", **named),
+            False,
+            False,
+        ),
+        f"whisper-logreg+{other}": (
+            make_named_pipeline("whisper-logreg", **named),
+            True,
+            False,
+        ),
+        f"whisper-layer-vote+{other}": (
+            make_named_pipeline("whisper-layer-vote", **named),
+            True,
+            False,
+        ),
+        "layer-3-spkstd": (spkstd, False, True),
+        "layers-concatenated": (concatenated, False, False),
+    }
+
+
+def main():
+    parser = whisper_study_parser(__doc__.splitlines()[0], REPO / "docs" / "results")
+    args = parser.parse_args()
+    model = whisper_model_default(args.model)
+    home = local_data_home(args.data_home)
+    for corpus in args.corpora.split(","):
+        data = load_corpus(corpus, home)
+        X, y = np.asarray(data.filenames, dtype=object), np.asarray(data.target)
+        groups = np.asarray(data.groups).astype(str)
+        other = OTHER[corpus]
+        extra = extra_training_data({other: load_corpus(other, home)}, np.unique(y))
+        folder = Path(args.out) / "frontier" / corpus
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, (pipe, more, adapts) in systems(corpus, model, args.cache).items():
+            path = folder / f"{name}.json"
+            if path.exists():
+                print(f"{corpus:8s} {name:28s} kept ({path})", flush=True)
+                continue
+            given = {}
+            if more:
+                given = {"X_extra": extra.X, "y_extra": extra.y}
+                given["groups_extra"] = extra.groups
+            start = time.perf_counter()
+            report = evaluate(
+                pipe,
+                X,
+                y,
+                groups,
+                cv=CV[corpus],
+                name=name,
+                adapts_to_test_speaker=adapts,
+                proba=False,
+                **given,
+            )
+            seconds = time.perf_counter() - start
+            # Paths relative to the data home: reports compare across checkouts.
+            report.sample_ids = np.asarray(portable_samples(X, home))
+            report.meta.update(run_time_s=round(seconds, 1))
+            if more:
+                report.meta["extra_training_data"] = {
+                    "corpus": other,
+                    "n_utterances": int(len(extra.y)),
+                    "dropped": extra.dropped[other],
+                }
+            report.to_json(path, decimals=5)
+            ua = report.summary()["UA_pooled"]
+            print(f"{corpus:8s} {name:28s} UA {ua:.3f} ({seconds:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
