@@ -267,6 +267,7 @@ def trusted_types():
     import torch
     from sklearn.base import BaseEstimator
     from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+    from sklearn.utils import Bunch
     from skorch import NeuralNet
 
     from . import autoencoders, classifiers, evaluation, features
@@ -306,6 +307,9 @@ def trusted_types():
         evaluation.unweighted_accuracy,
         evaluation.weighted_accuracy,
         evaluation.simplest_within_one_se,
+        # what scikit-learn's VotingClassifier keeps after fit (whisper-layer-vote):
+        # named_estimators_, a dict of its fitted members with attribute access
+        Bunch,
     ]
     # Files written before SpecAugment moved to sklearn_ser.augmentation, or the
     # one-SE rule to sklearn_ser.evaluation, name the former module, which
@@ -508,7 +512,8 @@ def _describe(model):
 
 
 def _takes_audio(model):
-    """Whether ``model`` starts with an audio extractor (in every branch of a union)."""
+    """Whether ``model`` starts with an audio extractor (in every branch of a union,
+    in every member of a voting ensemble)."""
     from .features import BaseAudioExtractor
 
     step = model
@@ -525,6 +530,9 @@ def _takes_audio(model):
         return bool(step.transformer_list) and all(
             _takes_audio(t) for _, t in step.transformer_list if t != "drop"
         )
+    if isinstance(getattr(step, "estimators_", None), list):
+        # a fitted VotingClassifier of audio pipelines (whisper-layer-vote)
+        return bool(step.estimators_) and all(map(_takes_audio, step.estimators_))
     return isinstance(step, BaseAudioExtractor)
 
 

@@ -83,7 +83,7 @@ def test_every_named_pipeline_round_trips_through_skops(
         schema = json.loads(zf.read("schema.json"))
         for member in zf.namelist():
             assert not zf.read(member).startswith(b"\x80"), member
-    assert schema["__class__"] in ("Pipeline", "GridSearchCV")
+    assert schema["__class__"] in ("Pipeline", "GridSearchCV", "VotingClassifier")
     # every type in the file is on the allow-list (or trusted by skops itself)
     assert set(sio.get_untrusted_types(file=path)) <= set(trusted_types())
 
@@ -208,6 +208,10 @@ def test_trusted_classes_do_not_unpickle_in_setstate():
     safe |= {BaseEstimator.__setstate__, torch.nn.Module.__setstate__}
     # read: a dict update plus defaults for missing options, no unpickling
     safe |= {torch.optim.Adam.__setstate__}
+    # read: scikit-learn's Bunch ignores the state it is given (a no-op)
+    from sklearn.utils import Bunch
+
+    safe |= {Bunch.__setstate__}
     for name in trusted_types():
         module, _, attr = name.rpartition(".")
         obj = getattr(importlib.import_module(module), attr)
@@ -227,6 +231,14 @@ def test_load_model_says_what_a_file_is(tmp_path, wav_files):
     with pytest.raises(ValueError, match="holds a SVC, which takes numeric feature"):
         load_model(tmp_path / "svc.skops")
     assert load_model(tmp_path / "svc.skops", audio=False).n_features_in_ == 3
+    # a voting ensemble takes audio only when every member does
+    from sklearn.ensemble import VotingClassifier
+
+    vote = VotingClassifier([("a", SVC()), ("b", SVC(C=2.0))])
+    vote.fit(np.random.default_rng(0).normal(size=(6, 3)), [0, 1] * 3)
+    save_model(vote, tmp_path / "vote.skops")
+    with pytest.raises(ValueError, match="holds a VotingClassifier, which takes num"):
+        load_model(tmp_path / "vote.skops")
     from sklearn.pipeline import make_pipeline
 
     from sklearn_ser import OpenSmileIS10

@@ -74,7 +74,7 @@ def test_the_vote_is_the_mean_of_the_layers_probabilities(emovo_subset, whisper_
     )
     # the layers differ: no single layer's probabilities are the vote's
     assert all(not np.allclose(p, np.mean(by_hand, axis=0)) for p in by_hand)
-    clone(vote)
+    clone(vote)  # its model file: tests/test_persistence.py, as every pipeline's
 
 
 def test_the_cache_is_warmed_through_ensembles_and_searches(whisper_model, tmp_path):
