@@ -13,7 +13,10 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   target's classes in every training fold
   (:func:`~sklearn_ser.evaluation.extra_training_data`), never tested;
 - ``layer-3-spkstd``: layer 3 with per-speaker standardisation, which uses the
-  test speaker's own feature statistics (labelled: adapts to the test speaker).
+  test speaker's own feature statistics (labelled: adapts to the test speaker);
+- ``attention-512``: the papers' attention back-end (``whisper-attention``) sized
+  for 512-dimensional frames: layer-4 frames, every 4th kept (12.5 per second),
+  an over-complete sparse code of 1024 units and a 128-unit BLSTM.
 
 Usage::
 
@@ -67,6 +70,13 @@ def systems(corpus, model, cache):
         StandardScaler(),
         LogisticRegression(C=0.1, max_iter=3000),
     )
+    attention = make_named_pipeline(
+        "whisper-attention", stride=4, random_state=0, **named
+    ).set_params(
+        pipeline__whisperencoder__layer=4,
+        semisupervisedattentionclassifier__module__n_codes=1024,
+        semisupervisedattentionclassifier__module__hidden_size=128,
+    )
     other = OTHER[corpus]
     return {
         "whisper-logreg": (
@@ -91,11 +101,13 @@ def systems(corpus, model, cache):
         ),
         "layer-3-spkstd": (spkstd, False, True),
         "layers-concatenated": (concatenated, False, False),
+        "attention-512": (attention, False, False),
     }
 
 
 def main():
     parser = whisper_study_parser(__doc__.splitlines()[0], REPO / "docs" / "results")
+    parser.add_argument("--n-jobs", type=int, default=1, help="folds in parallel")
     args = parser.parse_args()
     model = whisper_model_default(args.model)
     home = local_data_home(args.data_home)
@@ -126,6 +138,7 @@ def main():
                 name=name,
                 adapts_to_test_speaker=adapts,
                 proba=False,
+                n_jobs=args.n_jobs,
                 **given,
             )
             seconds = time.perf_counter() - start

@@ -54,6 +54,11 @@ ROWS = [
     ("`whisper-dae-svm`", "pretrained", "whisper-dae-svm"),
     ("`whisper-attention`", "pretrained", "whisper-attention"),
     (
+        "attention back-end sized for 512-d frames (layer 4, 1024 codes, 128 units)",
+        "frontier",
+        "attention-512",
+    ),
+    (
         "`whisper-attention-semi` (LibriSpeech unlabeled)",
         "pretrained",
         "whisper-attention-semi",
