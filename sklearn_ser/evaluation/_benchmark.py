@@ -550,8 +550,7 @@ def run_benchmark(
 
         more = extra_training_data(extra_data, np.unique(np.asarray(y)))
         extra_fit = {"X_extra": more.X, "y_extra": more.y, "groups_extra": more.groups}
-        corpora = np.asarray([g.split(":", 1)[0] for g in more.groups])
-        added = {name: int((corpora == name).sum()) for name in extra_data}
+        added = {name: int((more.corpus == name).sum()) for name in extra_data}
         source = f"{source} + {'+'.join(sorted(added))} (labelled, training only)"
     out = None if out is None else Path(out)
     cv_text = _resolve_cv(cv, data.groups)[1]

@@ -184,8 +184,9 @@ def extra_training_data(corpora, classes):
     -------
     extra : Bunch
         ``X`` (paths or feature rows), ``y``, ``groups`` (``"<corpus>:<speaker>"``,
-        never equal to a target speaker) and ``dropped`` (``{corpus: {label:
-        count}}``, the utterances left out).
+        never equal to a target speaker), ``corpus`` (the corpus of each
+        utterance) and ``dropped`` (``{corpus: {label: count}}``, the utterances
+        left out).
 
     Examples
     --------
@@ -207,9 +208,8 @@ def extra_training_data(corpora, classes):
     kept, dropped = {}, {}
     for name, (X, y, groups) in parts.items():
         keep = np.isin(y.astype(str), sorted(classes))
-        left = y[~keep].astype(str)
-        dropped[name] = dict(zip(*np.unique(left, return_counts=True)))
-        dropped[name] = {str(k): int(v) for k, v in dropped[name].items()}
+        left, counts = np.unique(y[~keep].astype(str), return_counts=True)
+        dropped[name] = {str(k): int(v) for k, v in zip(left, counts)}
         index = np.flatnonzero(keep)
         kept[name] = (_safe_indexing(X, index), y[index], groups[index])
     if not any(len(y) for _, y, _ in kept.values()):
@@ -217,8 +217,8 @@ def extra_training_data(corpora, classes):
             f"corpora {sorted(parts)} hold none of the classes {sorted(classes)}: "
             "no extra training data."
         )
-    X, y, groups, _ = _concatenate(kept)
-    return Bunch(X=X, y=y, groups=groups, dropped=dropped)
+    X, y, groups, corpus = _concatenate(kept)
+    return Bunch(X=X, y=y, groups=groups, corpus=corpus, dropped=dropped)
 
 
 def evaluate_cross_corpus(

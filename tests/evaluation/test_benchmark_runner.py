@@ -113,6 +113,9 @@ def test_run_benchmark_on_ratings_writes_the_regression_table(tmp_path, voice):
         cv=3,
     )
     np.testing.assert_allclose(result.reports[0].y_pred, direct.y_pred)
+    # ratings of different corpora are not on one scale: no extra training data
+    with pytest.raises(ValueError, match="extra_data is for class labels"):
+        run_benchmark(["is10-ridge"], data, cv=3, extra_data={"other": data})
 
 
 def test_estimators_by_name_and_nothing_written_without_out(tmp_path, alpha):

@@ -206,6 +206,7 @@ def test_extra_training_data_keeps_the_target_classes_of_every_corpus():
     assert extra.X.tolist() == ["a.wav", "c.wav", "d.wav", "f.wav"]
     assert extra.y.tolist() == ["anger", "sadness", "anger", "sadness"]
     assert extra.groups.tolist() == ["one:s1", "one:s2", "one:s2", "two:y"]
+    assert extra.corpus.tolist() == ["one", "one", "one", "two"]
     assert extra.dropped == {"one": {"calm": 1}, "two": {"fear": 1}}
     # feature rows of the second corpus come through as rows
     two = (np.zeros((2, 3)), ["fear", "sadness"], ["x", "y"])
