@@ -135,23 +135,30 @@ def test_long_upload_is_also_predicted_over_time(server, long_file):
 
 @pytest.mark.slow
 def test_predictions_run_off_the_event_loop(server, long_file):
-    # While four long predictions run, the server still answers GET /info first.
-    done = {}
+    # While a long prediction runs, the server still answers GET /info. A prediction
+    # is running exactly while its upload's temporary file is in the server's TMPDIR
+    # (written when the handler starts, removed when it ends), so the test watches
+    # that file instead of guessing the timing with a sleep.
+    def uploads():
+        return {p.name for p in server.tmpdir.glob("sklearn-ser-upload-*")}
 
-    def predict(i):
-        post(server, long_file)
-        done[f"predict{i}"] = time.monotonic()
-
-    threads = [threading.Thread(target=predict, args=(i,)) for i in range(4)]
+    assert uploads() == set()
+    args = (server, long_file)
+    threads = [threading.Thread(target=post, args=args) for _ in range(4)]
     for t in threads:
         t.start()
-    time.sleep(1.0)  # the uploads are in; the predictions are running
-    assert requests.get(f"{server.url}/info", timeout=60).status_code == 200
-    info_done = time.monotonic()
-    for t in threads:
-        t.join()
-    assert len(done) == 4
-    assert info_done < min(done.values())
+    try:
+        deadline = time.monotonic() + 120
+        while not (running := uploads()):
+            assert time.monotonic() < deadline, "no prediction started within 120 s"
+            time.sleep(0.005)
+        assert requests.get(f"{server.url}/info", timeout=60).status_code == 200
+        # On the event loop, /info would wait for that prediction to end first.
+        assert running & uploads(), "GET /info waited for the running prediction"
+    finally:
+        for t in threads:
+            t.join()
+    assert uploads() == set()
 
 
 # ------------------------------------------------------------------ bad uploads
