@@ -16,12 +16,18 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   test speaker's own feature statistics (labelled: adapts to the test speaker);
 - ``attention-512``: the papers' attention back-end (``whisper-attention``) sized
   for 512-dimensional frames: layer-4 frames, every 4th kept (12.5 per second),
-  an over-complete sparse code of 1024 units and a 128-unit BLSTM.
+  an over-complete sparse code of 1024 units and a 128-unit BLSTM;
+- ``attention-512-semi``: the papers' semi-supervised model
+  (``whisper-attention-semi``) at those sizes, labelled utterances only; ``+
+  <other>-audio``: with the other corpus's audio as its unlabeled pseudo-class
+  (in-domain: acted emotional speech, labels never used); ``+test-audio``: with
+  the held-out speakers' own audio unlabeled (``evaluate(transductive=True)``,
+  labelled: adapts to the test speaker).
 
 Usage::
 
     python examples/frontier_levers.py [--corpora emovo,ravdess] \\
-        [--out docs/results] [--model DIR] [--cache DIR]
+        [--systems NAME,...] [--out docs/results] [--model DIR] [--cache DIR]
 
 Each report goes to ``<out>/frontier/<corpus>/<system>.json`` as soon as it is done (a
 rerun keeps those there); ``examples/frontier_table.py`` reads them.
@@ -52,7 +58,12 @@ OTHER = {"emovo": "ravdess", "ravdess": "emovo"}
 
 
 def systems(corpus, model, cache):
-    """``{name: (estimator, uses the other corpus, adapts to the test speaker)}``."""
+    """``{name: (estimator, extra training data, adapts to the test speaker)}``.
+
+    The extra data: None, ``"labelled"`` (the other corpus's utterances on the
+    target's classes), ``"audio"`` (the other corpus's audio, unlabeled) or
+    ``"test-audio"`` (each fold's held-out audio, unlabeled: transductive).
+    """
     named = {"memory": cache, "whisper_model": model}
     spkstd = make_pipeline(
         WhisperEncoder(model=model, layer=3, memory=cache),
@@ -70,44 +81,57 @@ def systems(corpus, model, cache):
         StandardScaler(),
         LogisticRegression(C=0.1, max_iter=3000),
     )
-    attention = make_named_pipeline(
-        "whisper-attention", stride=4, random_state=0, **named
-    ).set_params(
-        pipeline__whisperencoder__layer=4,
-        semisupervisedattentionclassifier__module__n_codes=1024,
-        semisupervisedattentionclassifier__module__hidden_size=128,
-    )
+
+    def attention(name):
+        return make_named_pipeline(name, stride=4, random_state=0, **named).set_params(
+            pipeline__whisperencoder__layer=4,
+            semisupervisedattentionclassifier__module__n_codes=1024,
+            semisupervisedattentionclassifier__module__hidden_size=128,
+        )
+
     other = OTHER[corpus]
     return {
         "whisper-logreg": (
             make_named_pipeline("whisper-logreg", **named),
-            False,
+            None,
             False,
         ),
         "whisper-layer-vote": (
             make_named_pipeline("whisper-layer-vote", **named),
-            False,
+            None,
             False,
         ),
         f"whisper-logreg+{other}": (
             make_named_pipeline("whisper-logreg", **named),
-            True,
+            "labelled",
             False,
         ),
         f"whisper-layer-vote+{other}": (
             make_named_pipeline("whisper-layer-vote", **named),
-            True,
+            "labelled",
             False,
         ),
-        "layer-3-spkstd": (spkstd, False, True),
-        "layers-concatenated": (concatenated, False, False),
-        "attention-512": (attention, False, False),
+        "layer-3-spkstd": (spkstd, None, True),
+        "layers-concatenated": (concatenated, None, False),
+        "attention-512": (attention("whisper-attention"), None, False),
+        "attention-512-semi": (attention("whisper-attention-semi"), None, False),
+        f"attention-512-semi+{other}-audio": (
+            attention("whisper-attention-semi"),
+            "audio",
+            False,
+        ),
+        "attention-512-semi+test-audio": (
+            attention("whisper-attention-semi"),
+            "test-audio",
+            True,
+        ),
     }
 
 
 def main():
     parser = whisper_study_parser(__doc__.splitlines()[0], REPO / "docs" / "results")
     parser.add_argument("--n-jobs", type=int, default=1, help="folds in parallel")
+    parser.add_argument("--systems", default=None, help="these only (default: all)")
     args = parser.parse_args()
     model = whisper_model_default(args.model)
     home = local_data_home(args.data_home)
@@ -116,18 +140,26 @@ def main():
         X, y = np.asarray(data.filenames, dtype=object), np.asarray(data.target)
         groups = np.asarray(data.groups).astype(str)
         other = OTHER[corpus]
-        extra = extra_training_data({other: load_corpus(other, home)}, np.unique(y))
+        other_data = load_corpus(other, home)
+        extra = extra_training_data({other: other_data}, np.unique(y))
+        wanted = None if args.systems is None else args.systems.split(",")
         folder = Path(args.out) / "frontier" / corpus
         folder.mkdir(parents=True, exist_ok=True)
         for name, (pipe, more, adapts) in systems(corpus, model, args.cache).items():
+            if wanted is not None and name not in wanted:
+                continue
             path = folder / f"{name}.json"
             if path.exists():
                 print(f"{corpus:8s} {name:28s} kept ({path})", flush=True)
                 continue
-            given = {}
-            if more:
-                given = {"X_extra": extra.X, "y_extra": extra.y}
+            given = {"transductive": more == "test-audio"}
+            if more == "labelled":
+                given.update(X_extra=extra.X, y_extra=extra.y)
                 given["groups_extra"] = extra.groups
+            elif more == "audio":  # every utterance, its label never given
+                given["X_extra"] = np.asarray(other_data.filenames, dtype=object)
+                speakers = np.asarray(other_data.groups).astype(str)
+                given["groups_extra"] = np.char.add(f"{other}:", speakers)
             start = time.perf_counter()
             report = evaluate(
                 pipe,
@@ -145,11 +177,17 @@ def main():
             # Paths relative to the data home: reports compare across checkouts.
             report.sample_ids = np.asarray(portable_samples(X, home))
             report.meta.update(run_time_s=round(seconds, 1))
-            if more:
+            if more == "labelled":
                 report.meta["extra_training_data"] = {
                     "corpus": other,
                     "n_utterances": int(len(extra.y)),
                     "dropped": extra.dropped[other],
+                }
+            elif more == "audio":
+                report.meta["extra_training_data"] = {
+                    "corpus": other,
+                    "n_utterances": len(other_data.filenames),
+                    "labels": "none (unlabeled pseudo-class)",
                 }
             report.to_json(path, decimals=5)
             ua = report.summary()["UA_pooled"]

@@ -67,7 +67,18 @@ def _consumes(estimator, method):
 
 
 def _fit_predict_fold(
-    estimator, X, y, groups, train, test, params, route, routing, want_proba, extra
+    estimator,
+    X,
+    y,
+    groups,
+    train,
+    test,
+    params,
+    route,
+    routing,
+    want_proba,
+    extra,
+    transductive=False,
 ):
     fit_params = _check_method_params(X, params=params or {}, indices=train)
     if route["fit"]:
@@ -79,6 +90,17 @@ def _fit_predict_fold(
         y_train = np.concatenate([y_train, y_extra])
         if route["fit"]:
             fit_params["groups"] = np.concatenate([fit_params["groups"], groups_extra])
+    if transductive:  # the held-out speakers' samples, their labels hidden
+        X_train = _append_samples(X_train, _safe_indexing(X, test))
+        # "-1" among string labels (as hide_labels marks them), else -1
+        strings = y.dtype.kind in "US"
+        hidden = (
+            np.full(len(test), "-1") if strings else np.full(len(test), -1, y.dtype)
+        )
+        y_train = np.concatenate([y_train, hidden])
+        if route["fit"]:
+            test_groups = _safe_indexing(groups, test)
+            fit_params["groups"] = np.concatenate([fit_params["groups"], test_groups])
     # string labels as an object array, "-1" as -1: what scikit-learn's
     # semi-supervised estimators (SelfTrainingClassifier) require
     y_train = as_fit_labels(y_train)
@@ -108,6 +130,7 @@ def _fit_predict_fold(
         "fit_time": fit_time,
         "predict_time": predict_time,
         "n_extra": 0 if extra is None else _num_samples(extra[0]),
+        "n_transductive": len(test) if transductive else 0,
         "learned_unlabeled": learned is not None
         and bool(np.any(~labeled_mask(np.asarray(learned)))),
         # A search (GridSearchCV, ...) tuned inside the fold: what it chose.
@@ -126,6 +149,7 @@ def evaluate(
     y_extra=None,
     groups_extra=None,
     hide_labels=None,
+    transductive=False,
     cv="loso",
     n_jobs=None,
     verbose=0,
@@ -173,6 +197,11 @@ def evaluate(
     label wherever they are in a test fold; the folds are those of the true labels.
     This is how a curve of accuracy against the labelled fraction is measured
     (:func:`label_fraction_curve`).
+    **Transductive** (``transductive=True``, opt-in): each fold's test samples also
+    join its training data as unlabeled (``-1``, after the extra data), so a
+    semi-supervised estimator learns from the held-out speakers' audio (never
+    their labels), as it could in a deployment where that audio is at hand before
+    predicting. The report is then labelled as adapting to the test speaker.
 
     ``groups_extra`` names their speakers, which must differ from every speaker of
     ``groups`` (prefix them, e.g. ``"libri:" + speaker``) so that no test speaker
@@ -217,6 +246,10 @@ def evaluate(
         True where a sample's label is hidden from training (it trains as ``-1``,
         and ``unlabeled`` says what that means); test folds score every sample
         with its label in ``y``. Classification only.
+    transductive : bool, default=False
+        Add each fold's test samples, unlabeled, to its training data (see above;
+        ``adapts_to_test_speaker`` is then True). Classification with
+        ``unlabeled="fit"`` only.
     cv : "loso", int, splitter or iterable, default="loso"
         ``"loso"``: :class:`~sklearn.model_selection.LeaveOneGroupOut` (one fold per
         speaker); an int: :class:`~sklearn.model_selection.GroupKFold` with that
@@ -267,6 +300,18 @@ def evaluate(
     if unlabeled not in ("fit", "drop"):
         raise ValueError(f"unlabeled must be 'fit' or 'drop'; got {unlabeled!r}.")
     regression = check_target_for(estimator, y, what=name) == "regression"
+    if transductive not in (True, False):
+        raise ValueError(f"transductive must be True or False; got {transductive!r}.")
+    if transductive and (regression or unlabeled == "drop"):
+        why = (
+            "a regressor has no unlabeled samples"
+            if regression
+            else ('unlabeled="drop" would drop them')
+        )
+        raise ValueError(
+            "transductive=True adds the test samples as unlabeled training samples "
+            f"for a semi-supervised classifier; {why}."
+        )
     target = getattr(y, "name", None)  # a pandas Series names its target
     y, groups = _check_labels_and_groups(X, y, groups, regression=regression)
     y, extra = _check_extra(
@@ -304,6 +349,7 @@ def evaluate(
         verbose=verbose,
         name=name,
         extra=extra,
+        transductive=bool(transductive),
     )
     if unlabeled == "fit" and any(r["learned_unlabeled"] for r in results):
         warnings.warn(
@@ -321,7 +367,7 @@ def evaluate(
         name=name or type(estimator).__name__,
         description=description,
         cv_text=cv_text,
-        adapts_to_test_speaker=adapts_to_test_speaker,
+        adapts_to_test_speaker=adapts_to_test_speaker or bool(transductive),
         regression=regression,
         target=target,
     )
@@ -530,11 +576,14 @@ def _run_folds(
     verbose,
     name,
     extra=None,
+    transductive=False,
 ):
     """Fit a clone per split (in parallel), with a progress bar when verbose."""
     jobs = (
         delayed(_fit_predict_fold)(
-            clone(estimator), X, y, groups, tr, te, params, route, routing, proba, extra
+            clone(estimator),
+            *(X, y, groups, tr, te, params, route, routing, proba, extra),
+            transductive,
         )
         for tr, te in splits
     )
@@ -616,15 +665,17 @@ def _build_report(
                 "test_groups": (
                     [] if groups is None else np.unique(groups[te]).tolist()
                 ),
-                # the samples fitted: the fold's own and the extra ones
-                "n_train": int(tr.shape[0]) + res["n_extra"],
+                # the samples fitted: the fold's own, the extra ones and (when
+                # transductive) the test samples unlabeled
+                "n_train": int(tr.shape[0]) + res["n_extra"] + res["n_transductive"],
                 "n_test": int(te.shape[0]),
                 "fit_time": res["fit_time"],
                 "predict_time": res["predict_time"],
             }
         )
-        if res["n_extra"]:
-            folds[-1]["n_extra"] = res["n_extra"]
+        for key in ("n_extra", "n_transductive"):
+            if res[key]:
+                folds[-1][key] = res[key]
         if res["best_params"] is not None:
             folds[-1]["best_params"] = _plain_params(res["best_params"])
     index = np.concatenate(index)

@@ -689,7 +689,7 @@ class EvaluationReport:
         folds = _folds_from_dict(
             data["folds"],
             required=("fold", "test_groups", "n_train", "n_test"),
-            optional=("n_extra", "best_params"),
+            optional=("n_extra", "n_transductive", "best_params"),
         )
         return cls(
             name=data["name"],

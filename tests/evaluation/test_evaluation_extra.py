@@ -246,3 +246,80 @@ def test_report_json_keeps_extra_counts_and_writes_predictions_compactly(rng):
     rounded = load_report(report.to_json(decimals=2))
     np.testing.assert_array_equal(rounded.proba, np.round(report.proba, 2))
     assert rounded.UA_pooled == report.UA_pooled  # figures come from y_pred
+
+
+# ------------------------------------------------------------- transductive
+@pytest.mark.parametrize("numeric", [False, True])
+def test_transductive_adds_each_folds_test_samples_unlabeled(rng, numeric):
+    X, y, g = _corpus(rng, n_speakers=3)
+    if numeric:
+        y = np.searchsorted(EMOTIONS, y)
+    pool = rng.normal(size=(4, 3))
+    pool_y = [-1, -1, 0, 1] if numeric else ["-1", "-1", "anger", "neutral"]
+    report = evaluate(
+        Recorder(),
+        X,
+        y,
+        g,
+        X_extra=pool,
+        y_extra=pool_y,
+        groups_extra=["o:1"] * 4,
+        transductive=True,
+        return_estimators=True,
+    )
+    assert report.adapts_to_test_speaker
+    splits = list(LeaveOneGroupOut().split(X, y, g))
+    for est, (train, test), fold in zip(report.estimators_, splits, report.folds):
+        # the fold's own samples, then the extra ones, then the test ones unlabeled
+        np.testing.assert_array_equal(est.X_fit_, np.vstack([X[train], pool, X[test]]))
+        n = len(train)
+        assert est.y_fit_[:n].tolist() == y[train].tolist()
+        assert est.y_fit_[n + 2 : n + 4].tolist() == list(pool_y[2:])
+        assert unlabeled_mask(est.y_fit_[n + 4 :]).all()
+        assert len(est.y_fit_) == n + 4 + len(test)
+        np.testing.assert_array_equal(
+            est.groups_fit_, np.concatenate([g[train], ["o:1"] * 4, g[test]])
+        )
+        assert fold["n_transductive"] == len(test)
+        assert fold["n_train"] == n + 4 + len(test)
+        assert set(est.classes_.tolist()) == set(np.unique(y).tolist())
+    # every test sample is still scored, with its true label
+    assert sorted(report.index.tolist()) == list(range(len(y)))
+    assert report.y_true.tolist() == y[report.index].tolist()
+    again = type(report).from_json(report.to_json())
+    assert again.folds[0]["n_transductive"] == report.folds[0]["n_transductive"]
+    assert again.adapts_to_test_speaker
+
+
+def test_transductive_changes_what_a_semi_supervised_model_learns(rng):
+    from sklearn.semi_supervised import SelfTrainingClassifier
+
+    X, y, g = _corpus(rng, n_speakers=3)
+    X[g == "spk2"] += 1.5  # a test speaker unlike the others
+    model = SelfTrainingClassifier(LogisticRegression(), threshold=0.5)
+    with pytest.warns(UserWarning, match="no unlabeled samples"):
+        plain = evaluate(model, X, y, g)
+    seen = evaluate(model, X, y, g, transductive=True)
+    assert not plain.adapts_to_test_speaker and seen.adapts_to_test_speaker
+    assert not np.array_equal(plain.proba, seen.proba)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"transductive": "yes"}, "transductive must be True or False"),
+        ({"transductive": True, "unlabeled": "drop"}, 'unlabeled="drop" would drop'),
+    ],
+)
+def test_transductive_errors_name_the_parameter(rng, kwargs, match):
+    X, y, g = _corpus(rng)
+    with pytest.raises(ValueError, match=match):
+        evaluate(Recorder(), X, y, g, **kwargs)
+
+
+def test_transductive_is_refused_for_a_regressor(rng):
+    from sklearn.linear_model import Ridge
+
+    X, _, g = _corpus(rng)
+    with pytest.raises(ValueError, match="a regressor has no unlabeled samples"):
+        evaluate(Ridge(), X, rng.normal(size=len(X)), g, transductive=True)
