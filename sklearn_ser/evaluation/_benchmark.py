@@ -60,6 +60,42 @@ _RESULT_KEYS = (
 )
 
 
+def learns_from_unlabeled(estimator):
+    """Whether ``estimator``'s ``fit`` uses unlabeled (``-1``) samples.
+
+    True for scikit-learn's semi-supervised estimators and for the attention
+    classifier with its pseudo-class or its reconstruction loss, at the end of a
+    pipeline or inside a search; False for every other estimator, which would
+    otherwise learn ``-1`` as a class (the benchmark then leaves the unlabeled
+    rows of a manifest out of its training folds).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.semi_supervised import SelfTrainingClassifier
+    >>> learns_from_unlabeled(make_pipeline(StandardScaler(), LogisticRegression()))
+    False
+    >>> learns_from_unlabeled(SelfTrainingClassifier(LogisticRegression()))
+    True
+    """
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+    from ..classifiers import SemiSupervisedAttentionClassifier
+
+    while True:
+        if hasattr(estimator, "steps"):  # a Pipeline: its final step
+            estimator = estimator.steps[-1][1]
+        elif isinstance(estimator, (GridSearchCV, RandomizedSearchCV)):
+            estimator = estimator.estimator  # the estimator it tunes
+        else:
+            break
+    if isinstance(estimator, SemiSupervisedAttentionClassifier):
+        return bool(estimator.pseudo_class) or estimator.reconstruction_weight > 0
+    return type(estimator).__module__.startswith("sklearn.semi_supervised")
+
+
 def _fmt(v):
     return "" if v is None else f"{v:.3f}"
 
@@ -577,6 +613,8 @@ def run_benchmark(
             name=name,
             description=description,
             adapts_to_test_speaker=adapts,
+            # a manifest's unlabeled rows train only what learns from them
+            unlabeled="fit" if learns_from_unlabeled(estimator) else "drop",
             **extra_fit,
         )
 

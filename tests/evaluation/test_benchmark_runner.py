@@ -2,6 +2,7 @@
 command line, as a library call (build -> warm the cache -> evaluate -> write)."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -234,3 +235,47 @@ def test_the_command_shows_what_finished_when_a_pipeline_fails(tmp_path, voice, 
     )
     assert "LibriSpeech corpus not found" in captured.err
     assert list(json.loads((out / "results.json").read_text())) == ["is10-svm"]
+
+
+def test_unlabeled_rows_train_only_a_model_that_learns_from_them(tmp_path, alpha):
+    # A manifest's "-1" rows: the SVM must not learn "-1" as a class; a
+    # self-training model gets them; both predict them and never score them.
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.semi_supervised import SelfTrainingClassifier
+
+    from sklearn_ser.evaluation._benchmark import learns_from_unlabeled
+
+    data = Bunch(**alpha)
+    data.target = alpha.target.copy()
+    data.target[::4] = "-1"
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_ser import OpenSmileIS10
+
+    def pipe(head):
+        return make_pipeline(
+            OpenSmileIS10(memory=str(tmp_path / "c")), StandardScaler(), head
+        )
+
+    svm = pipe(LogisticRegression())
+    self_training = pipe(SelfTrainingClassifier(LogisticRegression(), threshold=0.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # "-1 among its classes_"
+        result = run_benchmark(
+            {"svm": svm, "self": self_training},
+            data,
+            cv=3,
+            pipeline_params={},
+        )
+    plain, semi = result.reports
+    assert list(plain.labels) == list(semi.labels) == ["anger", "neutral"]
+    assert "-1" not in plain.y_pred.tolist() and "-1" not in semi.y_pred.tolist()
+    assert len(plain.y_pred) == len(data.target)  # every row predicted, "-1" unscored
+    assert not np.array_equal(plain.proba, semi.proba)  # semi learned from them
+    assert not learns_from_unlabeled(svm)
+    grid = {"selftrainingclassifier__threshold": [0.5]}
+    assert learns_from_unlabeled(GridSearchCV(self_training, grid))
+    assert learns_from_unlabeled(make_named_pipeline("logmel-attention-semi"))
+    assert not learns_from_unlabeled(make_named_pipeline("logmel-attention"))
