@@ -22,7 +22,11 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   <other>-audio``: with the other corpus's audio as its unlabeled pseudo-class
   (in-domain: acted emotional speech, labels never used); ``+test-audio``: with
   the held-out speakers' own audio unlabeled (``evaluate(transductive=True)``,
-  labelled: adapts to the test speaker).
+  labelled: adapts to the test speaker);
+- ``attention-512-cosine``: ``attention-512`` trained as the log-Mel attention
+  defaults are (``docs/results/attention_study.md``): every training speaker, no
+  early stopping on one held-out speaker, SpecAugment, the learning rate (2e-3)
+  annealed to 0 along a cosine over 20 epochs, the last epoch kept.
 
 Usage::
 
@@ -44,6 +48,7 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import WhisperEncoder
+from sklearn_ser.augmentation import SpecAugment
 from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import (
     SpeakerStandardScaler,
@@ -89,6 +94,13 @@ def systems(corpus, model, cache):
             semisupervisedattentionclassifier__module__hidden_size=128,
         )
 
+    cosine = attention("whisper-attention").set_params(
+        semisupervisedattentionclassifier__valid_size=0.0,
+        semisupervisedattentionclassifier__lr_schedule="cosine",
+        semisupervisedattentionclassifier__lr=2e-3,
+        semisupervisedattentionclassifier__max_epochs=20,
+        semisupervisedattentionclassifier__augment=SpecAugment(n_blocks=3),
+    )
     other = OTHER[corpus]
     return {
         "whisper-logreg": (
@@ -114,6 +126,7 @@ def systems(corpus, model, cache):
         "layer-3-spkstd": (spkstd, None, True),
         "layers-concatenated": (concatenated, None, False),
         "attention-512": (attention("whisper-attention"), None, False),
+        "attention-512-cosine": (cosine, None, False),
         "attention-512-semi": (attention("whisper-attention-semi"), None, False),
         f"attention-512-semi+{other}-audio": (
             attention("whisper-attention-semi"),
