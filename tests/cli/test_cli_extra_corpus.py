@@ -86,3 +86,20 @@ def test_extra_corpus_errors_name_the_option(tmp_path, corpora, capsys):
     cross = ["benchmark", "--train", str(target), "--test", str(extra)]
     assert main([*cross, "--extra-corpus", "emovo"]) == 2
     assert "name every training corpus in --train" in capsys.readouterr().err
+
+
+def test_extra_corpus_is_refused_for_ratings_before_any_extraction(
+    tmp_path, corpora, capsys
+):
+    target, extra = corpora
+    ratings = pd.read_csv(target)
+    ratings["label"] = np.linspace(0.1, 0.9, len(ratings))  # arousal, not classes
+    ratings.to_csv(tmp_path / "ratings.csv", index=False)
+    cache = tmp_path / "cache"
+    args = ["benchmark", "--corpus", str(tmp_path / "ratings.csv"), "--quiet"]
+    args += ["--out", str(tmp_path / "out"), "--cache", str(cache)]
+    assert main([*args, "--extra-corpus", str(extra)]) == 2
+    assert "--extra-corpus adds labelled utterances: class labels only" in (
+        capsys.readouterr().err
+    )
+    assert not cache.exists() or not any(cache.rglob("*.npy"))
