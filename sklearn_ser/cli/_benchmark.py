@@ -130,8 +130,7 @@ def _split_corpora(value, option):
 
 def _cross_corpus_plan(args):
     """``[(training corpora, test corpus), ...]`` from the command line."""
-    split = [c.strip() for c in (args.leave_one_corpus_out or "").split(",")]
-    split = [c for c in split if c]
+    split = _split_corpora(args.leave_one_corpus_out, "--leave-one-corpus-out")
     if args.leave_one_corpus_out:
         if args.train or args.test:
             raise CLIError("--leave-one-corpus-out replaces --train and --test")
@@ -140,7 +139,7 @@ def _cross_corpus_plan(args):
         return [([c for c in split if c != held], held) for held in split]
     if not (args.train and args.test):
         raise CLIError("cross-corpus evaluation needs both --train and --test")
-    train = [c.strip() for c in args.train.split(",") if c.strip()]
+    train = _split_corpora(args.train, "--train")
     if args.test in train:
         raise CLIError(f"--test {args.test} is also in --train")
     return [(train, args.test)]

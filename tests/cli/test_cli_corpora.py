@@ -174,6 +174,12 @@ def test_own_data_errors_name_the_row_or_file(tmp_path, voice, capsys):
     args = ["benchmark", "--train", str(manifest), "--test", str(manifest)]
     assert main([*args, "--out", str(tmp_path)]) == 2
     assert "also in --train" in _error_line(capsys)
+    args = ["benchmark", "--train", f"emovo,{manifest},emovo", "--test", "ravdess"]
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert "--train names a corpus twice" in _error_line(capsys)
+    args = ["benchmark", "--leave-one-corpus-out", "emovo,ravdess,emovo"]
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert "--leave-one-corpus-out names a corpus twice" in _error_line(capsys)
     assert main(["benchmark", "--corpus", str(Path(manifest).parent), "--quiet"]) == 2
     # <speaker>/<label>_<take>.wav: one folder level, and a pattern that fits it.
     line = _error_line(capsys)
