@@ -512,28 +512,13 @@ def _describe(model):
 
 
 def _takes_audio(model):
-    """Whether ``model`` starts with an audio extractor (in every branch of a union,
-    in every member of a voting ensemble)."""
+    """Whether every estimator that receives ``model``'s input is an audio
+    extractor (every branch of a union, every member of a voting ensemble)."""
+    from ._walk import input_estimators
     from .features import BaseAudioExtractor
 
-    step = model
-    while any(hasattr(step, a) for a in ("steps", "best_estimator_", "estimator_")):
-        # a pipeline's first step; a fitted search's refitted best estimator; the
-        # estimator an EstimatorSwitch chose (the "auto" pipeline)
-        if hasattr(step, "steps"):
-            step = step.steps[0][1]
-        elif hasattr(step, "best_estimator_"):
-            step = step.best_estimator_
-        else:
-            step = step.estimator_
-    if hasattr(step, "transformer_list"):  # a FeatureUnion of audio pipelines
-        return bool(step.transformer_list) and all(
-            _takes_audio(t) for _, t in step.transformer_list if t != "drop"
-        )
-    if isinstance(getattr(step, "estimators_", None), list):
-        # a fitted VotingClassifier of audio pipelines (whisper-layer-vote)
-        return bool(step.estimators_) and all(map(_takes_audio, step.estimators_))
-    return isinstance(step, BaseAudioExtractor)
+    leaves = input_estimators(model)
+    return bool(leaves) and all(isinstance(x, BaseAudioExtractor) for x in leaves)
 
 
 def _check_model(model, path, *, audio):

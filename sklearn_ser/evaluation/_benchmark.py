@@ -136,22 +136,17 @@ def _pipelines(pipelines, params):
 def _first_extractor(estimator):
     """The leading audio extractor of a pipeline (or the estimator), if any.
 
-    Through a pipeline's first step, a search's estimator and the first member of
-    a voting or switching ensemble (``whisper-layer-vote``'s members share one
-    cache entry per utterance, ``auto``'s first candidate is the preferred one).
+    The first estimator that receives the input (:func:`input_estimators`):
+    through a search's estimator and the first member of a voting or switching
+    ensemble (``whisper-layer-vote``'s members share one cache entry per
+    utterance, ``auto``'s first candidate is the preferred one).
     """
+    from .._walk import input_estimators
     from ..features import BaseAudioExtractor
 
-    step = estimator
-    while True:
-        if hasattr(step, "steps"):
-            step = step.steps[0][1]
-        elif hasattr(step, "estimators") and step.estimators:
-            step = step.estimators[0][1]
-        elif hasattr(step, "estimator") and hasattr(step, "param_grid"):
-            step = step.estimator
-        else:
-            return step if isinstance(step, BaseAudioExtractor) else None
+    leaves = input_estimators(estimator)
+    first = leaves[0] if leaves else None
+    return first if isinstance(first, BaseAudioExtractor) else None
 
 
 def _warm_cache(estimator, files, *, n_jobs, verbose):
