@@ -47,6 +47,41 @@ def portable_samples(samples, data_home):
     return out
 
 
+def saved_report(path, run, *, data_home, force=False, meta=None):
+    """The report saved at ``path``, or ``run()``'s, timed and saved there.
+
+    A study writes each report as soon as it is done, so a rerun keeps what is
+    there (unless ``force``). The report's audio paths become portable (relative
+    to ``data_home``, in the order of its predictions) and ``meta`` gains the
+    run's wall time (``run_time_s``) and ``meta``. Prints one line either way.
+    """
+    import time
+
+    import numpy as np
+
+    from sklearn_ser.evaluation import load_report
+
+    path = Path(path)
+    label = f"{path.parent.name:8s} {path.stem:30s}"
+    if path.exists() and not force:
+        print(f"{label} kept ({path})", flush=True)
+        return load_report(path)
+    start = time.perf_counter()
+    report = run()
+    seconds = time.perf_counter() - start
+    samples = portable_samples(report.sample_ids, data_home)
+    report.sample_ids = None if samples is None else np.asarray(samples)
+    report.meta.update(run_time_s=round(seconds, 1), **(meta or {}))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report.to_json(path, decimals=5)
+    s = report.summary()
+    print(
+        f"{label} WA {s['WA_pooled']:.3f} UA {s['UA_pooled']:.3f} ({seconds:.0f} s)",
+        flush=True,
+    )
+    return report
+
+
 def whisper_study_parser(description, out):
     """The options every Whisper study shares: ``--model`` (None: the library's
     rule), ``--cache``, ``--data-home``, ``--corpora`` and ``--out``."""

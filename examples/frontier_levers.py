@@ -37,11 +37,11 @@ Each report goes to ``<out>/frontier/<corpus>/<system>.json`` as soon as it is d
 rerun keeps those there); ``examples/frontier_table.py`` reads them.
 """
 
-import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from _local_data import local_data_home, portable_samples, whisper_study_parser
+from _local_data import local_data_home, saved_report, whisper_study_parser
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 from sklearn.pipeline import FeatureUnion, make_pipeline
@@ -161,50 +161,40 @@ def main():
         for name, (pipe, more, adapts) in systems(corpus, model, args.cache).items():
             if wanted is not None and name not in wanted:
                 continue
-            path = folder / f"{name}.json"
-            if path.exists():
-                print(f"{corpus:8s} {name:28s} kept ({path})", flush=True)
-                continue
             given = {"transductive": more == "test-audio"}
+            meta = {}
             if more == "labelled":
                 given.update(X_extra=extra.X, y_extra=extra.y)
                 given["groups_extra"] = extra.groups
-            elif more == "audio":  # every utterance, its label never given
-                given["X_extra"] = np.asarray(other_data.filenames, dtype=object)
-                speakers = np.asarray(other_data.groups).astype(str)
-                given["groups_extra"] = np.char.add(f"{other}:", speakers)
-            start = time.perf_counter()
-            report = evaluate(
-                pipe,
-                X,
-                y,
-                groups,
-                cv=CV[corpus],
-                name=name,
-                adapts_to_test_speaker=adapts,
-                proba=False,
-                n_jobs=args.n_jobs,
-                **given,
-            )
-            seconds = time.perf_counter() - start
-            # Paths relative to the data home: reports compare across checkouts.
-            report.sample_ids = np.asarray(portable_samples(X, home))
-            report.meta.update(run_time_s=round(seconds, 1))
-            if more == "labelled":
-                report.meta["extra_training_data"] = {
+                meta["extra_training_data"] = {
                     "corpus": other,
                     "n_utterances": int(len(extra.y)),
                     "dropped": extra.dropped[other],
                 }
-            elif more == "audio":
-                report.meta["extra_training_data"] = {
+            elif more == "audio":  # every utterance, its label never given
+                given["X_extra"] = np.asarray(other_data.filenames, dtype=object)
+                speakers = np.asarray(other_data.groups).astype(str)
+                given["groups_extra"] = np.char.add(f"{other}:", speakers)
+                meta["extra_training_data"] = {
                     "corpus": other,
                     "n_utterances": len(other_data.filenames),
                     "labels": "none (unlabeled pseudo-class)",
                 }
-            report.to_json(path, decimals=5)
-            ua = report.summary()["UA_pooled"]
-            print(f"{corpus:8s} {name:28s} UA {ua:.3f} ({seconds:.0f} s)", flush=True)
+            saved_report(
+                folder / f"{name}.json",
+                partial(
+                    evaluate,
+                    *(pipe, X, y, groups),
+                    cv=CV[corpus],
+                    name=name,
+                    adapts_to_test_speaker=adapts,
+                    proba=False,
+                    n_jobs=args.n_jobs,
+                    **given,
+                ),
+                data_home=home,
+                meta=meta,
+            )
 
 
 if __name__ == "__main__":

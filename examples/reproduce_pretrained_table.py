@@ -40,11 +40,11 @@ Usage::
 
 import argparse
 import json
-import time
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
-from _local_data import local_data_home, portable_samples
+from _local_data import local_data_home, saved_report
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import get_cache_dir
@@ -87,12 +87,12 @@ def build(system, args):
     return make_named_pipeline(system, **options)
 
 
-def evaluate_system(system, X, y, groups, cv, args, unlabeled):
+def evaluate_system(system, X, y, groups, cv, args):
     pipe = build(system, args)
     if not system.endswith("-semi"):
         return evaluate(pipe, X, y, groups, cv=cv, n_jobs=args.n_jobs, name=system)
     # Unlabeled utterances join every training fold; test folds are corpus only.
-    waves, wave_groups = unlabeled
+    waves, wave_groups = unlabeled_pool(args.data_home)
     return evaluate(
         pipe,
         X,
@@ -106,8 +106,13 @@ def evaluate_system(system, X, y, groups, cv, args, unlabeled):
     )
 
 
+@cache
+def unlabeled_pool(data_home):
+    """LibriSpeech's utterances, read once (by the first ``-semi`` system run)."""
+    return librispeech_unlabeled(data_home)
+
+
 def run(args):
-    unlabeled = None
     for corpus in args.corpora:
         cv, cv_text = CORPORA[corpus]
         data = load_corpus(corpus, args.data_home)
@@ -117,24 +122,12 @@ def run(args):
         folder = Path(args.out) / "pretrained" / corpus
         folder.mkdir(parents=True, exist_ok=True)
         for system in args.systems:
-            path = folder / f"{system}.json"
-            if path.exists() and not args.force:
-                print(f"{corpus:8s} {system:26s} kept ({path})", flush=True)
-                continue
-            if system.endswith("-semi") and unlabeled is None:
-                unlabeled = librispeech_unlabeled(args.data_home)
-            start = time.perf_counter()
-            report = evaluate_system(system, X, y, groups, cv, args, unlabeled)
-            seconds = time.perf_counter() - start
-            samples = portable_samples(report.sample_ids, args.data_home)
-            report.sample_ids = None if samples is None else np.asarray(samples)
-            report.meta.update(run_time_s=round(seconds, 1), cv_text=cv_text)
-            report.to_json(path, decimals=5)
-            s = report.summary()
-            print(
-                f"{corpus:8s} {system:26s} WA {s['WA_pooled']:.3f} "
-                f"UA {s['UA_pooled']:.3f} ({seconds:.0f} s)",
-                flush=True,
+            saved_report(
+                folder / f"{system}.json",
+                partial(evaluate_system, system, X, y, groups, cv, args),
+                data_home=args.data_home,
+                force=args.force,
+                meta={"cv_text": cv_text},
             )
 
 

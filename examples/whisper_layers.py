@@ -30,11 +30,12 @@ as it is done, and a rerun keeps those already there; the table goes to
 """
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _local_data import local_data_home, portable_samples, whisper_study_parser
+from _local_data import local_data_home, saved_report, whisper_study_parser
 from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import WhisperEncoder
@@ -113,21 +114,11 @@ def run(args):
             pd.Series(seconds).to_json(timing)
             print(f"{corpus:8s} extraction {seconds}", flush=True)
         for name, pipe in systems(args.model, args.cache, args.search).items():
-            path = folder / f"{name}.json"
-            if path.exists():
-                print(f"{corpus:8s} {name:16s} kept ({path})", flush=True)
-                continue
-            start = time.perf_counter()
-            report = evaluate(pipe, X, y, groups, cv=cv, name=name)
-            seconds = time.perf_counter() - start
-            # Paths relative to the data home: reports compare across checkouts.
-            report.sample_ids = np.asarray(portable_samples(X, args.data_home))
-            report.meta.update(run_time_s=round(seconds, 1), cv_text=cv_text)
-            report.to_json(path, decimals=5)
-            print(
-                f"{corpus:8s} {name:16s} UA {report.summary()['UA_pooled']:.3f} "
-                f"({seconds:.0f} s)",
-                flush=True,
+            saved_report(
+                folder / f"{name}.json",
+                partial(evaluate, pipe, X, y, groups, cv=cv, name=name),
+                data_home=args.data_home,
+                meta={"cv_text": cv_text},
             )
 
 

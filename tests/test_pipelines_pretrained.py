@@ -1,5 +1,8 @@
 """The pretrained-encoder pipelines: Whisper front ends with the papers' back ends."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn import config_context
@@ -200,12 +203,10 @@ def test_reproduce_script_tables_every_whisper_pipeline(load_script):
     assert set(WHISPER_PIPELINES) <= set(systems)
 
 
-def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(
-    tmp_path, load_script
-):
+def test_studies_write_sample_paths_relative_to_the_data_home(tmp_path, load_script):
     # committed reports are compared pairwise (same files at the same index): an
     # absolute path of one checkout would never match another's
-    module = load_script("examples/reproduce_pretrained_table.py")
+    module = load_script("examples/_local_data.py")
     home = tmp_path / "data"
     inside = str(home / "emovo" / "f1" / "a.wav")
     outside = str(tmp_path / "elsewhere.wav")
@@ -214,6 +215,39 @@ def test_reproduce_script_writes_sample_paths_relative_to_the_data_home(
         outside,
     ]
     assert module.portable_samples(None, home) is None
+
+
+def test_saved_report_keeps_each_path_beside_its_prediction(
+    tmp_path, load_script, capsys
+):
+    # the studies' "run unless saved" step: paths in the order of the predictions
+    # (leave-one-speaker-out reorders them), kept on a rerun, redone when forced
+    from sklearn.dummy import DummyClassifier
+
+    module = load_script("examples/_local_data.py")
+    home = tmp_path / "data"
+    files = np.array([str(home / f"s{i % 3}" / f"{i}.wav") for i in range(12)])
+    y = np.array(["a", "b"] * 6)
+    groups = np.array([f"s{i % 3}" for i in range(12)])  # not in file order
+    runs = []
+
+    def run():
+        runs.append(1)
+        return evaluate(DummyClassifier(), files, y, groups, name="dummy")
+
+    path = tmp_path / "out" / "emovo" / "dummy.json"
+    report = module.saved_report(path, run, data_home=home, meta={"note": "x"})
+    saved = json.loads(path.read_text())
+    order = [int(Path(s).stem) for s in saved["predictions"]["sample"]]
+    assert order == saved["predictions"]["index"] != sorted(order)
+    assert saved["predictions"]["sample"][0] == f"s0/{order[0]}.wav"
+    assert saved["meta"]["note"] == "x" and saved["meta"]["run_time_s"] >= 0
+    assert report.summary()["UA_pooled"] == 0.5
+    again = module.saved_report(path, run, data_home=home)
+    assert len(runs) == 1 and "kept" in capsys.readouterr().out
+    assert again.sample_ids.tolist() == report.sample_ids.tolist()
+    module.saved_report(path, run, data_home=home, force=True)
+    assert len(runs) == 2
 
 
 def test_reproduce_script_seed_reaches_the_pipeline(tmp_path, load_script):
