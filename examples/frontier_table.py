@@ -59,14 +59,43 @@ ROWS = [
         "attention-512",
     ),
     (
+        "the same, trained as the log-Mel defaults (all training speakers, "
+        "SpecAugment, cosine, 20 epochs)",
+        "frontier",
+        "attention-512-cosine",
+    ),
+    (
         "`whisper-attention-semi` (LibriSpeech unlabeled)",
         "pretrained",
         "whisper-attention-semi",
     ),
 ]
+# The pseudo-class model with and without in-domain unlabeled audio, paired
+# against the same model trained on the labelled utterances only.
+SEMI_REFERENCE = "attention-512-semi"
+SEMI_ROWS = [
+    ("labelled utterances only (reference)", "frontier", SEMI_REFERENCE),
+    (
+        "+ the other corpus's audio, unlabeled (pseudo-class)",
+        "frontier",
+        "attention-512-semi+{other}-audio",
+    ),
+    (
+        "+ the test speakers' own audio, unlabeled (adapts to the test speaker)",
+        "frontier",
+        "attention-512-semi+test-audio",
+    ),
+]
 
 
-def cell(folder, stem, corpus):
+# ... and in the table of every lever, against whisper-logreg
+ROWS += [
+    (f"pseudo-class model, 512 sizes: {label.split(' (')[0]}", folder, stem)
+    for label, folder, stem in SEMI_ROWS
+]
+
+
+def cell(folder, stem, corpus, reference="whisper-logreg"):
     stem = stem.format(other=OTHER[corpus])
     path = RESULTS / folder / corpus / f"{stem}.json"
     if not path.is_file():
@@ -74,25 +103,35 @@ def cell(folder, stem, corpus):
     report = load_report(path)
     low, high = report.confidence_intervals()["UA"]
     ua = f"{report.summary()['UA_pooled']:.3f} [{low:.3f}, {high:.3f}]"
-    reference = RESULTS / folder / corpus / "whisper-logreg.json"
-    if stem == "whisper-logreg" or not reference.is_file():
+    if stem == reference:
+        return ua, ""
+    reference = RESULTS / folder / corpus / f"{reference}.json"
+    if not reference.is_file():
         return ua, ""
     cmp = paired_comparison(load_report(reference), report)
     lo, hi = cmp["UA_diff_ci"]
     return ua, f"{cmp['UA_diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]"
 
 
-def main():
+def table(first, rows, reference):
     print(
-        "| lever | EMOVO UA [95 % CI] | vs `whisper-logreg` | "
-        "RAVDESS UA [95 % CI] | vs `whisper-logreg` |"
+        f"| {first} | EMOVO UA [95 % CI] | vs `{reference}` | "
+        f"RAVDESS UA [95 % CI] | vs `{reference}` |"
     )
     print("|---|---|---|---|---|")
-    for label, folder, stem in ROWS:
+    for label, folder, stem in rows:
         cells = [
-            c for corpus in ("emovo", "ravdess") for c in cell(folder, stem, corpus)
+            c
+            for corpus in ("emovo", "ravdess")
+            for c in cell(folder, stem, corpus, reference)
         ]
         print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def main():
+    table("lever", ROWS, "whisper-logreg")
+    print()
+    table("pseudo-class model (512 sizes)", SEMI_ROWS, SEMI_REFERENCE)
 
 
 if __name__ == "__main__":
