@@ -25,7 +25,8 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   labelled: adapts to the test speaker);
 - ``attention-512-cosine``: ``attention-512`` trained as the log-Mel attention
   defaults are (``docs/results/attention_study.md``): every training speaker, no
-  early stopping on one held-out speaker, SpecAugment, the learning rate (2e-3)
+  early stopping on one held-out speaker, SpecAugment (feature masks as wide as
+  the log-Mel ones in proportion, up to 77 of 512), the learning rate (2e-3)
   annealed to 0 along a cosine over 20 epochs, the last epoch kept.
 
 Usage::
@@ -99,7 +100,10 @@ def systems(corpus, model, cache):
         semisupervisedattentionclassifier__lr_schedule="cosine",
         semisupervisedattentionclassifier__lr=2e-3,
         semisupervisedattentionclassifier__max_epochs=20,
-        semisupervisedattentionclassifier__augment=SpecAugment(n_blocks=3),
+        # one block of 512 features; masks up to 77 wide, the log-Mel share (6/40)
+        semisupervisedattentionclassifier__augment=SpecAugment(
+            n_blocks=1, freq_width=77
+        ),
     )
     other = OTHER[corpus]
     return {
