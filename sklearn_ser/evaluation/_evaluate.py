@@ -487,8 +487,12 @@ def _hide_labels(y, hide_labels, *, regression):
             f"hide_labels must be a boolean mask with one entry per sample of X "
             f"({y.shape[0]}); got dtype {hide.dtype} and shape {hide.shape}."
         )
-    y_fit = y.copy()
-    y_fit[hide] = -1  # "-1" in a string array: the unlabeled marker either way
+    # "-1" in a string array (the unlabeled marker either way), which must be wide
+    # enough to hold it: labels "a", "b" are a one-character array
+    y_fit = (
+        y.astype(np.result_type(y.dtype, "<U2")) if y.dtype.kind == "U" else y.copy()
+    )
+    y_fit[hide] = -1
     if not labeled_mask(y_fit).any():
         raise ValueError("hide_labels hides every label: nothing left to train on.")
     return y_fit

@@ -170,3 +170,40 @@ def test_plot_draws_each_system_at_its_pooled_ua(tmp_path):
             lines[name].get_ydata(), [r.summary()["UA_pooled"] for r in mine]
         )
     assert len(ax.collections) == 2  # one interval band per system
+
+
+@pytest.mark.parametrize("labels", [["a", "b", "c"], ["ang", "neu", "sad"], [0, 1, 2]])
+def test_hidden_labels_reach_fit_as_unlabeled_whatever_the_label_width(labels):
+    # one-character labels are a "<U1" array, too narrow for the "-1" marker
+    class Seen(LogisticRegression):
+        def fit(self, X, y):
+            self.seen_ = np.asarray(y).tolist()
+            labelled = [i for i, v in enumerate(self.seen_) if v != -1]
+            return super().fit(X[labelled], np.asarray(y)[labelled])
+
+    rng = np.random.default_rng(0)
+    y = np.tile(np.array(labels), 40)
+    X, groups = rng.normal(size=(120, 4)), np.repeat(list("wxyz"), 30)
+    hide = np.arange(120) % 4 != 0  # a quarter of the labels kept
+    for unlabeled in ("fit", "drop"):
+        report = evaluate(
+            Seen(),
+            X,
+            y,
+            groups,
+            hide_labels=hide,
+            unlabeled=unlabeled,
+            cv=GroupKFold(4),
+            return_estimators=True,
+            proba=False,
+        )
+        splits = GroupKFold(4).split(X, y, groups)
+        for est, (train, _) in zip(report.estimators_, splits):
+            hidden = [v == -1 for v in est.seen_]
+            assert set(est.seen_) - {-1} <= set(labels)  # no "-" or "-1" label
+            if unlabeled == "fit":
+                assert est.seen_ == [-1 if hide[i] else y[i] for i in train]
+            else:
+                assert not any(hidden)
+                assert len(est.seen_) == int((~hide[train]).sum())
+        assert sorted(report.index) == list(range(120))  # every label scored
