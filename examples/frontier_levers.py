@@ -23,6 +23,11 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   (in-domain: acted emotional speech, labels never used); ``+test-audio``: with
   the held-out speakers' own audio unlabeled (``evaluate(transductive=True)``,
   labelled: adapts to the test speaker);
+- ``attention-512-semi-25pc``: the same model with a quarter of each class's
+  training labels (the draw of the label-fraction curve), the rest of the
+  training utterances left out; ``+rest-unlabeled``: those utterances kept,
+  unlabeled, as its pseudo-class (the papers' own set-up: unlabeled speech of
+  the training speakers, the same corpus);
 - ``attention-512-cosine``: ``attention-512`` trained as the log-Mel attention
   defaults are (``docs/results/attention_study.md``): every training speaker, no
   early stopping on one held-out speaker, SpecAugment (feature masks as wide as
@@ -55,6 +60,7 @@ from sklearn_ser.evaluation import (
     SpeakerStandardScaler,
     evaluate,
     extra_training_data,
+    label_fraction_curve,
 )
 from sklearn_ser.pipelines import make_named_pipeline, whisper_model_default
 
@@ -68,7 +74,9 @@ def systems(corpus, model, cache):
 
     The extra data: None, ``"labelled"`` (the other corpus's utterances on the
     target's classes), ``"audio"`` (the other corpus's audio, unlabeled) or
-    ``"test-audio"`` (each fold's held-out audio, unlabeled: transductive).
+    ``"test-audio"`` (each fold's held-out audio, unlabeled: transductive),
+    ``"quarter"`` or ``"quarter+rest"`` (a quarter of the training labels, the
+    other utterances left out or unlabeled).
     """
     named = {"memory": cache, "whisper_model": model}
     spkstd = make_pipeline(
@@ -142,7 +150,26 @@ def systems(corpus, model, cache):
             "test-audio",
             True,
         ),
+        "attention-512-semi-25pc": (
+            attention("whisper-attention-semi"),
+            "quarter",
+            False,
+        ),
+        "attention-512-semi-25pc+rest-unlabeled": (
+            attention("whisper-attention-semi"),
+            "quarter+rest",
+            False,
+        ),
     }
+
+
+def quarter_of_the_labels(estimator, X, y, groups, *, unlabeled, **kwargs):
+    """``evaluate`` with a quarter of each class's training labels kept (the
+    label-fraction curve's draw); ``unlabeled``: what the rest becomes."""
+    (report,) = label_fraction_curve(
+        estimator, X, y, groups, fractions=[0.25], unlabeled=unlabeled, **kwargs
+    )
+    return report
 
 
 def main():
@@ -184,10 +211,14 @@ def main():
                     "n_utterances": len(other_data.filenames),
                     "labels": "none (unlabeled pseudo-class)",
                 }
+            run = evaluate
+            if more in ("quarter", "quarter+rest"):
+                given = {"unlabeled": "fit" if more == "quarter+rest" else "drop"}
+                run = quarter_of_the_labels
             saved_report(
                 folder / f"{name}.json",
                 partial(
-                    evaluate,
+                    run,
                     *(pipe, X, y, groups),
                     cv=CV[corpus],
                     name=name,
