@@ -65,6 +65,11 @@ ROWS = [
         "attention-512-cosine",
     ),
     (
+        "the same, with dropout 0.3 and weight decay 1e-4",
+        "frontier",
+        "attention-512-cosine-regularised",
+    ),
+    (
         "`whisper-attention-semi` (LibriSpeech unlabeled)",
         "pretrained",
         "whisper-attention-semi",
