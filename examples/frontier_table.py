@@ -77,9 +77,9 @@ ROWS = [
 ]
 # The pseudo-class model with and without in-domain unlabeled audio, paired
 # against the same model trained on the labelled utterances only.
-SEMI_REFERENCE = "attention-512-semi"
+# (the first row of each such table is its reference)
 SEMI_ROWS = [
-    ("labelled utterances only (reference)", "frontier", SEMI_REFERENCE),
+    ("labelled utterances only (reference)", "frontier", "attention-512-semi"),
     (
         "+ the other corpus's audio, unlabeled (pseudo-class)",
         "frontier",
@@ -95,12 +95,11 @@ SEMI_ROWS = [
 
 # ... and with a quarter of the training labels, the rest unlabeled (the
 # papers' own set-up), paired against the same quarter without the rest
-QUARTER_REFERENCE = "attention-512-semi-25pc"
 QUARTER_ROWS = [
     (
         "25 % of the labels, the rest left out (reference)",
         "frontier",
-        QUARTER_REFERENCE,
+        "attention-512-semi-25pc",
     ),
     (
         "25 % of the labels, the rest unlabeled (pseudo-class)",
@@ -109,12 +108,11 @@ QUARTER_ROWS = [
     ),
 ]
 # ... and the same with the pseudo-class weighing 0.1 (real classes 1)
-LIGHT_REFERENCE = "attention-512-semi-25pc-light"
 LIGHT_ROWS = [
     (
         "25 % of the labels, pseudo-class weight 0.1, the rest left out (reference)",
         "frontier",
-        LIGHT_REFERENCE,
+        "attention-512-semi-25pc-light",
     ),
     (
         "25 % of the labels, pseudo-class weight 0.1, the rest unlabeled",
@@ -164,12 +162,13 @@ def table(first, rows, reference):
 
 def main():
     table("lever", ROWS, "whisper-logreg")
-    print()
-    table("pseudo-class model (512 sizes)", SEMI_ROWS, SEMI_REFERENCE)
-    print()
-    table("pseudo-class model, fewer labels", QUARTER_ROWS, QUARTER_REFERENCE)
-    print()
-    table("pseudo-class weight 0.1", LIGHT_ROWS, LIGHT_REFERENCE)
+    for first, rows in [
+        ("pseudo-class model (512 sizes)", SEMI_ROWS),
+        ("pseudo-class model, fewer labels", QUARTER_ROWS),
+        ("pseudo-class weight 0.1", LIGHT_ROWS),
+    ]:
+        print()
+        table(first, rows, reference=rows[0][2])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Which estimators of a composite model receive its input ``X``."""
 
-__all__ = ["input_estimators"]
+__all__ = ["final_estimator", "input_estimators"]
 
 
 def input_estimators(estimator):
@@ -43,9 +43,37 @@ def input_estimators(estimator):
             members = [m for _, m in declared if m != "drop"]
     if members:
         return [leaf for member in members for leaf in input_estimators(member)]
+    if _is_search(estimator):
+        return input_estimators(estimator.estimator)
+    return [estimator]
+
+
+def final_estimator(estimator):
+    """The estimator that makes ``estimator``'s predictions, unfitted as declared:
+    through a pipeline's last step and a search's estimator.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    >>> final_estimator(GridSearchCV(pipe, {"logisticregression__C": [1.0]}))
+    LogisticRegression()
+    """
+    while True:
+        if hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        elif _is_search(estimator):
+            estimator = estimator.estimator
+        else:
+            return estimator
+
+
+def _is_search(estimator):
+    """A hyper-parameter search (grid, randomised, halving) over ``estimator``."""
     searched = hasattr(estimator, "param_grid") or hasattr(
         estimator, "param_distributions"
     )
-    if searched and hasattr(estimator, "estimator"):
-        return input_estimators(estimator.estimator)
-    return [estimator]
+    return searched and hasattr(estimator, "estimator")

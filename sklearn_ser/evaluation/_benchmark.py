@@ -80,17 +80,10 @@ def learns_from_unlabeled(estimator):
     >>> learns_from_unlabeled(SelfTrainingClassifier(LogisticRegression()))
     True
     """
-    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
-
+    from .._walk import final_estimator
     from ..classifiers import SemiSupervisedAttentionClassifier
 
-    while True:
-        if hasattr(estimator, "steps"):  # a Pipeline: its final step
-            estimator = estimator.steps[-1][1]
-        elif isinstance(estimator, (GridSearchCV, RandomizedSearchCV)):
-            estimator = estimator.estimator  # the estimator it tunes
-        else:
-            break
+    estimator = final_estimator(estimator)
     if isinstance(estimator, SemiSupervisedAttentionClassifier):
         return bool(estimator.pseudo_class) or estimator.reconstruction_weight > 0
     return type(estimator).__module__.startswith("sklearn.semi_supervised")
