@@ -37,6 +37,7 @@ __all__ = [
     "check_labels",
     "encode_labels",
     "is_unlabeled_value",
+    "mark_unlabeled",
     "unlabeled_mask",
 ]
 
@@ -223,6 +224,33 @@ def check_labels(y, *, name="y"):
     if labeled_kinds == {"number"} or (not labeled_kinds and unlabeled.all()):
         return np.array([-1 if u else v for v, u in zip(y.tolist(), unlabeled)])
     return y
+
+
+def mark_unlabeled(y, mask=None):
+    """A copy of the array ``y`` with ``-1`` (the unlabeled marker) where ``mask``.
+
+    Numbers get the number ``-1``, strings the string ``"-1"``, in an array wide
+    enough to hold it (one-character labels such as ``"a"`` make a ``<U1`` array,
+    where ``"-1"`` would be cut to ``"-"``, a label of its own).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+    mask : array-like of bool of shape (n_samples,) or None, default=None
+        Which samples lose their label; None: every sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mark_unlabeled(np.array(["a", "b"]), [False, True]).tolist()
+    ['a', '-1']
+    >>> mark_unlabeled(np.array([0, 1])).tolist()
+    [-1, -1]
+    """
+    y = np.asarray(y)
+    out = y.astype(np.result_type(y.dtype, "<U2")) if y.dtype.kind == "U" else y.copy()
+    out[slice(None) if mask is None else np.asarray(mask, dtype=bool)] = UNLABELED
+    return out
 
 
 def as_fit_labels(y):

@@ -13,7 +13,7 @@ from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_objec
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._compat import _check_method_params, _num_samples, _safe_indexing
-from .._labels import as_fit_labels, check_labels
+from .._labels import as_fit_labels, check_labels, mark_unlabeled
 from .._parallel import streaming_parallel
 from .._task import check_continuous_target, check_target_for
 from ._environment import software_environment
@@ -92,12 +92,7 @@ def _fit_predict_fold(
             fit_params["groups"] = np.concatenate([fit_params["groups"], groups_extra])
     if transductive:  # the held-out speakers' samples, their labels hidden
         X_train = _append_samples(X_train, _safe_indexing(X, test))
-        # "-1" among string labels (as hide_labels marks them), else -1
-        strings = y.dtype.kind in "US"
-        hidden = (
-            np.full(len(test), "-1") if strings else np.full(len(test), -1, y.dtype)
-        )
-        y_train = np.concatenate([y_train, hidden])
+        y_train = np.concatenate([y_train, mark_unlabeled(_safe_indexing(y, test))])
         if route["fit"]:
             test_groups = _safe_indexing(groups, test)
             fit_params["groups"] = np.concatenate([fit_params["groups"], test_groups])
@@ -487,12 +482,7 @@ def _hide_labels(y, hide_labels, *, regression):
             f"hide_labels must be a boolean mask with one entry per sample of X "
             f"({y.shape[0]}); got dtype {hide.dtype} and shape {hide.shape}."
         )
-    # "-1" in a string array (the unlabeled marker either way), which must be wide
-    # enough to hold it: labels "a", "b" are a one-character array
-    y_fit = (
-        y.astype(np.result_type(y.dtype, "<U2")) if y.dtype.kind == "U" else y.copy()
-    )
-    y_fit[hide] = -1
+    y_fit = mark_unlabeled(y, hide)
     if not labeled_mask(y_fit).any():
         raise ValueError("hide_labels hides every label: nothing left to train on.")
     return y_fit
