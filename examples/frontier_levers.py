@@ -136,9 +136,11 @@ def systems(corpus, model, cache):
         **{
             key: value
             for key, value in cosine.get_params().items()
-            if key.startswith("semisupervisedattentionclassifier__")
-            and key.split("__")[1]
-            in ("valid_size", "lr_schedule", "lr", "max_epochs", "augment")
+            if key.split("__")
+            in [
+                ["semisupervisedattentionclassifier", name]
+                for name in ("valid_size", "lr_schedule", "lr", "max_epochs", "augment")
+            ]
         },
         semisupervisedattentionclassifier__reconstruction_weight=0.01 * 120 / 512,
     )
