@@ -1,7 +1,7 @@
 """The Whisper encoder through CTranslate2 (faster-whisper's model format)."""
 
 import os
-from numbers import Integral
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
@@ -174,9 +174,10 @@ class WhisperEncoder(BasePretrainedEncoder):
     frames concatenated. Shorter audio is encoded at its own length
     (``pad_to_window=False``, the default; CTranslate2 allows it and it is about
     15 times faster for 4-second utterances) or, as Whisper does when it
-    transcribes, padded to the 30 s window (``pad_to_window=True``). Either way only
-    the frames that cover the audio are kept. docs/results/pretrained.md compares
-    the two on EMOVO.
+    transcribes, padded to the 30 s window (``pad_to_window=True``), or padded to a
+    shorter context (``pad_to_window=10``: 10 s). Either way only the frames that
+    cover the audio are kept. docs/results/pretrained.md and
+    docs/results/frontier.md compare them.
 
     ``layer`` picks the encoder layer. ``"last"`` (the default) is CTranslate2's
     output. CTranslate2 returns nothing else, so any other choice runs the same
@@ -221,8 +222,11 @@ class WhisperEncoder(BasePretrainedEncoder):
     batch_size : int, default=1
         30-second windows of one utterance encoded per call (GPU use with long
         audio and ``pad_to_window=True``).
-    pad_to_window : bool, default=False
-        Pad each window's log-Mel input to 30 s, as Whisper's decoding does.
+    pad_to_window : bool or float, default=False
+        Pad each window's log-Mel input with silence: to 30 s (True), as
+        Whisper's decoding does, or to this many seconds (a number in (0, 30]:
+        the encoder's time grows with the padded length); a window already that
+        long is left as it is. False: each window at its own length.
     sampling_rate, channel, on_error, n_jobs, memory, verbose
         As in :class:`~sklearn_ser.OpenSmileFeatures`. Each process loads the model
         once. The cache key holds a sha256 of the model's files (not its name or
@@ -244,7 +248,7 @@ class WhisperEncoder(BasePretrainedEncoder):
         "compute_type": [str, None],
         "cpu_threads": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "pad_to_window": ["boolean"],
+        "pad_to_window": ["boolean", Interval(Real, 0, WINDOW_SECONDS, closed="right")],
     }
     _parameter_constraints.pop("target_sampling_rate", None)
 
@@ -384,7 +388,7 @@ class WhisperEncoder(BasePretrainedEncoder):
             "whisper-encoder-layers/1",
             folder_fingerprint(path),
             device.type,
-            self.pad_to_window,
+            self._pad_key(),
             self.channel,
             torch.__version__,
             fw.__version__,
@@ -401,11 +405,29 @@ class WhisperEncoder(BasePretrainedEncoder):
             folder_fingerprint(path),
             device,
             compute_type,
-            self.pad_to_window,
+            self._pad_key(),
             self.channel,
             ct2.__version__,
             fw.__version__,
         )
+
+    def _pad_key(self):
+        """``pad_to_window`` in the cache key: False, True (30 s) or the seconds.
+
+        False and True are those of the cache entries written before a length
+        could be given, and 30 is True: the same frames are one entry.
+        """
+        if isinstance(self.pad_to_window, bool | np.bool_):
+            return bool(self.pad_to_window)
+        seconds = float(self.pad_to_window)
+        return True if seconds == WINDOW_SECONDS else seconds
+
+    def _padded_mel_frames(self):
+        """The log-Mel length a window is padded to (None: not padded)."""
+        key = self._pad_key()
+        if key is False or key is True:
+            return WINDOW_MEL_FRAMES if key else None
+        return int(round(key * SAMPLING_RATE / HOP))
 
     # -- encoding ----------------------------------------------------------------
     def _features(self, model, window):
@@ -423,8 +445,9 @@ class WhisperEncoder(BasePretrainedEncoder):
         with one_blas_thread():
             mel = _MODELS[key](window, padding=0)
         n_frames = mel.shape[1]
-        if self.pad_to_window:
-            mel = np.pad(mel, ((0, 0), (0, WINDOW_MEL_FRAMES - mel.shape[1])))
+        padded = self._padded_mel_frames()
+        if padded is not None and n_frames < padded:
+            mel = np.pad(mel, ((0, 0), (0, padded - n_frames)))
         # The encoder's second convolution has stride 2: frame j covers mel frames
         # 2j-1 .. 2j+1, so ceil(n / 2) encoder frames cover the audio.
         return mel.astype(np.float32, copy=False), (n_frames + 1) // 2

@@ -107,6 +107,42 @@ def test_pad_to_window_keeps_the_frames_of_the_audio(whisper_model, voice):
     assert not np.allclose(short, padded, atol=1e-2)
 
 
+def test_pad_to_a_number_of_seconds(whisper_model, voice):
+    signal = voice(2.0)
+    enc = WhisperEncoder(model=whisper_model, pooling=None, sampling_rate=16000)
+    short = enc.fit_transform([signal])[0]
+    # (names, not the numbers, as keys: True == 1 in a dict)
+    frames = {
+        str(pad): clone(enc).set_params(pad_to_window=pad).fit_transform([signal])[0]
+        for pad in (1.5, 10, 30, True)
+    }
+    assert {x.shape for x in frames.values()} == {(100, 512)}
+    # A window longer than the padded length is left as it is...
+    np.testing.assert_array_equal(frames["1.5"], short)
+    # ...a shorter one gets context, other than the full window's...
+    assert not np.allclose(frames["10"], short, atol=1e-2)
+    assert not np.allclose(frames["10"], frames["30"], atol=1e-2)
+    # ...and 30 s is Whisper's window, True.
+    np.testing.assert_array_equal(frames["30"], frames["True"])
+
+
+def test_pad_lengths_are_cache_entries_of_their_own(whisper_model):
+    keys = {
+        repr(pad): WhisperEncoder(model=whisper_model, pad_to_window=pad)._config()
+        for pad in (False, True, 30, 30.0, 10, 10.0, 15)
+    }
+    assert keys["True"] == keys["30"] == keys["30.0"]
+    assert keys["10"] == keys["10.0"]
+    assert len({keys[p] for p in ("False", "True", "10", "15")}) == 4
+
+
+@pytest.mark.parametrize("pad", [0, -5, 31, "30"])
+def test_pad_to_window_out_of_range_names_the_parameter(whisper_model, voice, pad):
+    enc = WhisperEncoder(model=whisper_model, pad_to_window=pad, sampling_rate=16000)
+    with pytest.raises(ValueError, match="pad_to_window"):
+        enc.fit_transform([voice(1.0)])
+
+
 def test_very_short_audio_gives_one_frame(whisper_model):
     X = WhisperEncoder(model=whisper_model, pooling=None, sampling_rate=16000)
     out = X.fit_transform([np.zeros(100, np.float32), np.zeros(480, np.float32)])
