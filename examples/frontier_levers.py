@@ -6,6 +6,9 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
 
 - ``whisper-layer-vote``: one ``whisper-logreg`` head per encoder layer, their
   probabilities averaged (the setting chosen on RAVDESS, confirmed on EMOVO);
+- ``whisper-layer-vote-pad10``: the same with each utterance padded to 10 s of
+  context (``WhisperEncoder(pad_to_window=10)``, the trade-off of
+  ``examples/whisper_padding.py``);
 - ``layers-concatenated``: the seven layers' pooled features side by side under
   one head, the alternative it was chosen against (with single layers and their
   average, ``examples/whisper_layers.py``);
@@ -147,6 +150,13 @@ def systems(corpus, model, cache):
     light = attention("whisper-attention-semi").set_params(
         semisupervisedattentionclassifier__class_weight={-1: 0.1}
     )
+    vote_padded = make_named_pipeline("whisper-layer-vote", **named)
+    vote_padded.set_params(
+        **{
+            f"{layer}__whisperencoder__pad_to_window": 10
+            for layer, _ in vote_padded.estimators
+        }
+    )
     other = OTHER[corpus]
     return {
         "whisper-logreg": (
@@ -169,6 +179,7 @@ def systems(corpus, model, cache):
             "labelled",
             False,
         ),
+        "whisper-layer-vote-pad10": (vote_padded, None, False),
         "layer-3-spkstd": (spkstd, None, True),
         "layers-concatenated": (concatenated, None, False),
         "attention-512": (attention("whisper-attention"), None, False),

@@ -43,6 +43,10 @@ ROWS = [
         "frontier",
         "layer-3-spkstd",
     ),
+    *[
+        (f"context: pad to {pad} s", "frontier", f"whisper-logreg-pad{pad}")
+        for pad in (5, 10, 15, 30)
+    ],
     ("layer 3", "whisper_layers", "layer-3"),
     ("layer 4", "whisper_layers", "layer-4"),
     ("layer 5", "whisper_layers", "layer-5"),

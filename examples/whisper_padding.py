@@ -1,65 +1,103 @@
-"""Whisper's 30 s window: pad short utterances to it, or encode them at their length?
+"""Whisper's 30 s window: how much context does a short utterance need?
 
-``WhisperEncoder(pad_to_window=False)`` (the default) encodes each utterance at its
-own length; ``pad_to_window=True`` pads it to Whisper's 30 s window, as Whisper does
-when it transcribes. Either way only the frames that cover the audio are kept. This
-script measures both on a third of EMOVO (sentences b1-b3, d1, d2: all 6 speakers
-and 7 emotions, 210 utterances) with ``whisper-logreg``'s classifier,
-leave-one-speaker-out, and the extraction time of each on 10 uncached files.
+``WhisperEncoder`` encodes each utterance at its own length by default;
+``pad_to_window`` pads it with silence to Whisper's 30 s window (``True``, as
+Whisper does when it transcribes) or to a shorter context (5, 10, 15 s). This
+script runs ``whisper-logreg`` at each length on whole corpora, evaluated as in
+``examples/frontier_levers.py`` (EMOVO leave one speaker out, RAVDESS 6 folds of
+4 actors), and times the encoder at each length on the same 10 uncached files
+(one process), so the cost is a ratio to the unpadded encoder measured in the
+same run.
 
 Usage::
 
-    python examples/whisper_padding.py [--model models/faster-whisper-base] \\
-        [--cache ~/.cache/sklearn-ser/features]
+    python examples/whisper_padding.py [--corpora emovo,ravdess] \\
+        [--pads 5,10,15,30] [--out docs/results] [--model DIR] [--cache DIR]
 
-The padded extraction of the 210 files takes about 24 times the default's encoder
-time (tens of minutes on 2 CPU cores).
+Each report goes to ``<out>/frontier/<corpus>/whisper-logreg-pad<seconds>.json``
+(a rerun keeps those there), with the extraction time of the whole corpus
+(``extraction_s``: of its uncached files, one process) in its ``meta``; the
+10-file timings (model loaded beforehand) are printed at every run;
+``examples/frontier_table.py`` pairs each against the unpadded
+``whisper-logreg``. Padding to 30 s costs about 24 times the unpadded encoder
+(hours for RAVDESS on 2 cores).
 """
 
-import argparse
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from _local_data import local_data_home
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from _local_data import local_data_home, saved_report, whisper_study_parser
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
-from sklearn_ser import WhisperEncoder, get_cache_dir
+from sklearn_ser import WhisperEncoder
 from sklearn_ser.datasets import load_corpus
-from sklearn_ser.pipelines import whisper_model_default
+from sklearn_ser.evaluation import evaluate
+from sklearn_ser.pipelines import make_named_pipeline, whisper_model_default
+
+REPO = Path(__file__).resolve().parents[1]
+CV = {"emovo": LeaveOneGroupOut(), "ravdess": GroupKFold(6)}
+
+
+def encoder_seconds(model, files, pad):
+    """Wall time of the encoder (no cache, one process) on ``files``."""
+    start = time.perf_counter()
+    WhisperEncoder(model=model, pad_to_window=pad).fit_transform(files)
+    return time.perf_counter() - start
+
+
+def padded_run(pipe, X, y, groups, *, pad, model, cache, meta, **kwargs):
+    """Extract the corpus at ``pad`` into the cache (timed), then evaluate."""
+    start = time.perf_counter()
+    WhisperEncoder(model=model, pad_to_window=pad, memory=cache).fit_transform(X)
+    meta["extraction_s"] = round(time.perf_counter() - start, 1)
+    return evaluate(pipe, X, y, groups, **kwargs)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # default: the library's rule ($SKLEARN_SER_WHISPER_MODEL, ./models/...)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--cache", default=str(get_cache_dir()))
-    parser.add_argument("--data-home", default=None)
+    parser = whisper_study_parser(__doc__.splitlines()[0], REPO / "docs" / "results")
+    parser.add_argument("--pads", default="5,10,15,30", help="seconds, 30 = True")
     args = parser.parse_args()
-    args.model = whisper_model_default(args.model)
-    emovo = load_corpus("emovo", local_data_home(args.data_home))
-    sentence = np.array([Path(f).stem.split("-")[2] for f in emovo.filenames])
-    keep = np.isin(sentence, ["b1", "b2", "b3", "d1", "d2"])
-    files, y, groups = emovo.filenames[keep], emovo.target[keep], emovo.groups[keep]
-    for pad in (False, True):
-        start = time.perf_counter()
-        WhisperEncoder(model=args.model, pad_to_window=pad).transform(files[:10])
-        seconds = time.perf_counter() - start
-        X = WhisperEncoder(
-            model=args.model, pad_to_window=pad, memory=args.cache
-        ).transform(files)
-        clf = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000))
-        pred = cross_val_predict(clf, X, y, groups=groups, cv=LeaveOneGroupOut())
-        ua = balanced_accuracy_score(y, pred)
-        print(
-            f"pad_to_window={pad!s:5}: UA {ua:.3f} on {len(files)} utterances; "
-            f"{seconds:.1f} s for 10 uncached files",
-            flush=True,
-        )
+    model = whisper_model_default(args.model)
+    home = local_data_home(args.data_home)
+    for corpus in args.corpora.split(","):
+        data = load_corpus(corpus, home)
+        X, y = np.asarray(data.filenames, dtype=object), np.asarray(data.target)
+        groups = np.asarray(data.groups).astype(str)
+        timed = X[:: max(1, len(X) // 10)][:10]  # 10 files across the corpus
+        encoder_seconds(model, timed[:1], False)  # load the model before timing
+        unpadded = encoder_seconds(model, timed, False)
+        print(f"{corpus}: unpadded encoder {unpadded:.2f} s for 10 files", flush=True)
+        for seconds in [float(s) for s in args.pads.split(",")]:
+            pad = True if seconds == 30 else seconds
+            t = encoder_seconds(model, timed, pad)
+            print(
+                f"{corpus}: pad to {seconds:g} s: {t:.2f} s for the same 10 files, "
+                f"{t / unpadded:.1f} x",
+                flush=True,
+            )
+            meta = {"pad_to_window_s": seconds}
+            name = f"whisper-logreg-pad{seconds:g}"
+            pipe = make_named_pipeline(
+                "whisper-logreg", memory=args.cache, whisper_model=model
+            ).set_params(whisperencoder__pad_to_window=pad)
+            saved_report(
+                Path(args.out) / "frontier" / corpus / f"{name}.json",
+                partial(
+                    padded_run,
+                    *(pipe, X, y, groups),
+                    pad=pad,
+                    model=model,
+                    cache=args.cache,
+                    meta=meta,
+                    cv=CV[corpus],
+                    name=name,
+                    proba=False,
+                ),
+                data_home=home,
+                meta=meta,
+            )
 
 
 if __name__ == "__main__":
