@@ -32,6 +32,11 @@ ROWS = [
         "frontier",
         "whisper-layer-vote",
     ),
+    (
+        "`whisper-layer-vote`, each utterance padded to 10 s of context",
+        "frontier",
+        "whisper-layer-vote-pad10",
+    ),
     ("layers concatenated, one head", "frontier", "layers-concatenated"),
     (
         "`whisper-logreg` + the other corpus's labelled utterances",
