@@ -82,6 +82,18 @@ def saved_report(path, run, *, data_home, force=False, meta=None):
     return report
 
 
+def corpus_arrays(corpus, data_home):
+    """``(X, y, groups)`` of a local corpus as the studies evaluate it: audio
+    paths (an object array), labels, speaker ids as strings."""
+    import numpy as np
+
+    from sklearn_ser.datasets import load_corpus
+
+    data = load_corpus(corpus, data_home)
+    X = np.asarray(data.filenames, dtype=object)
+    return X, np.asarray(data.target), np.asarray(data.groups).astype(str)
+
+
 def whisper_study_parser(description, out):
     """The options every Whisper study shares: ``--model`` (None: the library's
     rule), ``--cache``, ``--data-home``, ``--corpora`` and ``--out``."""

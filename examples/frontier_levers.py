@@ -64,7 +64,12 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from _local_data import local_data_home, saved_report, whisper_study_parser
+from _local_data import (
+    corpus_arrays,
+    local_data_home,
+    saved_report,
+    whisper_study_parser,
+)
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
@@ -121,30 +126,26 @@ def systems(corpus, model, cache):
             semisupervisedattentionclassifier__module__hidden_size=128,
         )
 
-    cosine = attention("whisper-attention").set_params(
-        semisupervisedattentionclassifier__valid_size=0.0,
-        semisupervisedattentionclassifier__lr_schedule="cosine",
-        semisupervisedattentionclassifier__lr=2e-3,
-        semisupervisedattentionclassifier__max_epochs=20,
-        # one block of 512 features; masks up to 77 wide, the log-Mel share (6/40)
-        semisupervisedattentionclassifier__augment=SpecAugment(
-            n_blocks=1, freq_width=77
-        ),
-    )
+    def log_mel_training():
+        # the log-Mel attention defaults' training (docs/results/attention_study.md)
+        return {
+            "semisupervisedattentionclassifier__valid_size": 0.0,
+            "semisupervisedattentionclassifier__lr_schedule": "cosine",
+            "semisupervisedattentionclassifier__lr": 2e-3,
+            "semisupervisedattentionclassifier__max_epochs": 20,
+            # one block of 512 features; masks up to 77 wide, the log-Mel share (6/40)
+            "semisupervisedattentionclassifier__augment": SpecAugment(
+                n_blocks=1, freq_width=77
+            ),
+        }
+
+    cosine = attention("whisper-attention").set_params(**log_mel_training())
     regularised = clone(cosine).set_params(
         semisupervisedattentionclassifier__module__dropout=0.3,
         semisupervisedattentionclassifier__optimizer__weight_decay=1e-4,
     )
     semi_cosine = attention("whisper-attention-semi").set_params(
-        **{
-            key: value
-            for key, value in cosine.get_params().items()
-            if key.split("__")
-            in [
-                ["semisupervisedattentionclassifier", name]
-                for name in ("valid_size", "lr_schedule", "lr", "max_epochs", "augment")
-            ]
-        },
+        **log_mel_training(),
         semisupervisedattentionclassifier__reconstruction_weight=0.01 * 120 / 512,
     )
     light = attention("whisper-attention-semi").set_params(
@@ -242,9 +243,7 @@ def main():
     model = whisper_model_default(args.model)
     home = local_data_home(args.data_home)
     for corpus in args.corpora.split(","):
-        data = load_corpus(corpus, home)
-        X, y = np.asarray(data.filenames, dtype=object), np.asarray(data.target)
-        groups = np.asarray(data.groups).astype(str)
+        X, y, groups = corpus_arrays(corpus, home)
         other = OTHER[corpus]
         other_data = load_corpus(other, home)
         extra = extra_training_data({other: other_data}, np.unique(y))

@@ -27,12 +27,15 @@ import time
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-from _local_data import local_data_home, saved_report, whisper_study_parser
+from _local_data import (
+    corpus_arrays,
+    local_data_home,
+    saved_report,
+    whisper_study_parser,
+)
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import WhisperEncoder
-from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import evaluate
 from sklearn_ser.pipelines import make_named_pipeline, whisper_model_default
 
@@ -62,9 +65,7 @@ def main():
     model = whisper_model_default(args.model)
     home = local_data_home(args.data_home)
     for corpus in args.corpora.split(","):
-        data = load_corpus(corpus, home)
-        X, y = np.asarray(data.filenames, dtype=object), np.asarray(data.target)
-        groups = np.asarray(data.groups).astype(str)
+        X, y, groups = corpus_arrays(corpus, home)
         timed = X[:: max(1, len(X) // 10)][:10]  # 10 files across the corpus
         encoder_seconds(model, timed[:1], False)  # load the model before timing
         unpadded = encoder_seconds(model, timed, False)
