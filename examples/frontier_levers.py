@@ -43,6 +43,10 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   annealed to 0 along a cosine over 20 epochs, the last epoch kept;
   ``-regularised``: also dropout 0.3 on the pooled vector and an L2 weight
   decay of 1e-4 (Adam's), against over-fitting 500-1200 utterances;
+  ``-stats``: attentive statistics pooling (the attention weights also give a
+  weighted standard deviation beside ``Z``, as the pooled heads are given a
+  standard deviation beside the mean); ``-gru``: a GRU in place of the LSTM
+  (the lighter recurrent layer, same units);
   ``+<other>``: trained with the other corpus's labelled utterances as well
   (a network gains more from more data than a linear head);
 - ``attention-512-semi-cosine``: the pseudo-class model trained that way, its
@@ -144,6 +148,10 @@ def systems(corpus, model, cache):
         semisupervisedattentionclassifier__module__dropout=0.3,
         semisupervisedattentionclassifier__optimizer__weight_decay=1e-4,
     )
+    stats = clone(cosine).set_params(
+        semisupervisedattentionclassifier__module__pooling="attentive-statistics"
+    )
+    gru = clone(cosine).set_params(semisupervisedattentionclassifier__module__rnn="gru")
     semi_cosine = attention("whisper-attention-semi").set_params(
         **log_mel_training(),
         semisupervisedattentionclassifier__reconstruction_weight=0.01 * 120 / 512,
@@ -186,6 +194,8 @@ def systems(corpus, model, cache):
         "attention-512": (attention("whisper-attention"), None, False),
         "attention-512-cosine": (cosine, None, False),
         "attention-512-cosine-regularised": (regularised, None, False),
+        "attention-512-cosine-stats": (stats, None, False),
+        "attention-512-cosine-gru": (gru, None, False),
         f"attention-512-cosine+{other}": (clone(cosine), "labelled", False),
         "attention-512-semi": (attention("whisper-attention-semi"), None, False),
         "attention-512-semi-cosine": (semi_cosine, None, False),

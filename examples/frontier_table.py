@@ -84,6 +84,16 @@ ROWS = [
         "attention-512-cosine+{other}",
     ),
     (
+        "the same as the log-Mel defaults, attentive statistics pooling",
+        "frontier",
+        "attention-512-cosine-stats",
+    ),
+    (
+        "the same as the log-Mel defaults, a GRU for the LSTM",
+        "frontier",
+        "attention-512-cosine-gru",
+    ),
+    (
         "`whisper-attention-semi` (LibriSpeech unlabeled)",
         "pretrained",
         "whisper-attention-semi",
@@ -137,6 +147,38 @@ COSINE_TENTH_ROWS = [
         "attention-512-semi-cosine-10pc+rest-unlabeled",
     ),
 ]
+# ... and at 25 % and 50 %
+COSINE_SHARE_ROWS = {
+    pc: [
+        (
+            f"trained as the log-Mel defaults, C scaled: {pc} % of the labels, the "
+            "rest left out (reference)",
+            "frontier",
+            f"attention-512-semi-cosine-{pc}pc",
+        ),
+        (
+            f"trained as the log-Mel defaults, C scaled: {pc} % of the labels, the "
+            "rest unlabeled (pseudo-class)",
+            "frontier",
+            f"attention-512-semi-cosine-{pc}pc+rest-unlabeled",
+        ),
+    ]
+    for pc in (25, 50)
+}
+# The attention back-end's own levers, paired against it
+BACKEND_ROWS = [
+    (
+        "attention back-end, 512 sizes, log-Mel training (reference)",
+        "frontier",
+        "attention-512-cosine",
+    ),
+    (
+        "the same, attentive statistics pooling (weighted mean and std)",
+        "frontier",
+        "attention-512-cosine-stats",
+    ),
+    ("the same, a GRU for the LSTM", "frontier", "attention-512-cosine-gru"),
+]
 # The attention back-end and whisper-logreg given the same extra labelled speech
 EXTRA_ROWS = [
     (
@@ -183,6 +225,8 @@ ROWS += [
     for label, folder, stem in SEMI_ROWS
     + SEMI_COSINE_ROWS
     + COSINE_TENTH_ROWS
+    + COSINE_SHARE_ROWS[25]
+    + COSINE_SHARE_ROWS[50]
     + QUARTER_ROWS
     + LIGHT_ROWS
 ]
@@ -229,9 +273,12 @@ def main():
         ("pseudo-class model (512 sizes)", SEMI_ROWS),
         ("pseudo-class model, log-Mel training", SEMI_COSINE_ROWS),
         ("the same, 10 % of the labels", COSINE_TENTH_ROWS),
+        ("the same, 25 % of the labels", COSINE_SHARE_ROWS[25]),
+        ("the same, 50 % of the labels", COSINE_SHARE_ROWS[50]),
         ("pseudo-class model, fewer labels", QUARTER_ROWS),
         ("pseudo-class weight 0.1", LIGHT_ROWS),
         ("with the other corpus's labelled utterances", EXTRA_ROWS),
+        ("the attention back-end's levers", BACKEND_ROWS),
     ]:
         print()
         table(first, rows, reference=rows[0][2])

@@ -34,6 +34,13 @@ class AttentionBLSTMModule(nn.Module):
     - ``logits = V Z + c`` with ``n_outputs`` entries (the emotions, plus the
       pseudo-class when the classifier uses one).
 
+    With ``pooling="attentive-statistics"`` (Okabe et al., 2018, "Attentive
+    statistics pooling for deep speaker embedding") the same weights also give a
+    standard deviation, ``S = sqrt(sum_t alpha_t y_t * y_t - Z * Z)`` (a variance
+    below 1e-6, as of a single frame, counts as 1e-6), and the
+    output layer reads ``[Z, S]``: the attention counterpart of the mean and
+    standard deviation that the pooled heads (``whisper-logreg``) are given.
+
     Parameters
     ----------
     n_features : int
@@ -50,6 +57,11 @@ class AttentionBLSTMModule(nn.Module):
         Dropout on the pooled vector ``Z`` (and between LSTM layers).
     bidirectional : bool, default=True
         Run the LSTM in both directions.
+    rnn : {"lstm", "gru"}, default="lstm"
+        The recurrent layer: the papers' LSTM, or a GRU (three gates instead of
+        four: a quarter fewer recurrent weights).
+    pooling : {"attention", "attentive-statistics"}, default="attention"
+        ``Z`` alone (the papers' equation) or ``[Z, S]`` (see above).
 
     Examples
     --------
@@ -75,10 +87,22 @@ class AttentionBLSTMModule(nn.Module):
         num_layers=1,
         dropout=0.0,
         bidirectional=True,
+        rnn="lstm",
+        pooling="attention",
     ):
         super().__init__()
+        cells = {"lstm": nn.LSTM, "gru": nn.GRU}
+        if rnn not in cells:
+            raise ValueError(f"module__rnn must be 'lstm' or 'gru'; got {rnn!r}.")
+        if pooling not in ("attention", "attentive-statistics"):
+            raise ValueError(
+                "module__pooling must be 'attention' or 'attentive-statistics'; "
+                f"got {pooling!r}."
+            )
+        self.pooling = pooling
         self.autoencoder = SparseAEModule(n_features, n_codes)
-        self.lstm = nn.LSTM(
+        # named lstm whatever the cell, so that saved state dicts keep their keys
+        self.lstm = cells[rnn](
             n_codes,
             hidden_size,
             num_layers=num_layers,
@@ -89,7 +113,8 @@ class AttentionBLSTMModule(nn.Module):
         width = hidden_size * (2 if bidirectional else 1)
         self.score = nn.Linear(width, 1, bias=False)  # the attention vector u
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(width, n_outputs)
+        pooled_width = width * (2 if pooling == "attentive-statistics" else 1)
+        self.output = nn.Linear(pooled_width, n_outputs)
 
     def _pool(self, h, lengths):
         T = h.shape[1]
@@ -104,6 +129,11 @@ class AttentionBLSTMModule(nn.Module):
         # of every utterance sum to 1 over its own frames.
         alpha = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1)
         pooled = torch.bmm(alpha.unsqueeze(1), y).squeeze(1)
+        if self.pooling == "attentive-statistics":
+            second = torch.bmm(alpha.unsqueeze(1), y * y).squeeze(1)
+            # clamped: rounding can make a constant frame's variance slightly negative
+            std = torch.sqrt((second - pooled * pooled).clamp(min=1e-6))
+            pooled = torch.cat([pooled, std], dim=1)
         return self.output(self.dropout(pooled)), alpha
 
     def forward(self, X, lengths):

@@ -378,6 +378,10 @@ def test_bad_inputs_raise_clear_errors(data):
         small().fit(X, y[:3])
     with pytest.raises(ValueError, match="reconstruction_weight"):
         small(reconstruction_weight=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="module__rnn must be 'lstm' or 'gru'"):
+        small(module__rnn="rnn").fit(X, y)
+    with pytest.raises(ValueError, match="module__pooling must be"):
+        small(module__pooling="max").fit(X, y)
     clf = small(max_epochs=1).fit(X, y)
     wrong = as_sequences([np.zeros((5, 7), dtype=np.float32)])
     with pytest.raises(ValueError, match="7 features per frame.*expecting 6"):
@@ -631,15 +635,25 @@ def test_loss_gradient_matches_finite_differences(data):
     np.testing.assert_allclose(analytic.numpy(), numeric, rtol=1e-4, atol=1e-7)
 
 
-def test_attention_pooling_is_the_papers_equation_by_hand():
+@pytest.mark.parametrize(
+    "rnn, pooling",
+    [("lstm", "attention"), ("gru", "attention"), ("lstm", "attentive-statistics")],
+)
+def test_attention_pooling_is_the_papers_equation_by_hand(rnn, pooling):
     """``a_t = softmax(u . y_t)`` over each utterance's own frames, ``Z = sum a_t y_t``.
 
-    Computed here from the module's own LSTM run on each utterance alone (no padding,
-    no packing), with the softmax written out, and compared to the module's logits on
-    a padded batch whose padding holds garbage.
+    Computed here from the module's own recurrent layer run on each utterance alone
+    (no padding, no packing), with the softmax written out, and compared to the
+    module's logits on a padded batch whose padding holds garbage. Attentive
+    statistics append ``S = sqrt(sum a_t y_t^2 - Z^2)``, written here as the
+    weighted standard deviation around ``Z`` (a variance below 1e-6, as of a
+    single frame, counts as 1e-6).
     """
     torch.manual_seed(0)
-    m = AttentionBLSTMModule(n_features=5, n_outputs=3, n_codes=7, hidden_size=4)
+    m = AttentionBLSTMModule(
+        n_features=5, n_outputs=3, n_codes=7, hidden_size=4, rnn=rnn, pooling=pooling
+    )
+    assert isinstance(m.lstm, {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[rnn])
     m.eval()
     # Larger attention weights, so that the softmax is far from uniform.
     with torch.no_grad():
@@ -659,6 +673,9 @@ def test_attention_pooling_is_the_papers_equation_by_hand():
             e = torch.exp(y @ u)
             a = e / e.sum()
             Z = (a.unsqueeze(1) * y).sum(0)
+            if pooling == "attentive-statistics":
+                S = (a.unsqueeze(1) * (y - Z) ** 2).sum(0).clamp(min=1e-6).sqrt()
+                Z = torch.cat([Z, S])
             expected = m.output.weight @ Z + m.output.bias
             assert float((a - a.mean()).abs().max()) > 1e-3 or n == 1
             torch.testing.assert_close(alpha[row, :n], a, atol=1e-6, rtol=1e-5)
