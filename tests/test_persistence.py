@@ -281,6 +281,27 @@ def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
+def test_a_net_with_a_gru_and_attentive_statistics_round_trips(tmp_path):
+    from sklearn_ser import as_sequences
+    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
+
+    rng = np.random.default_rng(0)
+    y = np.array(["ang", "neu"] * 10, dtype=object)
+    X = as_sequences([rng.normal(v == "ang", 1, (rng.integers(5, 15), 4)) for v in y])
+    clf = SemiSupervisedAttentionClassifier(
+        max_epochs=2,
+        module__n_codes=8,
+        module__hidden_size=4,
+        module__rnn="gru",
+        module__pooling="attentive-statistics",
+        random_state=0,
+    ).fit(X, y)
+    loaded = load_model(save_model(clf, tmp_path / "net.skops"), audio=False)
+    assert type(loaded.module_.lstm).__name__ == "GRU"
+    assert loaded.module_.output.in_features == 2 * 2 * 4  # [Z, S], both directions
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def _rewrite_schema(path, change):
     with zipfile.ZipFile(path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
