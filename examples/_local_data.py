@@ -84,14 +84,16 @@ def saved_report(path, run, *, data_home, force=False, meta=None):
 
 def corpus_arrays(corpus, data_home):
     """``(X, y, groups)`` of a local corpus as the studies evaluate it: audio
-    paths (an object array), labels, speaker ids as strings."""
+    paths and labels (object arrays: a semi-supervised study's ``-1`` marker
+    fits beside the class names), speaker ids as strings."""
     import numpy as np
 
     from sklearn_ser.datasets import load_corpus
 
     data = load_corpus(corpus, data_home)
     X = np.asarray(data.filenames, dtype=object)
-    return X, np.asarray(data.target), np.asarray(data.groups).astype(str)
+    y = np.asarray(data.target, dtype=object)
+    return X, y, np.asarray(data.groups).astype(str)
 
 
 def whisper_study_parser(description, out):

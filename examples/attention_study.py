@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _local_data import local_data_home
+from _local_data import corpus_arrays, local_data_home
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
@@ -55,7 +55,7 @@ from sklearn_ser import (
 )
 from sklearn_ser.augmentation import SpecAugment
 from sklearn_ser.classifiers import make_attention_pipeline
-from sklearn_ser.datasets import librispeech_unlabeled, load_corpus
+from sklearn_ser.datasets import librispeech_unlabeled
 from sklearn_ser.evaluation import evaluate, load_report, paired_comparison
 
 REPO = Path(__file__).resolve().parents[1]
@@ -368,10 +368,7 @@ def run(args):
         if path.exists() and not args.force:
             print(f"{args.corpus} {name}: kept ({path})")
             continue
-        data = load_corpus(args.corpus, args.data_home)
-        X = np.asarray(data.filenames, dtype=object)
-        y = np.asarray(data.target, dtype=object)
-        groups = np.asarray(data.groups).astype(str)
+        X, y, groups = corpus_arrays(args.corpus, args.data_home)
         X_u, g_u = unlabeled_pool(cfg, args.data_home)
         cv = corpus_cv(args.corpus)
         start = time.perf_counter()

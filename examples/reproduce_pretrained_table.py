@@ -43,12 +43,11 @@ import json
 from functools import cache, partial
 from pathlib import Path
 
-import numpy as np
-from _local_data import local_data_home, saved_report
+from _local_data import corpus_arrays, local_data_home, saved_report
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import get_cache_dir
-from sklearn_ser.datasets import librispeech_unlabeled, load_corpus
+from sklearn_ser.datasets import librispeech_unlabeled
 from sklearn_ser.evaluation import evaluate, load_report, markdown_table, paired_table
 from sklearn_ser.pipelines import get_pipeline_spec, make_named_pipeline
 
@@ -115,10 +114,7 @@ def unlabeled_pool(data_home):
 def run(args):
     for corpus in args.corpora:
         cv, cv_text = CORPORA[corpus]
-        data = load_corpus(corpus, args.data_home)
-        X = np.asarray(data.filenames, dtype=object)
-        y = np.asarray(data.target, dtype=object)
-        groups = np.asarray(data.groups).astype(str)
+        X, y, groups = corpus_arrays(corpus, args.data_home)
         folder = Path(args.out) / "pretrained" / corpus
         folder.mkdir(parents=True, exist_ok=True)
         for system in args.systems:

@@ -32,12 +32,10 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-from _local_data import local_data_home
+from _local_data import corpus_arrays, local_data_home
 from sklearn.model_selection import GroupKFold
 
 from sklearn_ser import get_cache_dir
-from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import label_fraction_curve
 from sklearn_ser.pipelines import make_named_pipeline
 
@@ -62,10 +60,7 @@ def build(system, args):
 
 def run(args, save=None):
     """Every point in turn; ``save(points, timings, seconds)`` after each one."""
-    data = load_corpus(args.corpus, local_data_home(args.data_home))
-    X = np.asarray(data.filenames, dtype=object)
-    y = np.asarray(data.target, dtype=object)
-    groups = np.asarray(data.groups).astype(str)
+    X, y, groups = corpus_arrays(args.corpus, local_data_home(args.data_home))
     cv_splits = list(GroupKFold(n_splits=3).split(X, y, groups))
     points, timings = [], {}
     started = time.perf_counter()

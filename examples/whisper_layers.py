@@ -33,13 +33,16 @@ import time
 from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from _local_data import local_data_home, saved_report, whisper_study_parser
+from _local_data import (
+    corpus_arrays,
+    local_data_home,
+    saved_report,
+    whisper_study_parser,
+)
 from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneGroupOut
 
 from sklearn_ser import WhisperEncoder
-from sklearn_ser.datasets import load_corpus
 from sklearn_ser.evaluation import (
     UA_SCORER,
     SpeakerKFold,
@@ -96,10 +99,7 @@ def extraction_seconds(model, files):
 def run(args):
     for corpus in args.corpora:
         cv, cv_text = CORPORA[corpus]
-        data = load_corpus(corpus, args.data_home)
-        X = np.asarray(data.filenames, dtype=object)
-        y = np.asarray(data.target, dtype=object)
-        groups = np.asarray(data.groups).astype(str)
+        X, y, groups = corpus_arrays(corpus, args.data_home)
         folder = Path(args.out) / "whisper_layers" / corpus
         folder.mkdir(parents=True, exist_ok=True)
         timing = folder / "extraction.json"
