@@ -46,7 +46,14 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   ``-stats``: attentive statistics pooling (the attention weights also give a
   weighted standard deviation beside ``Z``, as the pooled heads are given a
   standard deviation beside the mean); ``-gru``: a GRU in place of the LSTM
-  (the lighter recurrent layer, same units);
+  (the lighter recurrent layer, same units); ``-no-rnn``: no recurrent layer,
+  the attention pools the sparse codes themselves (attention pooling as a
+  light head on the frames' codes), ``-no-rnn-stats`` with attentive
+  statistics (a learned-weight counterpart of ``whisper-logreg``'s mean and
+  standard deviation);
+  ``-seeds3`` after any of these: three of it trained from random states 0, 1
+  and 2, their probabilities averaged (a soft vote: the variance of one
+  network's initialisation and batch order averaged out);
   ``+<other>``: trained with the other corpus's labelled utterances as well
   (a network gains more from more data than a linear head);
 - ``attention-512-semi-cosine``: the pseudo-class model trained that way, its
@@ -75,6 +82,7 @@ from _local_data import (
     whisper_study_parser,
 )
 from sklearn.base import clone
+from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 from sklearn.pipeline import FeatureUnion, make_pipeline
@@ -88,6 +96,7 @@ from sklearn_ser.evaluation import (
     evaluate,
     extra_training_data,
     label_fraction_curve,
+    set_random_state,
 )
 from sklearn_ser.pipelines import make_named_pipeline, whisper_model_default
 
@@ -152,6 +161,12 @@ def systems(corpus, model, cache):
         semisupervisedattentionclassifier__module__pooling="attentive-statistics"
     )
     gru = clone(cosine).set_params(semisupervisedattentionclassifier__module__rnn="gru")
+    no_rnn = clone(cosine).set_params(
+        semisupervisedattentionclassifier__module__rnn=None
+    )
+    no_rnn_stats = clone(stats).set_params(
+        semisupervisedattentionclassifier__module__rnn=None
+    )
     semi_cosine = attention("whisper-attention-semi").set_params(
         **log_mel_training(),
         semisupervisedattentionclassifier__reconstruction_weight=0.01 * 120 / 512,
@@ -196,6 +211,12 @@ def systems(corpus, model, cache):
         "attention-512-cosine-regularised": (regularised, None, False),
         "attention-512-cosine-stats": (stats, None, False),
         "attention-512-cosine-gru": (gru, None, False),
+        "attention-512-cosine-no-rnn": (no_rnn, None, False),
+        "attention-512-cosine-no-rnn-stats": (no_rnn_stats, None, False),
+        **{
+            f"attention-512-cosine{suffix}-seeds3": (seeds(pipe, 3), None, False)
+            for suffix, pipe in [("", cosine), ("-stats", stats), ("-gru", gru)]
+        },
         f"attention-512-cosine+{other}": (clone(cosine), "labelled", False),
         "attention-512-semi": (attention("whisper-attention-semi"), None, False),
         "attention-512-semi-cosine": (semi_cosine, None, False),
@@ -234,6 +255,13 @@ def systems(corpus, model, cache):
             False,
         ),
     }
+
+
+def seeds(pipeline, n):
+    """The pipeline trained ``n`` times, random states 0 to n - 1, its
+    probabilities averaged (a soft vote)."""
+    members = [(f"seed{k}", set_random_state(pipeline, k)) for k in range(n)]
+    return VotingClassifier(members, voting="soft")
 
 
 def share_of_the_labels(estimator, X, y, groups, *, fraction, unlabeled, **kwargs):

@@ -94,6 +94,11 @@ ROWS = [
         "attention-512-cosine-gru",
     ),
     (
+        "the same as the log-Mel defaults, three seeds' probabilities averaged",
+        "frontier",
+        "attention-512-cosine-seeds3",
+    ),
+    (
         "`whisper-attention-semi` (LibriSpeech unlabeled)",
         "pretrained",
         "whisper-attention-semi",
@@ -178,6 +183,11 @@ BACKEND_ROWS = [
         "attention-512-cosine-stats",
     ),
     ("the same, a GRU for the LSTM", "frontier", "attention-512-cosine-gru"),
+    (
+        "three of it (random states 0, 1, 2), probabilities averaged",
+        "frontier",
+        "attention-512-cosine-seeds3",
+    ),
 ]
 # The attention back-end and whisper-logreg given the same extra labelled speech
 EXTRA_ROWS = [

@@ -281,7 +281,10 @@ def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
-def test_a_net_with_a_gru_and_attentive_statistics_round_trips(tmp_path):
+@pytest.mark.parametrize("rnn, cell", [("gru", "GRU"), (None, "NoneType")])
+def test_a_net_with_a_gru_or_none_and_attentive_statistics_round_trips(
+    tmp_path, rnn, cell
+):
     from sklearn_ser import as_sequences
     from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
 
@@ -292,13 +295,14 @@ def test_a_net_with_a_gru_and_attentive_statistics_round_trips(tmp_path):
         max_epochs=2,
         module__n_codes=8,
         module__hidden_size=4,
-        module__rnn="gru",
+        module__rnn=rnn,
         module__pooling="attentive-statistics",
         random_state=0,
     ).fit(X, y)
     loaded = load_model(save_model(clf, tmp_path / "net.skops"), audio=False)
-    assert type(loaded.module_.lstm).__name__ == "GRU"
-    assert loaded.module_.output.in_features == 2 * 2 * 4  # [Z, S], both directions
+    assert type(loaded.module_.lstm).__name__ == cell
+    width = 2 * 4 if rnn else 8  # both directions' units, or the codes
+    assert loaded.module_.output.in_features == 2 * width  # [Z, S]
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 

@@ -57,9 +57,11 @@ class AttentionBLSTMModule(nn.Module):
         Dropout on the pooled vector ``Z`` (and between LSTM layers).
     bidirectional : bool, default=True
         Run the LSTM in both directions.
-    rnn : {"lstm", "gru"}, default="lstm"
+    rnn : {"lstm", "gru"} or None, default="lstm"
         The recurrent layer: the papers' LSTM, or a GRU (three gates instead of
-        four: a quarter fewer recurrent weights).
+        four: a quarter fewer recurrent weights); None: none, the attention
+        pools the frame codes themselves (``y_t = h_t``: a light head, no
+        context between frames).
     pooling : {"attention", "attentive-statistics"}, default="attention"
         ``Z`` alone (the papers' equation) or ``[Z, S]`` (see above).
 
@@ -91,9 +93,9 @@ class AttentionBLSTMModule(nn.Module):
         pooling="attention",
     ):
         super().__init__()
-        cells = {"lstm": nn.LSTM, "gru": nn.GRU}
+        cells = {"lstm": nn.LSTM, "gru": nn.GRU, None: None}
         if rnn not in cells:
-            raise ValueError(f"module__rnn must be 'lstm' or 'gru'; got {rnn!r}.")
+            raise ValueError(f"module__rnn must be 'lstm', 'gru' or None; got {rnn!r}.")
         if pooling not in ("attention", "attentive-statistics"):
             raise ValueError(
                 "module__pooling must be 'attention' or 'attentive-statistics'; "
@@ -102,15 +104,18 @@ class AttentionBLSTMModule(nn.Module):
         self.pooling = pooling
         self.autoencoder = SparseAEModule(n_features, n_codes)
         # named lstm whatever the cell, so that saved state dicts keep their keys
-        self.lstm = cells[rnn](
-            n_codes,
-            hidden_size,
-            num_layers=num_layers,
-            batch_first=True,
-            bidirectional=bidirectional,
-            dropout=dropout if num_layers > 1 else 0.0,
-        )
-        width = hidden_size * (2 if bidirectional else 1)
+        self.lstm = None
+        width = n_codes
+        if rnn is not None:
+            self.lstm = cells[rnn](
+                n_codes,
+                hidden_size,
+                num_layers=num_layers,
+                batch_first=True,
+                bidirectional=bidirectional,
+                dropout=dropout if num_layers > 1 else 0.0,
+            )
+            width = hidden_size * (2 if bidirectional else 1)
         self.score = nn.Linear(width, 1, bias=False)  # the attention vector u
         self.dropout = nn.Dropout(dropout)
         pooled_width = width * (2 if pooling == "attentive-statistics" else 1)
@@ -118,11 +123,13 @@ class AttentionBLSTMModule(nn.Module):
 
     def _pool(self, h, lengths):
         T = h.shape[1]
-        packed = pack_padded_sequence(
-            h, lengths.cpu(), batch_first=True, enforce_sorted=False
-        )
-        y, _ = self.lstm(packed)
-        y, _ = pad_packed_sequence(y, batch_first=True, total_length=T)
+        y = h
+        if self.lstm is not None:
+            packed = pack_padded_sequence(
+                h, lengths.cpu(), batch_first=True, enforce_sorted=False
+            )
+            y, _ = self.lstm(packed)
+            y, _ = pad_packed_sequence(y, batch_first=True, total_length=T)
         scores = self.score(y).squeeze(-1)
         mask = length_mask(lengths.to(scores.device), T)
         # -inf before the softmax gives padding exactly 0 weight, and the weights

@@ -378,7 +378,7 @@ def test_bad_inputs_raise_clear_errors(data):
         small().fit(X, y[:3])
     with pytest.raises(ValueError, match="reconstruction_weight"):
         small(reconstruction_weight=-1.0).fit(X, y)
-    with pytest.raises(ValueError, match="module__rnn must be 'lstm' or 'gru'"):
+    with pytest.raises(ValueError, match="module__rnn must be 'lstm', 'gru' or None"):
         small(module__rnn="rnn").fit(X, y)
     with pytest.raises(ValueError, match="module__pooling must be"):
         small(module__pooling="max").fit(X, y)
@@ -637,7 +637,13 @@ def test_loss_gradient_matches_finite_differences(data):
 
 @pytest.mark.parametrize(
     "rnn, pooling",
-    [("lstm", "attention"), ("gru", "attention"), ("lstm", "attentive-statistics")],
+    [
+        ("lstm", "attention"),
+        ("gru", "attention"),
+        ("lstm", "attentive-statistics"),
+        (None, "attention"),
+        (None, "attentive-statistics"),
+    ],
 )
 def test_attention_pooling_is_the_papers_equation_by_hand(rnn, pooling):
     """``a_t = softmax(u . y_t)`` over each utterance's own frames, ``Z = sum a_t y_t``.
@@ -653,7 +659,8 @@ def test_attention_pooling_is_the_papers_equation_by_hand(rnn, pooling):
     m = AttentionBLSTMModule(
         n_features=5, n_outputs=3, n_codes=7, hidden_size=4, rnn=rnn, pooling=pooling
     )
-    assert isinstance(m.lstm, {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[rnn])
+    cell = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, None: type(None)}[rnn]
+    assert isinstance(m.lstm, cell)
     m.eval()
     # Larger attention weights, so that the softmax is far from uniform.
     with torch.no_grad():
@@ -668,8 +675,8 @@ def test_attention_pooling_is_the_papers_equation_by_hand(rnn, pooling):
         u = m.score.weight[0]
         for row, n in enumerate(lengths.tolist()):
             h = m.autoencoder.encode(X[row : row + 1, :n])
-            y, _ = m.lstm(h)
-            y = y[0]  # (n, 2 * hidden): y_t for the valid frames only
+            y = m.lstm(h)[0] if rnn is not None else h  # None: y_t = h_t
+            y = y[0]  # (n, width): y_t for the valid frames only
             e = torch.exp(y @ u)
             a = e / e.sum()
             Z = (a.unsqueeze(1) * y).sum(0)
