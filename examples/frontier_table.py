@@ -99,6 +99,17 @@ ROWS = [
         "attention-512-cosine-seeds3",
     ),
     (
+        "light head: attention pooling on the frames' sparse codes, no recurrent "
+        "layer (log-Mel training)",
+        "frontier",
+        "attention-512-cosine-no-rnn",
+    ),
+    (
+        "light head with attentive statistics pooling (log-Mel training)",
+        "frontier",
+        "attention-512-cosine-no-rnn-stats",
+    ),
+    (
         "`whisper-attention-semi` (LibriSpeech unlabeled)",
         "pretrained",
         "whisper-attention-semi",
@@ -187,6 +198,16 @@ BACKEND_ROWS = [
         "three of it (random states 0, 1, 2), probabilities averaged",
         "frontier",
         "attention-512-cosine-seeds3",
+    ),
+    (
+        "no recurrent layer: attention pooling on the sparse codes (a light head)",
+        "frontier",
+        "attention-512-cosine-no-rnn",
+    ),
+    (
+        "no recurrent layer, attentive statistics pooling on the sparse codes",
+        "frontier",
+        "attention-512-cosine-no-rnn-stats",
     ),
 ]
 # The attention back-end and whisper-logreg given the same extra labelled speech
