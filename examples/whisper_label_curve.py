@@ -10,6 +10,13 @@ draws), for two systems on the same pooled Whisper-base features:
   threshold 0.75, at most 10 rounds) around the same head, given the rest of the
   training utterances unlabeled, the standard semi-supervised baseline.
 
+The papers' pseudo-class model on Whisper frames joins the figure where its
+reports are saved (``examples/frontier_levers.py --systems
+attention-512-semi-cosine,attention-512-semi-cosine-{10,25,50}pc[+rest-unlabeled]``,
+on the same draws): on the labelled utterances only, and with the rest of the
+training utterances unlabeled as its pseudo-class (the papers' set-up; at 100 %
+there is no rest, and both share one point).
+
 Test utterances are always scored with their true labels. Writes
 ``label_curve_<corpus>.png``, ``label_curve.json`` (UA and its interval per point)
 and ``label_curve.md`` to ``--out``.
@@ -33,6 +40,7 @@ from sklearn_ser.evaluation import (
     chance_levels,
     curve_table,
     label_fraction_curve,
+    load_report,
     plot_label_fraction_curve,
 )
 from sklearn_ser.pipelines import make_named_pipeline
@@ -66,7 +74,30 @@ def run(corpus, args):
         name="self-training (whisper-logreg head)",
         **common,
     )
-    return reports, chance_levels(data.target)["UA"]
+    return reports + saved_pseudo_class(corpus, args), chance_levels(data.target)["UA"]
+
+
+def saved_pseudo_class(corpus, args):
+    """The pseudo-class model's saved reports at every fraction, or none."""
+    folder = Path(args.out) / corpus
+    series = {
+        "pseudo-class model, labelled only": "",
+        "pseudo-class model + the rest unlabeled": "+rest-unlabeled",
+    }
+    reports = []
+    for system, rest in series.items():
+        for fraction in args.fractions:
+            stem = "attention-512-semi-cosine"
+            if fraction < 1:
+                stem += f"-{round(100 * fraction)}pc{rest}"
+            path = folder / f"{stem}.json"
+            if not path.is_file():
+                print(f"{corpus}: {path.name} not run; the pseudo-class model left out")
+                return []
+            report = load_report(path)
+            report.meta.update(system=system, labelled_fraction=fraction)
+            reports.append(report)
+    return reports
 
 
 def main(argv=None):
