@@ -56,9 +56,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
     valid frames gives ``Z = sum_t alpha_t y_t``; a linear layer maps ``Z`` to the
     K emotions plus one pseudo-class for unlabeled utterances. The module is
     :class:`AttentionBLSTMModule` (``module__n_codes``, ``module__hidden_size``,
-    ``module__num_layers``, ``module__dropout``; ``module__rnn="gru"`` for a
-    lighter recurrent layer, ``module__pooling="attentive-statistics"`` to pool a
-    weighted standard deviation beside ``Z``).
+    ``module__num_layers``, ``module__dropout``; ``module__rnn``: ``"gru"`` for
+    a lighter recurrent layer, None for none; ``module__pooling``:
+    ``"attentive-statistics"`` to pool a weighted standard deviation beside ``Z``).
 
     The loss is ``L = L_s + reconstruction_weight * L_u``: ``L_s`` is the
     cross-entropy of labelled utterances on their class and of unlabeled ones on the
