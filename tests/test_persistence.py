@@ -250,20 +250,28 @@ def test_load_model_says_what_a_file_is(tmp_path, wav_files):
         load_model(tmp_path / "nowhere.skops")
 
 
-def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
-    import torch
-
+def _small_net(n_features=4, **params):
+    """A two-epoch attention net fitted on 20 toy utterances, and those ``X``."""
     from sklearn_ser import as_sequences
     from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
 
-    if torch.cuda.is_available():
-        pytest.skip("this machine has CUDA: the saved device is used as is")
     rng = np.random.default_rng(0)
     y = np.array(["ang", "neu"] * 10, dtype=object)
-    X = as_sequences([rng.normal(v == "ang", 1, (rng.integers(5, 15), 4)) for v in y])
+    X = as_sequences(
+        [rng.normal(v == "ang", 1, (rng.integers(5, 15), n_features)) for v in y]
+    )
     clf = SemiSupervisedAttentionClassifier(
-        max_epochs=2, module__n_codes=8, module__hidden_size=4, random_state=0
+        max_epochs=2, module__n_codes=8, module__hidden_size=4, random_state=0, **params
     ).fit(X, y)
+    return clf, X
+
+
+def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the saved device is used as is")
+    clf, X = _small_net()
     path = save_model(clf, tmp_path / "net.skops")
     with zipfile.ZipFile(path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
@@ -285,20 +293,7 @@ def test_a_net_saved_for_cuda_loads_on_a_cpu_machine(tmp_path):
 def test_a_net_with_a_gru_or_none_and_attentive_statistics_round_trips(
     tmp_path, rnn, cell
 ):
-    from sklearn_ser import as_sequences
-    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
-
-    rng = np.random.default_rng(0)
-    y = np.array(["ang", "neu"] * 10, dtype=object)
-    X = as_sequences([rng.normal(v == "ang", 1, (rng.integers(5, 15), 4)) for v in y])
-    clf = SemiSupervisedAttentionClassifier(
-        max_epochs=2,
-        module__n_codes=8,
-        module__hidden_size=4,
-        module__rnn=rnn,
-        module__pooling="attentive-statistics",
-        random_state=0,
-    ).fit(X, y)
+    clf, X = _small_net(module__rnn=rnn, module__pooling="attentive-statistics")
     loaded = load_model(save_model(clf, tmp_path / "net.skops"), audio=False)
     assert type(loaded.module_.lstm).__name__ == cell
     width = 2 * 4 if rnn else 8  # both directions' units, or the codes
@@ -319,20 +314,9 @@ def _rewrite_schema(path, change):
 
 @pytest.mark.parametrize("mixup", ["0.0", "0.4"])
 def test_a_file_from_before_spec_augment_moved_and_mixup_left_loads(tmp_path, mixup):
-    from sklearn_ser import as_sequences
     from sklearn_ser.augmentation import SpecAugment
-    from sklearn_ser.classifiers import SemiSupervisedAttentionClassifier
 
-    rng = np.random.default_rng(0)
-    y = np.array(["ang", "neu"] * 10, dtype=object)
-    X = as_sequences([rng.normal(v == "ang", 1, (rng.integers(5, 15), 6)) for v in y])
-    clf = SemiSupervisedAttentionClassifier(
-        max_epochs=2,
-        module__n_codes=8,
-        module__hidden_size=4,
-        augment=SpecAugment(n_blocks=3, freq_width=1),
-        random_state=0,
-    ).fit(X, y)
+    clf, X = _small_net(6, augment=SpecAugment(n_blocks=3, freq_width=1))
     path = save_model(clf, tmp_path / "net.skops")
 
     def as_written_before(schema):
