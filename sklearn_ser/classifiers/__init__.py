@@ -13,7 +13,7 @@ from ._data import (
 )
 from ._module import AttentionBLSTMModule
 from ._pipeline import make_attention_pipeline
-from ._plot import plot_attention
+from ._plot import effective_frames, plot_attention
 from ._targets import PseudoClassTargets
 from ._validation import holdout_split
 
@@ -29,6 +29,7 @@ __all__ = [
     "ValidEarlyStopping",
     "batch_indices",
     "collate_sequences",
+    "effective_frames",
     "holdout_split",
     "make_attention_pipeline",
     "plot_attention",

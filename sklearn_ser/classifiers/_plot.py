@@ -1,8 +1,45 @@
-"""Plot where the attention classifier listened: weights over the spectrogram."""
+"""Where the attention classifier listened: its weights over the spectrogram, and
+over how many frames they spread."""
 
 import numpy as np
 
-__all__ = ["plot_attention"]
+__all__ = ["effective_frames", "plot_attention"]
+
+
+def effective_frames(weights):
+    """Over how many frames each utterance's attention spreads: ``exp(H(alpha))``.
+
+    The perplexity of the weights, ``exp(-sum_t alpha_t log alpha_t)``: ``T`` when
+    they are uniform over ``T`` frames (mean pooling), 1 when all the weight is on
+    one frame, ``k`` when it is shared equally by ``k`` frames.
+
+    Parameters
+    ----------
+    weights : list of array-like of shape (n_frames_i,)
+        Attention weights of each utterance, each summing to 1 (the output of
+        :meth:`SemiSupervisedAttentionClassifier.attention_weights`).
+
+    Returns
+    -------
+    ndarray of shape (n_utterances,)
+
+    Examples
+    --------
+    >>> from sklearn_ser.classifiers import effective_frames
+    >>> effective_frames([[0.25, 0.25, 0.25, 0.25], [1.0, 0.0], [0.5, 0.0, 0.5]])
+    array([4., 1., 2.])
+    """
+    spread = []
+    for i, alpha in enumerate(weights):
+        alpha = np.asarray(alpha, dtype=float)
+        if alpha.ndim != 1 or alpha.size == 0 or not np.isclose(alpha.sum(), 1.0):
+            raise ValueError(
+                f"weights[{i}] must be one weight per frame, summing to 1 (got "
+                f"shape {alpha.shape}, sum {alpha.sum():.4g})."
+            )
+        p = alpha[alpha > 0]  # 0 log 0 = 0
+        spread.append(float(np.exp(-np.sum(p * np.log(p)))))
+    return np.asarray(spread)
 
 
 def plot_attention(

@@ -28,6 +28,7 @@ from sklearn_ser.classifiers import (
     SequenceDataset,
     batch_indices,
     collate_sequences,
+    effective_frames,
     holdout_split,
     plot_attention,
     sequence_loader,
@@ -147,6 +148,24 @@ def test_attention_weights_sum_to_one_and_skip_padding(data):
     for row, n in enumerate(batch["lengths"].tolist()):
         assert float(alpha[row, n:].abs().sum()) == 0.0
         np.testing.assert_allclose(alpha[row, :n].numpy(), weights[row], atol=1e-6)
+
+
+def test_effective_frames_is_the_perplexity_of_the_weights(data):
+    # by hand: uniform over T frames -> T; k frames sharing equally -> k
+    np.testing.assert_allclose(effective_frames([np.full(7, 1 / 7)]), [7.0])
+    np.testing.assert_allclose(effective_frames([[0, 1 / 3, 1 / 3, 0, 1 / 3]]), [3.0])
+    # a skewed one against exp(-sum p log p) written out
+    p = np.array([0.7, 0.2, 0.1])
+    expected = np.exp(-(0.7 * np.log(0.7) + 0.2 * np.log(0.2) + 0.1 * np.log(0.1)))
+    np.testing.assert_allclose(effective_frames([p]), [expected])
+    # a fitted network's weights: between 1 and each utterance's frame count
+    X, y, _ = data
+    spread = effective_frames(small(max_epochs=2).fit(X, y).attention_weights(X))
+    assert spread.shape == (len(X),)
+    assert (spread >= 1 - 1e-6).all()
+    assert (spread <= np.array([len(x) for x in X]) + 1e-4).all()
+    with pytest.raises(ValueError, match=r"weights\[1\] must be one weight per frame"):
+        effective_frames([[1.0], [0.5, 0.2]])
 
 
 def test_predictions_do_not_depend_on_batching(data):
