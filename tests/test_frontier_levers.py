@@ -1,0 +1,31 @@
+"""The frontier study's step rule: every corpus gets RAVDESS's optimizer steps."""
+
+CLF = "semisupervisedattentionclassifier__"
+
+
+def test_every_corpus_gets_ravdess_number_of_optimizer_steps(load_script):
+    levers = load_script("examples/frontier_levers.py")
+    # RAVDESS's folds: 1200 utterances, 38 batches of 32, its 20 epochs unchanged
+    assert levers.RAVDESS_STEPS == 760
+    assert levers.epochs_for_steps(1200) == 20
+    # EMOVO's folds: 490 utterances, 16 batches, 48 epochs (768 steps)
+    assert levers.epochs_for_steps(490) == 48
+    # 31 batches of 16: 62 steps are 2 epochs, one more step needs a third
+    assert levers.epochs_for_steps(490, steps=62, batch_size=16) == 2
+    assert levers.epochs_for_steps(490, steps=63, batch_size=16) == 3
+
+    listed = levers.systems("emovo", None, None, n_train=490)
+    reference = listed["attention-512-cosine"][0].get_params()
+    steps = listed["attention-512-cosine-steps"][0].get_params()
+    assert reference[CLF + "max_epochs"] == 20
+    assert steps[CLF + "max_epochs"] == 48
+    # nothing else moves: the same network, schedule and frames
+    for key in ("lr", "lr_schedule", "valid_size", "module__n_codes"):
+        assert steps[CLF + key] == reference[CLF + key]
+    assert steps["pipeline__framestandardscaler__stride"] == 4
+    no_rnn = listed["attention-512-cosine-no-rnn-steps"][0].get_params()
+    assert no_rnn[CLF + "module__rnn"] is None
+    assert no_rnn[CLF + "max_epochs"] == 48
+    frames25 = listed["attention-512-cosine-steps-25fps"][0].get_params()
+    assert frames25["pipeline__framestandardscaler__stride"] == 2
+    assert frames25[CLF + "max_epochs"] == 48
