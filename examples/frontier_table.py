@@ -105,6 +105,11 @@ ROWS = [
         "attention-512-cosine-steps",
     ),
     (
+        "the same with RAVDESS's steps, 25 frames a second instead of 12.5",
+        "frontier",
+        "attention-512-cosine-steps-25fps",
+    ),
+    (
         "light head: attention pooling on the frames' sparse codes, no recurrent "
         "layer (log-Mel training)",
         "frontier",
@@ -215,6 +220,11 @@ BACKEND_ROWS = [
         "RAVDESS 20: a rerun)",
         "frontier",
         "attention-512-cosine-steps",
+    ),
+    (
+        "RAVDESS's steps, 25 frames a second instead of 12.5",
+        "frontier",
+        "attention-512-cosine-steps-25fps",
     ),
     (
         "no recurrent layer: attention pooling on the sparse codes (a light head)",
