@@ -301,6 +301,16 @@ def test_a_net_with_a_gru_or_none_and_attentive_statistics_round_trips(
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
+def test_a_net_weighing_encoder_layers_round_trips(tmp_path):
+    clf, X = _small_net(6, module__n_layers=3)
+    loaded = load_model(save_model(clf, tmp_path / "net.skops"), audio=False)
+    assert loaded.module_.n_layers == 3
+    np.testing.assert_array_equal(
+        loaded.module_.layer_weights().detach(), clf.module_.layer_weights().detach()
+    )
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def _rewrite_schema(path, change):
     with zipfile.ZipFile(path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}

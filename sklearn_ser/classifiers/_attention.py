@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 
 from .._compat import Interval, StrOptions, _fit_context, validate_parameter_constraints
 from .._device import DEVICE_CONSTRAINT
-from .._sequences import check_sequences
+from .._sequences import as_sequences, check_sequences
 from .._torch import resolve_device
 from ..autoencoders import sparse_ae_loss
 from ._callbacks import LabelledValidationScores, ValidEarlyStopping
@@ -485,9 +485,12 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         from ..autoencoders import SparseAE
 
         module_params = self.get_params_for("module")
-        n_codes = module_params.get("n_codes")
-        if n_codes is None:
-            n_codes = inspect.signature(self.module).parameters["n_codes"].default
+        defaults = inspect.signature(self.module).parameters
+        n_codes = module_params.get("n_codes", defaults["n_codes"].default)
+        n_layers = module_params.get("n_layers", 1)
+        if n_layers > 1:
+            # the network starts from equal layer weights: it reads the average
+            X = as_sequences([x.reshape(len(x), n_layers, -1).mean(axis=1) for x in X])
         seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(2**31 - 2)) + 1
@@ -593,7 +596,9 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         y = torch.as_tensor(y_true, device=device)
         loss = self.targets_.supervised_loss(logits, y, self.criterion_)
         if self.reconstruction_weight > 0:
-            frames = X["X"].to(device)
+            # the autoencoder's own input: the layers' weighted sum when
+            # module__n_layers > 1, else the frames themselves
+            frames = self.module_.mix(X["X"].to(device))
             mask = length_mask(X["lengths"].to(device), frames.shape[1])
             unsup = sparse_ae_loss(
                 frames,

@@ -25,6 +25,10 @@ class AttentionBLSTMModule(nn.Module):
 
     For a padded batch ``X`` of shape ``(B, T, n_features)`` with ``lengths``:
 
+    - with ``n_layers = L > 1``, each frame holds ``L`` layers of an encoder side
+      by side (``WhisperEncoder(layer="all")``) and the network reads their
+      learned weighted sum, ``x_t = sum_l softmax(w)_l x_t^(l)`` (the SUPERB
+      benchmark's weighted sum of layers; ``w`` starts at 0: the average);
     - ``h_t = sigmoid(W_1 x_t + b_1)`` (the sparse autoencoder's code, may be
       over-complete) and ``z_t = W_2 h_t + b_2`` (its reconstruction);
     - ``y_t = BLSTM(h)_t`` run on packed sequences, so padding never enters the
@@ -64,6 +68,10 @@ class AttentionBLSTMModule(nn.Module):
         context between frames).
     pooling : {"attention", "attentive-statistics"}, default="attention"
         ``Z`` alone (the papers' equation) or ``[Z, S]`` (see above).
+    n_layers : int, default=1
+        Encoder layers side by side in each frame (``n_features`` must be a
+        multiple): 1, the frame as it is; more, their weighted sum (see above;
+        :meth:`layer_weights` gives the weights).
 
     Examples
     --------
@@ -91,6 +99,7 @@ class AttentionBLSTMModule(nn.Module):
         bidirectional=True,
         rnn="lstm",
         pooling="attention",
+        n_layers=1,
     ):
         super().__init__()
         cells = {"lstm": nn.LSTM, "gru": nn.GRU, None: None}
@@ -101,8 +110,19 @@ class AttentionBLSTMModule(nn.Module):
                 "module__pooling must be 'attention' or 'attentive-statistics'; "
                 f"got {pooling!r}."
             )
+        if not isinstance(n_layers, int) or n_layers < 1 or n_features % n_layers:
+            raise ValueError(
+                f"module__n_layers must be a positive int that divides the frame "
+                f"width n_features={n_features}; got {n_layers!r}."
+            )
         self.pooling = pooling
-        self.autoencoder = SparseAEModule(n_features, n_codes)
+        self.n_layers = n_layers
+        # the layers' weights before the softmax; none for a single layer, so that
+        # the state dicts of single-layer networks keep their keys
+        self.layer_logits = None
+        if n_layers > 1:
+            self.layer_logits = nn.Parameter(torch.zeros(n_layers))
+        self.autoencoder = SparseAEModule(n_features // n_layers, n_codes)
         # named lstm whatever the cell, so that saved state dicts keep their keys
         self.lstm = None
         width = n_codes
@@ -143,6 +163,20 @@ class AttentionBLSTMModule(nn.Module):
             pooled = torch.cat([pooled, std], dim=1)
         return self.output(self.dropout(pooled)), alpha
 
+    def layer_weights(self):
+        """``softmax(w)``, the weight of each of the ``n_layers`` layers (1 for one)."""
+        if self.layer_logits is None:
+            return torch.ones(1)
+        return torch.softmax(self.layer_logits, dim=0)
+
+    def mix(self, X):
+        """The frames the autoencoder reads: ``X`` itself for one layer, else the
+        weighted sum of its ``n_layers`` layers, ``(B, T, n_features / n_layers)``."""
+        if self.layer_logits is None:
+            return X
+        layers = X.unflatten(-1, (self.n_layers, -1))
+        return torch.einsum("btld,l->btd", layers, self.layer_weights())
+
     def forward(self, X, lengths):
         """Logits, frame reconstructions and frame codes of a padded batch.
 
@@ -156,16 +190,17 @@ class AttentionBLSTMModule(nn.Module):
         Returns
         -------
         logits : torch.Tensor of shape (B, n_outputs)
-        z : torch.Tensor of shape (B, T, n_features)
-            Reconstructions (meaningful on valid frames only).
+        z : torch.Tensor of shape (B, T, n_features / n_layers)
+            Reconstructions of :meth:`mix`'s frames (meaningful on valid frames
+            only).
         h : torch.Tensor of shape (B, T, n_codes)
             Sigmoid codes.
         """
-        z, h = self.autoencoder(X)
+        z, h = self.autoencoder(self.mix(X))
         logits, _ = self._pool(h, lengths)
         return logits, z, h
 
     def attention(self, X, lengths):
         """Logits and attention weights ``alpha`` of shape ``(B, T)``."""
-        h = self.autoencoder.encode(X)
+        h = self.autoencoder.encode(self.mix(X))
         return self._pool(h, lengths)

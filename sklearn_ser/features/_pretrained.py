@@ -104,7 +104,7 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
 
     A subclass provides ``_config()``, ``_compute(signal, sr)`` returning the
     ``(n_frames, d)`` float32 encoder frames of one utterance, and ``_dimension()``
-    (``d``).
+    (``d``); ``_width()`` is the width of an output frame when it is not ``d``.
     """
 
     _parameter_constraints: dict = {
@@ -114,6 +114,10 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
 
     def _dimension(self):
         raise NotImplementedError
+
+    def _width(self):
+        """The width of one output frame (``_dimension()`` unless overridden)."""
+        return self._dimension()
 
     def _failed_value(self):
         return np.full((1, self._dimension()), np.nan, dtype=np.float32)
@@ -160,7 +164,7 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
             f"{type(self).__name__}-{self.pooling}",
             (type(self).__name__, self._config(), self.pooling),
         )
-        n = self._dimension() * len(POOLINGS[self.pooling])
+        n = self._width() * len(POOLINGS[self.pooling])
         like = np.zeros(n, np.float32)
         items = as_audio_items(X, sampling_rate=self.sampling_rate)
         rows, todo = [None] * len(items), []
@@ -185,7 +189,7 @@ class BasePretrainedEncoder(BaseAudioExtractor, auto_wrap_output_keys=None):
 
     def get_feature_names_out(self, input_features=None):
         """``mean_<i>`` then ``std_<i>`` (``"mean+std"``), ``mean_<i>``, or ``e<i>``."""
-        d = self._dimension()
+        d = self._width()
         if self.pooling is None:
             names = [f"e{i}" for i in range(d)]
         else:

@@ -200,10 +200,13 @@ class WhisperEncoder(BasePretrainedEncoder):
         ``config.json``, ...), or a size name (``"tiny"``, ``"base"``, ``"small"``,
         ``"large-v3"``, ...) that faster-whisper resolves, downloading it from the
         Hugging Face hub on a machine with internet.
-    layer : int, "last" or "average", default="last"
+    layer : int, "last", "average" or "all", default="last"
         ``"last"``: CTranslate2's output (int8 on the CPU by default). An int from
         0 to ``L`` (negative ints count from the end, -1 is ``L``): that layer of
         the torch encoder. ``"average"``: the mean of its ``L + 1`` layers.
+        ``"all"``: the ``L + 1`` layers side by side, layer 0 first (frames of
+        ``(L + 1) * d`` features), for a head that weighs the layers itself
+        (:class:`~sklearn_ser.classifiers.AttentionBLSTMModule`'s ``n_layers``).
     pooling : {"mean+std", "mean"} or None, default="mean+std"
         How an utterance's frames become one row; None returns the frames (a
         sequence dataset) for a sequence model.
@@ -243,7 +246,7 @@ class WhisperEncoder(BasePretrainedEncoder):
     _parameter_constraints: dict = {
         **BasePretrainedEncoder._parameter_constraints,
         "model": [str, os.PathLike],
-        "layer": [Integral, StrOptions({"last", "average"})],
+        "layer": [Integral, StrOptions({"last", "average", "all"})],
         "device": [DEVICE_CONSTRAINT],
         "compute_type": [str, None],
         "cpu_threads": [Interval(Integral, 1, None, closed="left"), None],
@@ -325,7 +328,7 @@ class WhisperEncoder(BasePretrainedEncoder):
         return _MODELS[key]
 
     def _layer_index(self):
-        """``layer`` as an index from 0 to L, or "average"; checks the range."""
+        """``layer`` as an index from 0 to L, "average" or "all"; checks the range."""
         if isinstance(self.layer, str):
             return self.layer
         n_layers = self._n_layers()
@@ -334,7 +337,7 @@ class WhisperEncoder(BasePretrainedEncoder):
                 f"layer={self.layer} is out of range for model={str(self.model)!r}, "
                 f"which has {n_layers} encoder layers: layer must be an int from "
                 f"{-(n_layers + 1)} to {n_layers} (0 is the input of the first "
-                "layer), 'last' or 'average'."
+                "layer), 'last', 'average' or 'all'."
             )
         return int(self.layer) % (n_layers + 1)
 
@@ -355,6 +358,11 @@ class WhisperEncoder(BasePretrainedEncoder):
             _MODELS[key] = int(shape[0])
         return _MODELS[key]
 
+    def _width(self):
+        if self.layer == "all":
+            return (self._n_layers() + 1) * self._dimension()
+        return self._dimension()
+
     def _failed_value(self):
         if self.layer == "last":
             return super()._failed_value()
@@ -368,6 +376,8 @@ class WhisperEncoder(BasePretrainedEncoder):
             return value
         if layer == "average":
             return value.mean(axis=1, dtype=np.float32)
+        if layer == "all":  # (n_frames, (L + 1) * d), layer 0's features first
+            return np.ascontiguousarray(value.reshape(len(value), -1))
         return np.ascontiguousarray(value[:, layer])
 
     def _cache(self):

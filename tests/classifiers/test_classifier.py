@@ -706,3 +706,68 @@ def test_attention_pooling_is_the_papers_equation_by_hand(rnn, pooling):
             assert float((a - a.mean()).abs().max()) > 1e-3 or n == 1
             torch.testing.assert_close(alpha[row, :n], a, atol=1e-6, rtol=1e-5)
             torch.testing.assert_close(logits[row], expected, atol=1e-5, rtol=1e-5)
+
+
+def test_layer_weighted_sum_is_softmax_of_w_by_hand():
+    """``x_t = sum_l softmax(w)_l x_t^(l)`` over the layers side by side in a frame
+    (layer 0's features first), then the single-layer network on those frames."""
+    torch.manual_seed(0)
+    m = AttentionBLSTMModule(
+        n_features=12, n_outputs=3, n_codes=7, hidden_size=4, n_layers=3
+    ).eval()
+    assert m.autoencoder.encoder.in_features == 4
+    torch.testing.assert_close(m.layer_weights(), torch.full((3,), 1 / 3))
+    with torch.no_grad():
+        m.layer_logits.copy_(torch.tensor([0.5, -1.0, 2.0]))
+    w = np.exp([0.5, -1.0, 2.0]) / np.exp([0.5, -1.0, 2.0]).sum()
+    torch.testing.assert_close(m.layer_weights(), torch.tensor(w, dtype=torch.float32))
+    X, lengths = torch.randn(2, 5, 12), torch.tensor([5, 3])
+    by_hand = sum(float(w[k]) * X[..., 4 * k : 4 * (k + 1)] for k in range(3))
+    with torch.no_grad():
+        torch.testing.assert_close(m.mix(X), by_hand)
+        logits, z, h = m(X, lengths)
+        z_hand, h_hand = m.autoencoder(by_hand)
+        torch.testing.assert_close(h, h_hand)
+        torch.testing.assert_close(z, z_hand)
+        torch.testing.assert_close(logits, m._pool(h_hand, lengths)[0])
+        torch.testing.assert_close(m.attention(X, lengths)[0], logits)
+    # one layer: the frames as they are, and no layer parameter in the state dict
+    single = AttentionBLSTMModule(n_features=12, n_outputs=3)
+    assert single.mix(X) is X and "layer_logits" not in single.state_dict()
+    with pytest.raises(ValueError, match="module__n_layers must be a positive int"):
+        AttentionBLSTMModule(n_features=12, n_outputs=3, n_layers=5)
+
+
+def test_layer_weights_learn_the_informative_layer(rng):
+    """Three layers side by side, only the first carrying the class: training moves
+    the weight to it, and the reconstruction loss reads the weighted frames."""
+    X, y, _ = make_data(rng, n=90, unlabeled=0.0)
+    noise = [rng.normal(0, 1, (len(x), 12)) for x in X]
+    X = as_sequences([np.hstack([x, n]) for x, n in zip(X, noise)])
+    clf = small(max_epochs=30, module__n_layers=3, reconstruction_weight=0.0).fit(X, y)
+    w = clf.module_.layer_weights().detach().numpy()
+    assert w[0] > 0.45 and w[0] > 1.5 * max(w[1:]), w  # from 1/3 each
+    assert clf.score(X, y) > 0.5  # chance: 1/3
+    # L_u is the autoencoder's error on the frames it reads (the weighted sum)
+    clf = _loss_net(X, y, module__n_layers=3)
+    with torch.no_grad():
+        clf.module_.layer_logits.copy_(torch.tensor([1.0, 0.0, -1.0]))
+    batch, y_enc = _loss_batch(clf, X, np.where(np.arange(len(y)) % 3, y, -1))
+    with torch.no_grad():
+        y_pred = clf.module_(batch["X"], batch["lengths"])
+        loss = clf.get_loss(y_pred, y_enc, X=batch)
+        mixed = {"X": clf.module_.mix(batch["X"]), "lengths": batch["lengths"]}
+    expected = _loss_by_hand(clf, y_pred, mixed, y_enc, **LOSS)
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-5)
+
+
+def test_pretraining_with_layers_starts_from_their_average(rng):
+    X, y, _ = make_data(rng, n=40)
+    stacked = as_sequences([np.hstack([x, 2 * x]) for x in X])
+    average = as_sequences([1.5 * x for x in X])
+    params = dict(max_epochs=1, pretrain_epochs=2, random_state=0)
+    two = small(module__n_layers=2, **params).fit(stacked, y)
+    one = small(**params).fit(average, y)
+    np.testing.assert_allclose(
+        two.pretrained_autoencoder_.coef_, one.pretrained_autoencoder_.coef_, rtol=1e-5
+    )

@@ -133,6 +133,15 @@ def test_layers_shapes_average_and_pooling(whisper_model, emovo_subset):
     for i, frames in enumerate(avg.fit_transform(files)):
         by_hand = np.mean([layers[k][i] for k in range(7)], axis=0)
         np.testing.assert_allclose(frames, by_hand, rtol=1e-5, atol=1e-4)
+    # "all": the seven layers side by side, layer 0's 512 features first
+    every = WhisperEncoder(model=whisper_model, pooling=None, layer="all")
+    for i, frames in enumerate(every.fit_transform(files)):
+        by_hand = np.concatenate([layers[k][i] for k in range(7)], axis=1)
+        np.testing.assert_array_equal(frames, by_hand)
+    names = every.get_feature_names_out()
+    assert len(names) == 7 * 512 and names[-1] == "whisperencoder_e3583"
+    pooled_all = WhisperEncoder(model=whisper_model, layer="all").fit_transform(files)
+    assert pooled_all.shape == (2, 2 * 7 * 512)
     pooled = WhisperEncoder(model=whisper_model, layer=3).fit_transform(files)
     assert pooled.shape == (2, 1024) and pooled.dtype == np.float32
     for i, frames in enumerate(layers[3]):
@@ -161,22 +170,26 @@ def test_one_encoding_serves_every_layer(
     first = enc.fit_transform(files)
     assert len(calls) == 2
     rows = {}
-    for layer in (0, 2, -1, 6, "average"):
+    for layer in (0, 2, -1, 6, "average", "all"):
         rows[layer] = clone(enc).set_params(layer=layer).fit_transform(files)
     assert len(calls) == 2, "every layer must come from the one cached encoding"
     np.testing.assert_array_equal(rows[0], first)
     np.testing.assert_array_equal(rows[-1], rows[6])
+    # "all" pooled: every layer's means, then every layer's standard deviations
+    means, stds = np.split(rows["all"], 2, axis=1)
+    np.testing.assert_array_equal(means[:, 2 * 512 : 3 * 512], rows[2][:, :512])
+    np.testing.assert_array_equal(stds[:, 6 * 512 :], rows[6][:, 512:])
     assert not np.allclose(rows[0], rows[2])
     uncached = WhisperEncoder(model=whisper_model, layer=2).fit_transform(files)
     np.testing.assert_allclose(rows[2], uncached, rtol=1e-6)
     # The pooled rows' key names the layer; -1 and 6 are the same layer.
     configs = {
         layer: WhisperEncoder(model=whisper_model, layer=layer)._config()
-        for layer in ("last", 0, 1, 6, -1, "average")
+        for layer in ("last", 0, 1, 6, -1, "average", "all")
     }
     assert configs[6] == configs[-1]
-    distinct = [configs[k] for k in ("last", 0, 1, 6, "average")]
-    assert len(set(distinct)) == 5
+    distinct = [configs[k] for k in ("last", 0, 1, 6, "average", "all")]
+    assert len(set(distinct)) == 6
     # layer="last" keeps CTranslate2's key: caches filled before stay valid.
     assert configs["last"][0] == "whisper-encoder/2"
 
