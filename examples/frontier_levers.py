@@ -61,7 +61,10 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   folds' size: 20 on RAVDESS, 48 on EMOVO, whose folds train on 490 utterances
   and which stopped at 20 epochs far from fitting them, training accuracy
   0.70-0.80 against 0.94 on RAVDESS); ``-steps-25fps``: the same with every
-  2nd frame kept (25 per second) instead of every 4th;
+  2nd frame kept (25 per second) instead of every 4th; ``-steps-average``:
+  the mean of the encoder's 7 layers in place of layer 4 (``layer="average"``);
+  ``-steps-layers``: the 7 layers side by side, weighed by the network
+  (``module__n_layers=7``: a learned softmax weighting, SUPERB's);
 - ``attention-512-semi-cosine``: the pseudo-class model trained that way, its
   reconstruction weight scaled from the log-Mel frames' 120 features to 512
   (``C = 0.01 * 120 / 512``: ``L_u`` sums the squared error over a frame's
@@ -175,6 +178,16 @@ def systems(corpus, model, cache, n_train):
         semisupervisedattentionclassifier__max_epochs=epochs_for_steps(n_train)
     )
     frames25 = clone(steps).set_params(pipeline__framestandardscaler__stride=2)
+    averaged = clone(steps).set_params(pipeline__whisperencoder__layer="average")
+    # the 7 layers side by side, weighed by the network; SpecAugment masks the
+    # same band of every layer, the band of the weighted sum
+    layers = clone(steps).set_params(
+        pipeline__whisperencoder__layer="all",
+        semisupervisedattentionclassifier__module__n_layers=7,
+        semisupervisedattentionclassifier__augment=SpecAugment(
+            n_blocks=7, freq_width=77
+        ),
+    )
     no_rnn_steps = clone(steps).set_params(
         semisupervisedattentionclassifier__module__rnn=None
     )
@@ -236,6 +249,8 @@ def systems(corpus, model, cache, n_train):
         "attention-512-cosine-steps": (steps, None, False),
         "attention-512-cosine-no-rnn-steps": (no_rnn_steps, None, False),
         "attention-512-cosine-steps-25fps": (frames25, None, False),
+        "attention-512-cosine-steps-average": (averaged, None, False),
+        "attention-512-cosine-steps-layers": (layers, None, False),
         "attention-512-cosine-regularised": (regularised, None, False),
         "attention-512-cosine-stats": (stats, None, False),
         "attention-512-cosine-gru": (gru, None, False),

@@ -1,4 +1,4 @@
-"""The frontier study's step rule: every corpus gets RAVDESS's optimizer steps."""
+"""The frontier study's systems: RAVDESS's steps on every corpus, the layers."""
 
 CLF = "semisupervisedattentionclassifier__"
 
@@ -29,3 +29,16 @@ def test_every_corpus_gets_ravdess_number_of_optimizer_steps(load_script):
     frames25 = listed["attention-512-cosine-steps-25fps"][0].get_params()
     assert frames25["pipeline__framestandardscaler__stride"] == 2
     assert frames25[CLF + "max_epochs"] == 48
+    # the encoder's layers: layer 4 of the steps row, their mean, or all seven
+    # weighed by the network, SpecAugment's band masked in each of them
+    assert steps["pipeline__whisperencoder__layer"] == 4
+    average = listed["attention-512-cosine-steps-average"][0].get_params()
+    assert average["pipeline__whisperencoder__layer"] == "average"
+    layers = listed["attention-512-cosine-steps-layers"][0].get_params()
+    assert layers["pipeline__whisperencoder__layer"] == "all"
+    assert layers[CLF + "module__n_layers"] == 7
+    assert layers[CLF + "augment"].n_blocks == 7
+    assert layers[CLF + "augment"].freq_width == steps[CLF + "augment"].freq_width
+    for row in (average, layers):
+        assert row[CLF + "max_epochs"] == 48
+        assert row["pipeline__framestandardscaler__stride"] == 4
