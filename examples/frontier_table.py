@@ -110,6 +110,16 @@ ROWS = [
         "attention-512-cosine-steps-25fps",
     ),
     (
+        "the same with RAVDESS's steps, the mean of the 7 layers instead of layer 4",
+        "frontier",
+        "attention-512-cosine-steps-average",
+    ),
+    (
+        "the same with RAVDESS's steps, the 7 layers weighed by the network",
+        "frontier",
+        "attention-512-cosine-steps-layers",
+    ),
+    (
         "light head: attention pooling on the frames' sparse codes, no recurrent "
         "layer (log-Mel training)",
         "frontier",
@@ -225,6 +235,16 @@ BACKEND_ROWS = [
         "RAVDESS's steps, 25 frames a second instead of 12.5",
         "frontier",
         "attention-512-cosine-steps-25fps",
+    ),
+    (
+        "RAVDESS's steps, the mean of the 7 layers instead of layer 4",
+        "frontier",
+        "attention-512-cosine-steps-average",
+    ),
+    (
+        "RAVDESS's steps, the 7 layers weighed by the network (softmax weights)",
+        "frontier",
+        "attention-512-cosine-steps-layers",
     ),
     (
         "no recurrent layer: attention pooling on the sparse codes (a light head)",
