@@ -258,7 +258,12 @@ def systems(corpus, model, cache, n_train):
         "attention-512-cosine-no-rnn-stats": (no_rnn_stats, None, False),
         **{
             f"attention-512-cosine{suffix}-seeds3": (seeds(pipe, 3), None, False)
-            for suffix, pipe in [("", cosine), ("-stats", stats), ("-gru", gru)]
+            for suffix, pipe in [
+                ("", cosine),
+                ("-stats", stats),
+                ("-gru", gru),
+                ("-steps-25fps", frames25),
+            ]
         },
         f"attention-512-cosine+{other}": (clone(cosine), "labelled", False),
         "attention-512-semi": (attention("whisper-attention-semi"), None, False),
