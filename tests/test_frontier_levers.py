@@ -42,3 +42,12 @@ def test_every_corpus_gets_ravdess_number_of_optimizer_steps(load_script):
     for row in (average, layers):
         assert row[CLF + "max_epochs"] == 48
         assert row["pipeline__framestandardscaler__stride"] == 4
+    # the seed vote of the 25-frames row: its three members differ only in seed
+    vote = listed["attention-512-cosine-steps-25fps-seeds3"][0]
+    members = [est.get_params() for _, est in vote.estimators]
+    assert vote.voting == "soft"
+    for k, member in enumerate(members):
+        assert member[CLF + "random_state"] == k
+        for key in ("max_epochs", "lr", "module__n_codes"):
+            assert member[CLF + key] == frames25[CLF + key]
+        assert member["pipeline__framestandardscaler__stride"] == 2
