@@ -19,7 +19,7 @@ from .._torch import resolve_device
 from ..autoencoders import sparse_ae_loss
 from ._callbacks import LabelledValidationScores, ValidEarlyStopping
 from ._data import SequenceDataset, batch_indices, dataset_targets, sequence_loader
-from ._module import AttentionBLSTMModule, length_mask
+from ._module import AttentionBLSTMModule, check_n_layers, length_mask
 from ._targets import PseudoClassTargets
 from ._validation import holdout_split
 
@@ -488,6 +488,7 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         defaults = inspect.signature(self.module).parameters
         n_codes = module_params.get("n_codes", defaults["n_codes"].default)
         n_layers = module_params.get("n_layers", 1)
+        check_n_layers(self.n_features_in_, n_layers)  # before any reshape
         if n_layers > 1:
             # the network starts from equal layer weights: it reads the average
             X = as_sequences([x.reshape(len(x), n_layers, -1).mean(axis=1) for x in X])

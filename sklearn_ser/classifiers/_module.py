@@ -5,19 +5,31 @@ over the frame codes (packed sequences) -> attention pooling over the valid fram
 -> a linear layer to the K emotions (+ one pseudo-class for unlabeled utterances).
 """
 
+from numbers import Integral
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..autoencoders import SparseAEModule
 
-__all__ = ["AttentionBLSTMModule", "length_mask"]
+__all__ = ["AttentionBLSTMModule", "check_n_layers", "length_mask"]
 
 
 def length_mask(lengths, max_length):
     """Boolean mask of shape ``(batch, max_length)``: True on the valid frames."""
     steps = torch.arange(max_length, device=lengths.device)
     return steps.unsqueeze(0) < lengths.unsqueeze(1)
+
+
+def check_n_layers(n_features, n_layers):
+    """Raise unless ``n_layers`` is a positive int that divides ``n_features``."""
+    valid = isinstance(n_layers, Integral) and not isinstance(n_layers, bool)
+    if not valid or n_layers < 1 or n_features % n_layers:
+        raise ValueError(
+            "module__n_layers must be a positive int that divides the frame "
+            f"width n_features={n_features}; got {n_layers!r}."
+        )
 
 
 class AttentionBLSTMModule(nn.Module):
@@ -110,11 +122,7 @@ class AttentionBLSTMModule(nn.Module):
                 "module__pooling must be 'attention' or 'attentive-statistics'; "
                 f"got {pooling!r}."
             )
-        if not isinstance(n_layers, int) or n_layers < 1 or n_features % n_layers:
-            raise ValueError(
-                f"module__n_layers must be a positive int that divides the frame "
-                f"width n_features={n_features}; got {n_layers!r}."
-            )
+        check_n_layers(n_features, n_layers)
         self.pooling = pooling
         self.n_layers = n_layers
         # the layers' weights before the softmax; none for a single layer, so that

@@ -734,8 +734,10 @@ def test_layer_weighted_sum_is_softmax_of_w_by_hand():
     # one layer: the frames as they are, and no layer parameter in the state dict
     single = AttentionBLSTMModule(n_features=12, n_outputs=3)
     assert single.mix(X) is X and "layer_logits" not in single.state_dict()
-    with pytest.raises(ValueError, match="module__n_layers must be a positive int"):
-        AttentionBLSTMModule(n_features=12, n_outputs=3, n_layers=5)
+    for bad in (5, 0, 2.0, True):
+        with pytest.raises(ValueError, match="module__n_layers must be a positive"):
+            AttentionBLSTMModule(n_features=12, n_outputs=3, n_layers=bad)
+    AttentionBLSTMModule(n_features=12, n_outputs=3, n_layers=np.int64(4))
 
 
 def test_layer_weights_learn_the_informative_layer(rng):
@@ -771,3 +773,6 @@ def test_pretraining_with_layers_starts_from_their_average(rng):
     np.testing.assert_allclose(
         two.pretrained_autoencoder_.coef_, one.pretrained_autoencoder_.coef_, rtol=1e-5
     )
+    # a width the layers do not divide is named before the pretraining reshapes
+    with pytest.raises(ValueError, match="n_features=12; got 5"):
+        small(module__n_layers=5, **params).fit(stacked, y)
