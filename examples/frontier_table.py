@@ -110,6 +110,12 @@ ROWS = [
         "attention-512-cosine-steps-25fps",
     ),
     (
+        "the same with RAVDESS's steps at 25 frames a second, three seeds' "
+        "probabilities averaged",
+        "frontier",
+        "attention-512-cosine-steps-25fps-seeds3",
+    ),
+    (
         "the same with RAVDESS's steps, the mean of the 7 layers instead of layer 4",
         "frontier",
         "attention-512-cosine-steps-average",
@@ -235,6 +241,11 @@ BACKEND_ROWS = [
         "RAVDESS's steps, 25 frames a second instead of 12.5",
         "frontier",
         "attention-512-cosine-steps-25fps",
+    ),
+    (
+        "RAVDESS's steps, 25 frames a second, three seeds averaged",
+        "frontier",
+        "attention-512-cosine-steps-25fps-seeds3",
     ),
     (
         "RAVDESS's steps, the mean of the 7 layers instead of layer 4",
