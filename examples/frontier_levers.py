@@ -181,11 +181,12 @@ def systems(corpus, model, cache, n_train):
     averaged = clone(steps).set_params(pipeline__whisperencoder__layer="average")
     # the 7 layers side by side, weighed by the network; SpecAugment masks the
     # same band of every layer, the band of the weighted sum
+    augment = steps.get_params()["semisupervisedattentionclassifier__augment"]
     layers = clone(steps).set_params(
         pipeline__whisperencoder__layer="all",
         semisupervisedattentionclassifier__module__n_layers=7,
-        semisupervisedattentionclassifier__augment=SpecAugment(
-            n_blocks=7, freq_width=77
+        semisupervisedattentionclassifier__augment=clone(augment).set_params(
+            n_blocks=7
         ),
     )
     no_rnn_steps = clone(steps).set_params(
