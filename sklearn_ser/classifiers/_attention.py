@@ -332,7 +332,22 @@ class SemiSupervisedAttentionClassifier(NeuralNetClassifier):
         if self.initialized_:
             for key in [k for k in params if k.startswith(_LOADER_PREFIXES)]:
                 setattr(self, key, params.pop(key))
-        return super().set_params(**params)
+        # skorch would keep "augment__freq_width" as a separate attribute that
+        # nothing reads: route it to the augmentation, as scikit-learn nests
+        # (a GridSearchCV over it would otherwise train every candidate alike)
+        nested = {
+            key.removeprefix("augment__"): params.pop(key)
+            for key in [k for k in params if k.startswith("augment__")]
+        }
+        super().set_params(**params)
+        if nested:
+            if self.augment is None:
+                raise ValueError(
+                    f"augment__{next(iter(nested))} was given, but augment is None: "
+                    "set augment (for example SpecAugment()) first."
+                )
+            self.augment.set_params(**nested)
+        return self
 
     # sized from the data seen in fit; may start from the pre-trained autoencoder
     def initialize_module(self):

@@ -210,6 +210,24 @@ def test_clone_keeps_parameters_including_callbacks(data):
     assert dict(twin.callbacks_)["early_stopping"].patience == 2
 
 
+def test_augment_parameters_nest_as_in_scikit_learn():
+    from sklearn_ser.augmentation import SpecAugment
+
+    clf = small(augment=SpecAugment(n_blocks=1, freq_width=4))
+    clf.set_params(augment__freq_width=2, augment__n_blocks=3)
+    assert (clf.augment.freq_width, clf.augment.n_blocks) == (2, 3)
+    assert clf.get_params()["augment__freq_width"] == 2
+    assert not hasattr(clf, "augment__freq_width")  # no attribute beside it
+    # a grid's candidate: the clone's own augmentation changes, not the original
+    twin = clone(clf).set_params(augment__freq_width=1)
+    assert twin.augment.freq_width == 1 and clf.augment.freq_width == 2
+    # the augmentation and its parameter in one call: the new one gets it
+    clf.set_params(augment=SpecAugment(n_blocks=2), augment__freq_width=5)
+    assert (clf.augment.n_blocks, clf.augment.freq_width) == (2, 5)
+    with pytest.raises(ValueError, match="augment__freq_width was given, but"):
+        small(augment=None).set_params(augment__freq_width=2)
+
+
 def test_grid_search_same_results_in_parallel(data):
     """Candidates fitted in worker processes score exactly as in this one."""
     X, y, _ = data
