@@ -60,7 +60,8 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   batches of 32; :func:`epochs_for_steps` sets the epochs from the training
   folds' size: 20 on RAVDESS, 48 on EMOVO, whose folds train on 490 utterances
   and which stopped at 20 epochs far from fitting them, training accuracy
-  0.70-0.80 against 0.94 on RAVDESS); ``-steps-25fps``: the same with every
+  0.70-0.80 against 0.94 on RAVDESS); ``-steps2x``: twice those steps
+  (1520: 40 epochs on RAVDESS, 95 on EMOVO); ``-steps-25fps``: the same with every
   2nd frame kept (25 per second) instead of every 4th; ``-steps-average``:
   the mean of the encoder's 7 layers in place of layer 4 (``layer="average"``);
   ``-steps-layers``: the 7 layers side by side, weighed by the network
@@ -177,6 +178,11 @@ def systems(corpus, model, cache, n_train):
     steps = clone(cosine).set_params(
         semisupervisedattentionclassifier__max_epochs=epochs_for_steps(n_train)
     )
+    steps2x = clone(cosine).set_params(
+        semisupervisedattentionclassifier__max_epochs=epochs_for_steps(
+            n_train, steps=2 * RAVDESS_STEPS
+        )
+    )
     frames25 = clone(steps).set_params(pipeline__framestandardscaler__stride=2)
     averaged = clone(steps).set_params(pipeline__whisperencoder__layer="average")
     # the 7 layers side by side, weighed by the network; SpecAugment masks the
@@ -249,6 +255,7 @@ def systems(corpus, model, cache, n_train):
         "attention-512-cosine": (cosine, None, False),
         "attention-512-cosine-steps": (steps, None, False),
         "attention-512-cosine-no-rnn-steps": (no_rnn_steps, None, False),
+        "attention-512-cosine-steps2x": (steps2x, None, False),
         "attention-512-cosine-steps-25fps": (frames25, None, False),
         "attention-512-cosine-steps-average": (averaged, None, False),
         "attention-512-cosine-steps-layers": (layers, None, False),

@@ -105,6 +105,12 @@ ROWS = [
         "attention-512-cosine-steps",
     ),
     (
+        "the same as the log-Mel defaults, twice RAVDESS's steps on every corpus "
+        "(EMOVO 95 epochs, RAVDESS 40)",
+        "frontier",
+        "attention-512-cosine-steps2x",
+    ),
+    (
         "the same with RAVDESS's steps, 25 frames a second instead of 12.5",
         "frontier",
         "attention-512-cosine-steps-25fps",
@@ -236,6 +242,11 @@ BACKEND_ROWS = [
         "RAVDESS 20: a rerun)",
         "frontier",
         "attention-512-cosine-steps",
+    ),
+    (
+        "twice RAVDESS's optimizer steps on every corpus (EMOVO 95 epochs, RAVDESS 40)",
+        "frontier",
+        "attention-512-cosine-steps2x",
     ),
     (
         "RAVDESS's steps, 25 frames a second instead of 12.5",

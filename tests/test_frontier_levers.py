@@ -26,6 +26,17 @@ def test_every_corpus_gets_ravdess_number_of_optimizer_steps(load_script):
     no_rnn = listed["attention-512-cosine-no-rnn-steps"][0].get_params()
     assert no_rnn[CLF + "module__rnn"] is None
     assert no_rnn[CLF + "max_epochs"] == 48
+    # twice the steps: 1520, 95 epochs of 16 batches; nothing else moves
+    steps2x = listed["attention-512-cosine-steps2x"][0].get_params()
+    assert steps2x[CLF + "max_epochs"] == 95
+    for key in ("lr", "lr_schedule", "valid_size", "module__n_codes"):
+        assert steps2x[CLF + key] == steps[CLF + key]
+    augment = steps2x[CLF + "augment"].get_params()
+    assert augment == steps[CLF + "augment"].get_params()
+    assert steps2x["pipeline__framestandardscaler__stride"] == 4
+    ravdess = levers.systems("ravdess", None, None, n_train=1200)
+    twice = ravdess["attention-512-cosine-steps2x"][0].get_params()
+    assert twice[CLF + "max_epochs"] == 40
     frames25 = listed["attention-512-cosine-steps-25fps"][0].get_params()
     assert frames25["pipeline__framestandardscaler__stride"] == 2
     assert frames25[CLF + "max_epochs"] == 48
