@@ -61,7 +61,9 @@ Each system is evaluated with :func:`~sklearn_ser.evaluation.evaluate` on EMOVO
   folds' size: 20 on RAVDESS, 48 on EMOVO, whose folds train on 490 utterances
   and which stopped at 20 epochs far from fitting them, training accuracy
   0.70-0.80 against 0.94 on RAVDESS); ``-steps2x``: twice those steps
-  (1520: 40 epochs on RAVDESS, 95 on EMOVO); ``-steps-25fps``: the same with every
+  (1520: 40 epochs on RAVDESS, 95 on EMOVO), ``-steps2x-layer3`` on layer 3
+  (the layer ``examples/layer_weights.py`` finds the network weighs most);
+  ``-steps-25fps``: the same with every
   2nd frame kept (25 per second) instead of every 4th; ``-steps-average``:
   the mean of the encoder's 7 layers in place of layer 4 (``layer="average"``);
   ``-steps-layers``: the 7 layers side by side, weighed by the network
@@ -183,6 +185,8 @@ def systems(corpus, model, cache, n_train):
             n_train, steps=2 * RAVDESS_STEPS
         )
     )
+    # layer 3, the layer the network weighs most when it reads all seven
+    steps2x_layer3 = clone(steps2x).set_params(pipeline__whisperencoder__layer=3)
     frames25 = clone(steps).set_params(pipeline__framestandardscaler__stride=2)
     averaged = clone(steps).set_params(pipeline__whisperencoder__layer="average")
     # the 7 layers side by side, weighed by the network; SpecAugment masks the
@@ -256,6 +260,7 @@ def systems(corpus, model, cache, n_train):
         "attention-512-cosine-steps": (steps, None, False),
         "attention-512-cosine-no-rnn-steps": (no_rnn_steps, None, False),
         "attention-512-cosine-steps2x": (steps2x, None, False),
+        "attention-512-cosine-steps2x-layer3": (steps2x_layer3, None, False),
         "attention-512-cosine-steps-25fps": (frames25, None, False),
         "attention-512-cosine-steps-average": (averaged, None, False),
         "attention-512-cosine-steps-layers": (layers, None, False),

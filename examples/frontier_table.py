@@ -111,6 +111,11 @@ ROWS = [
         "attention-512-cosine-steps2x",
     ),
     (
+        "the same with twice RAVDESS's steps, layer 3 instead of layer 4",
+        "frontier",
+        "attention-512-cosine-steps2x-layer3",
+    ),
+    (
         "the same with RAVDESS's steps, 25 frames a second instead of 12.5",
         "frontier",
         "attention-512-cosine-steps-25fps",
@@ -247,6 +252,11 @@ BACKEND_ROWS = [
         "twice RAVDESS's optimizer steps on every corpus (EMOVO 95 epochs, RAVDESS 40)",
         "frontier",
         "attention-512-cosine-steps2x",
+    ),
+    (
+        "twice RAVDESS's steps, layer 3 instead of layer 4",
+        "frontier",
+        "attention-512-cosine-steps2x-layer3",
     ),
     (
         "RAVDESS's steps, 25 frames a second instead of 12.5",

@@ -34,6 +34,10 @@ def test_every_corpus_gets_ravdess_number_of_optimizer_steps(load_script):
     augment = steps2x[CLF + "augment"].get_params()
     assert augment == steps[CLF + "augment"].get_params()
     assert steps2x["pipeline__framestandardscaler__stride"] == 4
+    layer3 = listed["attention-512-cosine-steps2x-layer3"][0].get_params()
+    assert layer3["pipeline__whisperencoder__layer"] == 3
+    assert layer3[CLF + "max_epochs"] == 95
+    assert steps2x["pipeline__whisperencoder__layer"] == 4
     ravdess = levers.systems("ravdess", None, None, n_train=1200)
     twice = ravdess["attention-512-cosine-steps2x"][0].get_params()
     assert twice[CLF + "max_epochs"] == 40
