@@ -180,7 +180,7 @@ def systems(corpus, model, cache, n_train):
     steps = clone(cosine).set_params(
         semisupervisedattentionclassifier__max_epochs=epochs_for_steps(n_train)
     )
-    steps2x = clone(cosine).set_params(
+    steps2x = clone(steps).set_params(
         semisupervisedattentionclassifier__max_epochs=epochs_for_steps(
             n_train, steps=2 * RAVDESS_STEPS
         )
